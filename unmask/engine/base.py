@@ -1,0 +1,76 @@
+"""Engine protocol: the small surface the pipeline needs from a SQL engine."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+Params = Sequence[Any] | Mapping[str, Any] | None
+
+
+@dataclass(frozen=True)
+class RawReject:
+    """A record the engine's reader refused. ``line`` counts the header (if any) as 1."""
+
+    line: int | None
+    reason: str
+
+
+class Engine(Protocol):
+    """What the pipeline asks of a SQL engine. SQL text is DuckDB dialect; values are bound."""
+
+    name: str
+    version: str
+
+    def execute(self, sql: str, params: Params = None) -> None: ...
+
+    def query(self, sql: str, params: Params = None) -> list[tuple[Any, ...]]: ...
+
+    def query_dicts(self, sql: str, params: Params = None) -> list[dict[str, Any]]: ...
+
+    def table_exists(self, name: str) -> bool: ...
+
+    def columns(self, table: str) -> list[str]: ...
+
+    def load_lines(self, path: Path, table: str, max_line_bytes: int) -> list[RawReject]:
+        """Create ``table(line BIGINT, raw VARCHAR)`` with one row per non-blank text line."""
+        ...
+
+    def load_csv(
+        self,
+        path: Path,
+        header: Sequence[str],
+        table: str,
+        max_line_bytes: int,
+        transforms: Mapping[int, str] | None = None,
+        params: Mapping[str, Any] | None = None,
+    ) -> list[RawReject]:
+        """Create ``table(c0..cN VARCHAR, line BIGINT)`` from an RFC 4180 file.
+
+        ``transforms`` maps a column index to SQL with ``{}`` for the column, applied while
+        reading (used to tokenise sensitive columns before anything is stored).
+        """
+        ...
+
+    def load_json_documents(self, path: Path, table: str) -> None:
+        """Create ``table(doc JSON)`` with one row per top-level JSON value in the file."""
+        ...
+
+    def register_scalar(
+        self, name: str, fn: Callable[..., Any], arg_types: Sequence[str], return_type: str
+    ) -> None: ...
+
+    def export_jsonl(self, sql: str, path: Path, params: Params = None) -> int: ...
+
+    def close(self) -> None: ...
+
+
+def open_engine(path: Path | None, kind: str = "duckdb", threads: int | None = None) -> Engine:
+    """Open the store. ``path`` None means in memory."""
+    if kind == "duckdb":
+        from unmask.engine.duckdb import DuckDBEngine
+
+        return DuckDBEngine(path, threads=threads)
+    raise ValueError(f"unknown engine {kind!r}")

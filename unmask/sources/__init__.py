@@ -1,0 +1,64 @@
+"""Readers for every bundle part. ``load_bundle`` turns a bundle folder into store tables."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from unmask.sources.base import FileReport, LoadContext, Part, create_part_table, find_files, init_store
+from unmask.sources.base import load_csv_part as load_csv_part
+from unmask.sources.code_audit import CODE_AUDIT
+from unmask.sources.entra import ENTRA
+from unmask.sources.entra import RECORD_SQL as ENTRA_RECORD
+from unmask.sources.jsonload import load_json_part
+from unmask.sources.okta import OKTA
+from unmask.sources.osquery import OSQUERY
+from unmask.sources.sysmon import SYSMON, load_evtx
+from unmask.sources.tabular import CSV_PARTS
+
+ALL_PARTS: tuple[Part, ...] = (*CSV_PARTS, OKTA, ENTRA, OSQUERY, SYSMON, CODE_AUDIT)
+PARTS_BY_ID = {p.id: p for p in ALL_PARTS}
+CSV_COLUMNS = {p.csv_name: tuple(c.name for c in p.columns) for p in CSV_PARTS}
+
+
+@dataclass(frozen=True)
+class PartResult:
+    part: Part
+    files: list[FileReport]
+
+    @property
+    def present(self) -> bool:
+        return any(f.loaded > 0 for f in self.files)
+
+
+def _loader(part: Part, path: Path) -> Callable[[LoadContext], FileReport]:
+    if part.fmt == "csv":
+        return lambda ctx: load_csv_part(ctx, part, path)
+    if part is SYSMON and path.name.lower().endswith((".evtx", ".evtx.gz")):
+        return lambda ctx: load_evtx(ctx, path)
+    if part is ENTRA:
+        return lambda ctx: load_json_part(ctx, part, path, record_sql=ENTRA_RECORD)
+    if part is OSQUERY:
+        return lambda ctx: load_json_part(ctx, part, path, explode="$.snapshot")
+    return lambda ctx: load_json_part(ctx, part, path)
+
+
+def plan(bundle: Path) -> list[tuple[Part, Path]]:
+    """Every (part, file) the bundle holds, in a stable order."""
+    return [(part, path) for part in ALL_PARTS for path in find_files(bundle, part)]
+
+
+def load_bundle(
+    ctx: LoadContext, on_file: Callable[[Part, Path], None] | None = None
+) -> dict[str, PartResult]:
+    init_store(ctx.engine)
+    for part in ALL_PARTS:
+        create_part_table(ctx.engine, part)
+    results: dict[str, list[FileReport]] = {p.id: [] for p in ALL_PARTS}
+    for part, path in plan(ctx.bundle):
+        if on_file:
+            on_file(part, path)
+        report = _loader(part, path)(ctx)
+        results[part.id].append(report)
+    return {pid: PartResult(PARTS_BY_ID[pid], files) for pid, files in results.items()}

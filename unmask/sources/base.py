@@ -1,0 +1,355 @@
+"""Generic loaders: a part declares its columns, these turn files into typed tables.
+
+Every record ends in exactly one place: its part's table, or the ``rejects`` table with file,
+line and reason. :class:`FileReport` keeps the per-file counts that ``manifest.json`` shows.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import itertools
+import shutil
+import tempfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from unmask.config import Config
+from unmask.engine import Engine, RawReject
+from unmask.engine.sqlbuild import ident
+from unmask.tokenize import Tokenizer, sql_token
+
+Kind = Literal["text", "lower", "upper", "date", "ts", "bool", "int", "float", "token", "json"]
+_tmp = itertools.count()
+
+
+@dataclass(frozen=True)
+class Col:
+    """One output column. For CSV parts ``name`` is also the spec's column name."""
+
+    name: str
+    kind: Kind = "text"
+    required: bool = False
+    paths: tuple[str, ...] = ()  # JSON parts: alternative JSON paths, first non-null wins
+
+
+@dataclass(frozen=True)
+class Part:
+    """A bundle part: a kind of file, where it lives, and the table it becomes."""
+
+    id: str  # e.g. "hr.employees"
+    table: str
+    globs: tuple[str, ...]
+    columns: tuple[Col, ...]
+    fmt: Literal["csv", "json"]
+    key: str | None = None  # unique id column: duplicates are rejected, never merged
+    description: str = ""
+
+    @property
+    def csv_name(self) -> str:
+        return self.id.rsplit(".", 1)[-1]
+
+
+@dataclass
+class FileReport:
+    path: str
+    part: str
+    read: int = 0
+    loaded: int = 0
+    rejected: int = 0
+    status: Literal["ok", "partial", "unreadable"] = "ok"
+    note: str = ""
+
+
+@dataclass
+class LoadContext:
+    engine: Engine
+    bundle: Path
+    config: Config
+    tokenizer: Tokenizer
+    files: list[FileReport] = field(default_factory=list)
+    workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="unmask-")))
+
+    @property
+    def token_params(self) -> dict[str, bytes]:
+        ipad, opad = self.tokenizer.pads()
+        return {"ipad": ipad, "opad": opad}
+
+    def cleanup(self) -> None:
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def init_store(engine: Engine) -> None:
+    engine.execute(
+        "CREATE TABLE IF NOT EXISTS rejects(file VARCHAR, part VARCHAR, line BIGINT, "
+        "unit VARCHAR, reason VARCHAR)"
+    )
+
+
+def reject_raw(ctx: LoadContext, rel: str, part: str, rejects: list[RawReject], unit: str) -> None:
+    if not rejects:
+        return
+    rows = [(rel, part, r.line, unit, r.reason) for r in rejects]
+    for chunk_start in range(0, len(rows), 5000):
+        chunk = rows[chunk_start : chunk_start + 5000]
+        placeholders = ",".join(["(?,?,?,?,?)"] * len(chunk))
+        flat = [v for row in chunk for v in row]
+        ctx.engine.execute(f"INSERT INTO rejects VALUES {placeholders}", flat)  # noqa: S608
+
+
+def unreadable(ctx: LoadContext, report: FileReport, reason: str) -> FileReport:
+    report.status = "unreadable"
+    report.note = reason
+    reject_raw(ctx, report.path, report.part, [RawReject(None, reason)], "file")
+    ctx.files.append(report)
+    return report
+
+
+def find_files(bundle: Path, part: Part) -> list[Path]:
+    seen: dict[Path, None] = {}
+    for g in part.globs:
+        for pat in (g, g + ".gz"):
+            for p in sorted(bundle.glob(pat)):
+                if p.is_file():
+                    seen[p] = None
+    return list(seen)
+
+
+def _open_text(path: Path) -> io.TextIOBase:
+    raw = gzip.open(path, "rb") if path.suffix == ".gz" else path.open("rb")
+    return io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+
+
+def salvage_gzip(path: Path, dest: Path) -> tuple[int, str]:
+    """Copy out every complete line of a damaged gzip; return (lines kept, why it stopped)."""
+    kept = 0
+    buf = b""
+    reason = ""
+    d = zlib.decompressobj(wbits=31)
+    with path.open("rb") as src, dest.open("wb") as out:
+        try:
+            while chunk := src.read(1 << 20):
+                data = buf + d.decompress(chunk)
+                *lines, buf = data.split(b"\n")
+                for ln in lines:
+                    out.write(ln + b"\n")
+                kept += len(lines)
+            if not d.eof:
+                reason = "gzip stream is truncated"
+        except zlib.error:
+            reason = "gzip stream is corrupt"
+    return kept, reason or "gzip stream ended early"
+
+
+def materialise(ctx: LoadContext, path: Path, report: FileReport) -> tuple[Path, RawReject | None]:
+    """Return a path DuckDB can read. A damaged gzip is salvaged up to its last whole line."""
+    if path.suffix != ".gz":
+        return path, None
+    try:
+        with gzip.open(path, "rb") as fh:
+            while fh.read(1 << 22):
+                pass
+        return path, None
+    except (OSError, EOFError, zlib.error):
+        dest = ctx.workdir / f"salvaged{next(_tmp)}"
+        kept, why = salvage_gzip(path, dest)
+        report.status = "partial"
+        report.note = f"{why}: kept the first {kept} lines, the rest is lost"
+        return dest, RawReject(kept + 1, f"{why}; nothing after this point could be read")
+
+
+# ---------------------------------------------------------------------------------------------
+# Typed conversion of one text expression
+# ---------------------------------------------------------------------------------------------
+
+
+def typed(expr: str, kind: Kind) -> str:
+    """SQL converting a trimmed VARCHAR expression to ``kind``; NULL when it does not parse."""
+    if kind == "lower":
+        return f"lower({expr})"
+    if kind == "upper":
+        return f"upper({expr})"
+    if kind == "date":
+        return f"coalesce(try_cast({expr} AS DATE), try_cast(try_cast({expr} AS TIMESTAMPTZ) AS DATE))"
+    if kind == "ts":
+        # ISO 8601 with or without zone (UTC assumed), or epoch seconds / milliseconds.
+        return (
+            f"coalesce(try_cast({expr} AS TIMESTAMPTZ), "
+            f"CASE WHEN regexp_full_match({expr}, '\\d{{12,14}}') THEN make_timestamptz(({expr})::BIGINT * 1000) "
+            f"WHEN regexp_full_match({expr}, '\\d{{9,11}}(\\.\\d+)?') "
+            f"THEN make_timestamptz(({expr})::DOUBLE::BIGINT * 1000000) END)"
+        )
+    if kind == "bool":
+        return (
+            f"CASE lower({expr}) WHEN 'true' THEN true WHEN 'yes' THEN true WHEN '1' THEN true "
+            f"WHEN 'false' THEN false WHEN 'no' THEN false WHEN '0' THEN false END"
+        )
+    if kind == "int":
+        return f"try_cast({expr} AS BIGINT)"
+    if kind == "float":
+        return f"try_cast({expr} AS DOUBLE)"
+    if kind == "json":
+        return f"try_cast({expr} AS JSON)"
+    return expr
+
+
+_CHECKED: tuple[Kind, ...] = ("date", "ts", "bool", "int", "float")
+
+
+def finish(
+    ctx: LoadContext, part: Part, staged: str, report: FileReport, unit: str
+) -> FileReport:
+    """Move a staged table (columns + ``_err``) into the part table and rejects; count."""
+    eng = ctx.engine
+    if part.key:
+        k = ident(part.key)
+        eng.execute(
+            f"UPDATE {ident(staged)} AS s SET _err = 'duplicate ' || $kname || ' (first seen at line ' "  # noqa: S608
+            f"|| f.first_line || ' of ' || f.first_file || ')' FROM ("
+            f"  SELECT {k} AS key, min_by(line, (file_order, line)) AS first_line, "
+            f"  min_by(source_file, (file_order, line)) AS first_file FROM ("
+            f"    SELECT {k}, line, source_file, 1 AS file_order FROM {ident(part.table)} "
+            f"    UNION ALL SELECT {k}, line, source_file, 2 FROM {ident(staged)} WHERE _err IS NULL) "
+            f"  GROUP BY ALL) f "
+            f"WHERE s._err IS NULL AND s.{k} = f.key AND NOT (f.first_file = s.source_file AND f.first_line = s.line)",
+            {"kname": part.key},
+        )
+    eng.execute(
+        f"INSERT INTO rejects SELECT source_file, $part, line, $unit, _err FROM {ident(staged)} "  # noqa: S608
+        "WHERE _err IS NOT NULL",
+        {"part": part.id, "unit": unit},
+    )
+    cols = ", ".join(ident(c) for c in ["source_file", "line", *[c.name for c in part.columns]])
+    eng.execute(
+        f"INSERT INTO {ident(part.table)} SELECT {cols} FROM {ident(staged)} WHERE _err IS NULL"  # noqa: S608
+    )
+    (loaded, rejected), = eng.query(
+        f"SELECT count(*) FILTER (WHERE _err IS NULL), count(*) FILTER (WHERE _err IS NOT NULL) "  # noqa: S608
+        f"FROM {ident(staged)}"
+    )
+    eng.execute(f"DROP TABLE {ident(staged)}")
+    report.loaded += int(loaded)
+    report.rejected += int(rejected)
+    report.read = report.loaded + report.rejected
+    ctx.files.append(report)
+    return report
+
+
+def create_part_table(engine: Engine, part: Part) -> None:
+    sqltype = {
+        "text": "VARCHAR", "lower": "VARCHAR", "upper": "VARCHAR", "token": "VARCHAR",
+        "date": "DATE", "ts": "TIMESTAMPTZ", "bool": "BOOLEAN", "int": "BIGINT",
+        "float": "DOUBLE", "json": "JSON",
+    }
+    cols = ", ".join(f"{ident(c.name)} {sqltype[c.kind]}" for c in part.columns)
+    engine.execute(
+        f"CREATE TABLE IF NOT EXISTS {ident(part.table)}(source_file VARCHAR, line BIGINT, {cols})"
+    )
+
+
+def error_expr(checks: list[tuple[str, str]]) -> str:
+    """First failing check's reason. ``checks`` holds (failure condition SQL, reason literal)."""
+    if not checks:
+        return "NULL::VARCHAR"
+    whens = " ".join(f"WHEN {cond} THEN {reason}" for cond, reason in checks)
+    return f"CASE {whens} END"
+
+
+def sql_str(s: str) -> str:
+    """A SQL string literal for a constant of ours (never for bundle text)."""
+    return "'" + s.replace("'", "''") + "'"
+
+
+# ---------------------------------------------------------------------------------------------
+# CSV
+# ---------------------------------------------------------------------------------------------
+
+
+def read_header(path: Path) -> list[str]:
+    with _open_text(path) as fh:
+        row = next(csv.reader(fh), None)  # type: ignore[arg-type]
+    if not row:
+        raise ValueError("the file is empty")
+    return [h.strip() for h in row]
+
+
+def load_csv_part(ctx: LoadContext, part: Part, path: Path) -> FileReport:
+    rel = path.relative_to(ctx.bundle).as_posix()
+    report = FileReport(rel, part.id)
+    mapping = ctx.config.columns.get(part.csv_name, {})
+    try:
+        header = read_header(path)
+    except UnicodeDecodeError:
+        return unreadable(ctx, report, "the header is not UTF-8 text: is the file in another encoding?")
+    except (OSError, EOFError, zlib.error, csv.Error, ValueError) as e:
+        return unreadable(ctx, report, f"cannot read the header: {_plain(e)}")
+    if any(len(h) > 512 for h in header) or len(header) > 500:
+        return unreadable(ctx, report, "the first row does not look like a header")
+    position = {h: i for i, h in enumerate(header)}
+    where: dict[str, int] = {}
+    for c in part.columns:
+        src = mapping.get(c.name, c.name)
+        if src in position:
+            where[c.name] = position[src]
+    missing = [c.name for c in part.columns if c.required and c.name not in where]
+    if missing:
+        shown = [f"{m} (mapped to {mapping[m]!r})" if m in mapping else m for m in missing]
+        return unreadable(ctx, report, "missing required column(s): " + ", ".join(shown))
+
+    readable, salvage_reject = materialise(ctx, path, report)
+    raw = f"__csv{next(_tmp)}"
+    transforms = {where[c.name]: sql_token("{}") for c in part.columns if c.kind == "token" and c.name in where}
+    try:
+        raw_rejects = ctx.engine.load_csv(
+            readable, header, raw, ctx.config.max_line_bytes, transforms, ctx.token_params
+        )
+    except Exception as e:  # noqa: BLE001 - any engine failure is reported per file
+        return unreadable(ctx, report, f"cannot parse as CSV: {_plain(e)}")
+    if salvage_reject:
+        raw_rejects.append(salvage_reject)
+    reject_raw(ctx, rel, part.id, raw_rejects, "line")
+    report.rejected += len(raw_rejects)
+
+    selects = ["$file AS source_file", "line"]
+    checks: list[tuple[str, str]] = []
+    for c in part.columns:
+        if c.name not in where:
+            selects.append(f"NULL AS {ident(c.name)}")
+            continue
+        text = f"nullif(trim(c{where[c.name]}), '')"
+        if c.required:
+            checks.append((f"{text} IS NULL", sql_str(f"empty {c.name}")))
+        if c.kind == "token":  # already tokenised while reading
+            selects.append(f"{text} AS {ident(c.name)}")
+            continue
+        conv = typed(text, c.kind)
+        if c.kind in _CHECKED:
+            checks.append((f"{text} IS NOT NULL AND {conv} IS NULL", sql_str(f"invalid {c.name}")))
+        selects.append(f"{conv} AS {ident(c.name)}")
+    selects.append(f"{error_expr(checks)} AS _err")
+    staged = f"__stg{next(_tmp)}"
+    ctx.engine.execute(
+        f"CREATE TEMP TABLE {ident(staged)} AS SELECT {', '.join(selects)} FROM {ident(raw)}",  # noqa: S608
+        {"file": rel},
+    )
+    ctx.engine.execute(f"DROP TABLE {ident(raw)}")
+    return finish(ctx, part, staged, report, "line")
+
+
+def _plain(e: BaseException) -> str:
+    """A one-line reason without echoing file content (DuckDB quotes offending lines)."""
+    msg = str(e).splitlines()[0] if str(e) else e.__class__.__name__
+    return msg[:200]
+
+
+def iter_lines_preview(path: Path, n: int = 1) -> Iterator[str]:
+    with _open_text(path) as fh:
+        for _ in range(n):
+            line = fh.readline()
+            if not line:
+                return
+            yield line

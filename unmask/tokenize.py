@@ -1,0 +1,102 @@
+"""Keyed tokens for sensitive values (national IDs, account numbers).
+
+A token is HMAC-SHA256(key, normalised value), computed inside the SQL statement that reads
+the file, so the clear value is never written to a table, an output or a log. The key comes
+from ``UNMASK_TOKEN_KEY`` (hex or text) or a key file created on first use with mode 0600.
+The same key gives the same tokens across scans, which is what lets a later scan or another
+export of the same organisation join on them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+ENV_KEY = "UNMASK_TOKEN_KEY"
+ENV_KEY_FILE = "UNMASK_KEY_FILE"
+TOKEN_PREFIX = "tk_"
+TOKEN_HEX = 32  # 128 bits of the MAC: collision-free at any organisation's scale
+
+
+class KeyError_(Exception):
+    """The token key could not be read or created."""
+
+
+def default_key_file() -> Path:
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "unmask" / "token.key"
+
+
+@dataclass(frozen=True)
+class Tokenizer:
+    key: bytes
+    source: str  # where the key came from, for the manifest (never the key)
+
+    @property
+    def key_id(self) -> str:
+        """A public fingerprint of the key, so two outputs can be checked for compatibility."""
+        return hashlib.sha256(b"unmask-key-id:" + self.key).hexdigest()[:12]
+
+    def pads(self) -> tuple[bytes, bytes]:
+        """HMAC inner and outer pads: lets SQL compute the MAC with two sha256 calls."""
+        k = self.key if len(self.key) <= 64 else hashlib.sha256(self.key).digest()
+        k = k.ljust(64, b"\0")
+        return bytes(b ^ 0x36 for b in k), bytes(b ^ 0x5C for b in k)
+
+    def token(self, value: str | None) -> str | None:
+        """Python twin of :func:`sql_token`, for single values (tests, ``unmask check``)."""
+        norm = normalise_sensitive(value)
+        if not norm:
+            return None
+        mac = hmac.new(self.key, norm.encode(), hashlib.sha256).hexdigest()
+        return TOKEN_PREFIX + mac[:TOKEN_HEX]
+
+
+def normalise_sensitive(value: str | None) -> str | None:
+    """Keep letters and digits, upper-cased: '123-45-6789' and '123 45 6789' are one value."""
+    if value is None:
+        return None
+    out = "".join(ch for ch in value if ch.isalnum()).upper()
+    return out or None
+
+
+def sql_token(column_sql: str) -> str:
+    """SQL that tokenises ``column_sql``; needs the bound parameters ``$ipad`` and ``$opad``.
+
+    Mirrors :func:`normalise_sensitive` (regexp keeps [A-Za-z0-9]) and HMAC-SHA256.
+    """
+    norm = f"nullif(upper(regexp_replace(coalesce({column_sql}, ''), '[^A-Za-z0-9]', '', 'g')), '')"
+    mac = f"sha256($opad::BLOB || unhex(sha256($ipad::BLOB || {norm}::BLOB)))"
+    return f"CASE WHEN {norm} IS NULL THEN NULL ELSE '{TOKEN_PREFIX}' || left({mac}, {TOKEN_HEX}) END"
+
+
+def load_tokenizer(key_file: Path | None = None) -> Tokenizer:
+    env = os.environ.get(ENV_KEY)
+    if env:
+        try:
+            key = bytes.fromhex(env)
+        except ValueError:
+            key = env.encode()
+        if len(key) < 16:
+            raise KeyError_(f"{ENV_KEY} is too short: use at least 16 bytes (32 hex digits)")
+        return Tokenizer(key, f"environment variable {ENV_KEY}")
+    path = key_file or Path(os.environ.get(ENV_KEY_FILE) or default_key_file())
+    try:
+        if path.exists():
+            key = bytes.fromhex(path.read_text().strip())
+            return Tokenizer(key, f"key file {path}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_bytes(32)
+        # O_EXCL + 0600: never widen an existing file's mode, never race another scan.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(key.hex() + "\n")
+        return Tokenizer(key, f"key file {path} (created)")
+    except FileExistsError:
+        return load_tokenizer(path)
+    except (OSError, ValueError) as e:
+        raise KeyError_(f"cannot use token key file {path}: {e.__class__.__name__}") from None
