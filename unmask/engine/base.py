@@ -54,8 +54,8 @@ class Engine(Protocol):
         """
         ...
 
-    def load_json_documents(self, path: Path, table: str) -> None:
-        """Create ``table(doc JSON)`` with one row per top-level JSON value in the file."""
+    def load_json_documents(self, path: Path, table: str, array: bool = False) -> None:
+        """Create ``table(doc JSON)``: one row per top-level value, or per element of a top-level array."""
         ...
 
     def register_scalar(

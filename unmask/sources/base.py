@@ -120,7 +120,7 @@ def find_files(bundle: Path, part: Part) -> list[Path]:
 
 
 def _open_text(path: Path) -> io.TextIOBase:
-    raw = gzip.open(path, "rb") if path.suffix == ".gz" else path.open("rb")
+    raw = gzip.open(path, "rb") if path.suffix == ".gz" or is_gzip(path) else path.open("rb")
     return io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
 
 
@@ -145,10 +145,20 @@ def salvage_gzip(path: Path, dest: Path) -> tuple[int, str]:
     return kept, reason or "gzip stream ended early"
 
 
+def is_gzip(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return fh.read(2) == b"\x1f\x8b"
+
+
 def materialise(ctx: LoadContext, path: Path, report: FileReport) -> tuple[Path, RawReject | None]:
     """Return a path DuckDB can read. A damaged gzip is salvaged up to its last whole line."""
     if path.suffix != ".gz":
-        return path, None
+        if not is_gzip(path):
+            return path, None
+        # Compressed without the suffix: let the reader see it as what it is.
+        alias = ctx.workdir / f"{next(_tmp)}-{path.name}.gz"
+        alias.symlink_to(path.resolve())
+        path = alias
     try:
         with gzip.open(path, "rb") as fh:
             while fh.read(1 << 22):
@@ -305,7 +315,8 @@ def load_csv_part(ctx: LoadContext, part: Part, path: Path) -> FileReport:
     transforms = {where[c.name]: sql_token("{}") for c in part.columns if c.kind == "token" and c.name in where}
     try:
         raw_rejects = ctx.engine.load_csv(
-            readable, header, raw, ctx.config.max_line_bytes, transforms, ctx.token_params
+            readable, header, raw, ctx.config.max_line_bytes, transforms,
+            ctx.token_params if transforms else None,
         )
     except Exception as e:  # noqa: BLE001 - any engine failure is reported per file
         return unreadable(ctx, report, f"cannot parse as CSV: {_plain(e)}")

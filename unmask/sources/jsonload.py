@@ -30,7 +30,7 @@ from unmask.sources.base import (
 )
 
 _n = itertools.count()
-Layout = Literal["lines", "document"]
+Layout = Literal["lines", "array", "document"]
 
 
 def sniff_layout(path: Path) -> Layout:
@@ -39,7 +39,7 @@ def sniff_layout(path: Path) -> Layout:
         head = fh.read(1 << 16)
     stripped = head.lstrip()
     if stripped.startswith("["):
-        return "document"
+        return "array"
     if stripped.startswith("{"):
         first = stripped.split("\n", 1)[0].strip()
         import orjson
@@ -113,19 +113,24 @@ def load_json_part(
         unit = "record"
         docs = f"__jd{next(_n)}"
         try:
-            eng.load_json_documents(readable, docs)
+            eng.load_json_documents(readable, docs, array=layout == "array")
         except Exception as e:  # noqa: BLE001
             return unreadable(ctx, report, f"not valid JSON: {_plain(e)}")
-        # A top-level array, or a Graph page, is unrolled into its elements.
-        eng.execute(
-            f"CREATE TEMP TABLE {ident(parsed)} AS "  # noqa: S608
-            f"WITH d AS (SELECT row_number() OVER () AS doc_no, doc FROM {ident(docs)}), "
-            f"e AS (SELECT doc_no, CASE WHEN json_type(doc) = 'ARRAY' THEN json_extract(doc, '$[*]') "
-            f"WHEN json_type(json_extract(doc, '$.value')) = 'ARRAY' THEN json_extract(doc, '$.value[*]') "
-            f"ELSE [doc] END AS items FROM d) "
-            f"SELECT row_number() OVER (ORDER BY doc_no, i) AS line, items[i] AS j, NULL::VARCHAR AS _perr "
-            f"FROM e, range(1, len(items) + 1) r(i)"
-        )
+        if layout == "array":  # elements stream straight from the reader, in file order
+            eng.execute(
+                f"CREATE TEMP TABLE {ident(parsed)} AS SELECT row_number() OVER () AS line, doc AS j, "  # noqa: S608
+                f"NULL::VARCHAR AS _perr FROM {ident(docs)}"
+            )
+        else:  # one or more documents; a Graph page's "value" array is unrolled
+            eng.execute(
+                f"CREATE TEMP TABLE {ident(parsed)} AS "  # noqa: S608
+                f"WITH d AS (SELECT row_number() OVER () AS doc_no, doc FROM {ident(docs)}), "
+                f"e AS (SELECT doc_no, CASE WHEN json_type(json_extract(doc, '$.value')) = 'ARRAY' "
+                f"THEN json_extract(doc, '$.value[*]') WHEN json_type(doc) = 'ARRAY' THEN json_extract(doc, '$[*]') "
+                f"ELSE [doc] END AS items FROM d), "
+                f"u AS (SELECT doc_no, unnest(items) AS j, generate_subscripts(items, 1) AS i FROM e) "
+                f"SELECT row_number() OVER (ORDER BY doc_no, i) AS line, j, NULL::VARCHAR AS _perr FROM u"
+            )
         eng.execute(f"DROP TABLE {ident(docs)}")
 
     if explode:
@@ -140,8 +145,10 @@ def load_json_part(
         eng.execute(f"DROP TABLE {ident(parsed)}")
         eng.execute(
             f"CREATE TEMP TABLE {ident(parsed)} AS "  # noqa: S608
-            f"SELECT line, json_merge_patch(parent, json_object('__item', items[i])) AS j, _perr "
-            f"FROM {ident(exploded)}, range(1, greatest(len(items), 1) + 1) r(i)"
+            f"SELECT line, CASE WHEN item IS NULL THEN parent "
+            f"ELSE json_merge_patch(parent, json_object('__item', item)) END AS j, _perr FROM ("
+            f"SELECT line, parent, _perr, unnest(items) AS item, generate_subscripts(items, 1) AS i "
+            f"FROM {ident(exploded)}) ORDER BY line, i"
         )
         eng.execute(f"DROP TABLE {ident(exploded)}")
 

@@ -155,12 +155,11 @@ class DuckDBEngine:
         self._renumber(table, tmp, rejects, 2)
         return rejects
 
-    def load_json_documents(self, path: Path, table: str) -> None:
+    def load_json_documents(self, path: Path, table: str, array: bool = False) -> None:
         self.execute(
             f"CREATE OR REPLACE TEMP TABLE {ident(table)} AS "  # noqa: S608
-            "SELECT json AS doc FROM read_json_objects($p, format='unstructured', "
-            "maximum_object_size=1073741824)",
-            {"p": str(path)},
+            "SELECT json AS doc FROM read_json_objects($p, format=$f, maximum_object_size=1073741824)",
+            {"p": str(path), "f": "array" if array else "unstructured"},
         )
 
     # -- functions and export ----------------------------------------------------------------

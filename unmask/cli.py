@@ -1,0 +1,211 @@
+"""Command line: ``unmask scan | validate | demo``.
+
+Exit codes: 0 ok; 1 a finding at or above ``--fail-on``; 2 unusable input or configuration;
+3 an internal error (a bug: please report it). Errors are one line on stderr, never a traceback
+(set ``UNMASK_DEBUG=1`` to see one).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from unmask import __version__
+from unmask.config import ConfigError
+from unmask.pipeline import InputError
+from unmask.score import BAND_ORDER
+from unmask.tokenize import KeyError_
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Find remote workers who are not who they say they are.",
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True)
+out = Console()
+
+EXIT_FINDINGS = 1
+EXIT_INPUT = 2
+EXIT_INTERNAL = 3
+
+
+class Band(str, Enum):
+    critical = "critical"
+    high = "high"
+    medium = "medium"
+    low = "low"
+
+
+class Size(str, Enum):
+    small = "small"
+    medium = "medium"
+    large = "large"
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"unmask {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    """Unmask correlates HR, payroll, shipping, sign-in and endpoint exports."""
+
+
+@contextmanager
+def _progress(quiet: bool) -> Iterator[Callable[[str, int, int], None] | None]:
+    if quiet or not err.is_terminal and os.environ.get("UNMASK_PROGRESS") != "1":
+        yield None
+        return
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(), console=err, transient=True,
+    ) as bar:
+        tasks: dict[int, Any] = {}
+
+        def cb(msg: str, done: int, total: int) -> None:
+            if total not in tasks:
+                tasks[total] = bar.add_task(msg, total=total)
+            bar.update(tasks[total], description=msg, completed=done)
+
+        yield cb
+
+
+def _fail(msg: str, code: int) -> None:
+    err.print(f"[bold red]error:[/] {msg}", highlight=False, markup=True, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    try:
+        yield
+    except typer.Exit:
+        raise
+    except ConfigError as e:
+        lines = "\n".join(f"  unmask.toml {p}" for p in e.problems)
+        err.print(f"[bold red]error:[/] the configuration has {len(e.problems)} problem(s):\n{lines}",
+                  highlight=False, soft_wrap=True)
+        raise typer.Exit(EXIT_INPUT) from None
+    except (InputError, KeyError_) as e:
+        _fail(str(e), EXIT_INPUT)
+    except KeyboardInterrupt:
+        _fail("interrupted; no output was published", 130)
+    except Exception as e:  # noqa: BLE001 - the CLI promises one line, not a traceback
+        if os.environ.get("UNMASK_DEBUG"):
+            raise
+        _fail(f"internal error ({e.__class__.__name__}): {str(e).splitlines()[0][:200] if str(e) else ''} "
+              "- rerun with UNMASK_DEBUG=1 for details", EXIT_INTERNAL)
+
+
+def _summary(result: Any) -> None:
+    b = result.bands
+    out.print(
+        f"critical {b['critical']}  high {b['high']}  medium {b['medium']}  low {b['low']}  "
+        f"clusters {result.clusters}  rejected records {result.manifest['totals']['rejected']}"
+    )
+    out.print(f"report: {result.report}")
+
+
+def _exit_for(result: Any, fail_on: Band | None) -> None:
+    if fail_on is None:
+        return
+    floor = BAND_ORDER[fail_on.value]
+    if any(n for band, n in result.bands.items() if BAND_ORDER[band] >= floor):
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+@app.command()
+def scan(
+    bundle: Annotated[Path, typer.Argument(help="The bundle folder.")],
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("unmask-out"),
+    fail_on: Annotated[
+        Band | None, typer.Option("--fail-on", help="Exit 1 if any subject is at or above this band.")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+    threads: Annotated[int | None, typer.Option(help="Database threads (default: all cores).")] = None,
+) -> None:
+    """Scan a bundle and write findings, clusters, rejects, manifest and report."""
+    from unmask.pipeline import scan as run_scan
+
+    with _errors(), _progress(quiet) as cb:
+        result = run_scan(bundle, out_dir, cb, threads)
+    _summary(result)
+    _exit_for(result, fail_on)
+
+
+@app.command()
+def validate(
+    bundle: Annotated[Path, typer.Argument(help="The bundle folder.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the manifest as JSON.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+) -> None:
+    """Read everything and report rejects, missing parts and config problems; score nothing."""
+    from unmask.pipeline import validate as run_validate
+
+    with _errors(), _progress(quiet) as cb:
+        man = run_validate(bundle, cb)
+    if as_json:
+        out.print_json(json.dumps(man, default=str))
+    else:
+        for f in man["files"]:
+            flag = "" if f["status"] == "ok" else f"  [{f['status']}] {f['note']}"
+            out.print(f"{f['path']}: read {f['read']}, loaded {f['loaded']}, rejected {f['rejected']}{flag}",
+                      highlight=False, markup=False)
+        out.print(f"missing parts: {', '.join(man['missing_parts']) or 'none'}", highlight=False)
+        for d in man["disabled_signals"]:
+            out.print(f"signal {d['id']} cannot run: needs {', '.join(d['missing_parts'])}", highlight=False)
+        for r in man["rejects"][:50]:
+            out.print(f"reject {r['file']}:{r['line'] if r['line'] is not None else '-'}: {r['reason']}",
+                      highlight=False, markup=False)
+    t = man["totals"]
+    if t["read"] == 0 and not man["files"]:
+        _fail("no bundle part was found in this folder", EXIT_INPUT)
+
+
+@app.command()
+def demo(
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Where to write the bundle and the scan.")] = Path(
+        "demo-out"
+    ),
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed writes the same bundle.")] = 7,
+    size: Annotated[Size, typer.Option(help="small ~300 workers, medium ~2k, large ~20k.")] = Size.small,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+) -> None:
+    """Write a realistic demo bundle with planted schemes, scan it, and print where the report is."""
+    from unmask.demo import generate
+    from unmask.pipeline import scan as run_scan
+
+    with _errors(), _progress(quiet) as cb:
+        bundle = out_dir / "bundle"
+        truth = generate(bundle, seed=seed, size=size.value)
+        result = run_scan(bundle, out_dir / "scan", cb, planted_note=truth.note)
+    out.print(f"demo bundle: {bundle} (planted truth in {bundle / 'TRUTH.json'})")
+    _summary(result)
+
+
+def main() -> None:
+    try:
+        app()
+    except BrokenPipeError:
+        sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,59 @@
+"""Clusters: subjects tied by a shared identifier, as connected components computed in SQL."""
+
+from __future__ import annotations
+
+from unmask.engine import Engine
+
+MAX_ITERATIONS = 50
+
+
+def build_clusters(engine: Engine) -> int:
+    """Create ``cluster_members`` and ``cluster_links`` from evidence rows carrying a group_key."""
+    engine.execute(
+        "CREATE OR REPLACE TABLE group_members AS SELECT DISTINCT group_key, via, subject_type, subject_id, "
+        "first(value_hint ORDER BY value_hint) OVER (PARTITION BY group_key) AS value_hint "
+        "FROM evidence WHERE group_key IS NOT NULL"
+    )
+    # Edges join each member of a group to the group's smallest member: a star is enough for
+    # connectivity and stays linear in group size.
+    engine.execute(
+        "CREATE OR REPLACE TEMP TABLE cc_edges AS "
+        "WITH g AS (SELECT group_key, subject_type || ':' || subject_id AS node FROM group_members), "
+        "h AS (SELECT group_key, min(node) AS hub FROM g GROUP BY group_key) "
+        "SELECT g.node AS a, h.hub AS b FROM g JOIN h USING (group_key) WHERE g.node <> h.hub"
+    )
+    engine.execute(
+        "CREATE OR REPLACE TEMP TABLE cc AS SELECT DISTINCT node, node AS label FROM ("
+        "SELECT a AS node FROM cc_edges UNION SELECT b FROM cc_edges)"
+    )
+    for _ in range(MAX_ITERATIONS):
+        engine.execute(
+            "CREATE OR REPLACE TEMP TABLE cc_next AS SELECT c.node, least(c.label, min(n.label)) AS label "
+            "FROM cc c LEFT JOIN (SELECT e.a AS node, x.label FROM cc_edges e JOIN cc x ON x.node = e.b "
+            "UNION ALL SELECT e.b, x.label FROM cc_edges e JOIN cc x ON x.node = e.a) n USING (node) "
+            "GROUP BY c.node, c.label"
+        )
+        changed = engine.query(
+            "SELECT count(*) FROM cc JOIN cc_next USING (node) WHERE cc.label <> cc_next.label"
+        )[0][0]
+        engine.execute("CREATE OR REPLACE TEMP TABLE cc AS SELECT * FROM cc_next")
+        if not changed:
+            break
+    engine.execute(
+        "CREATE OR REPLACE TABLE cluster_members AS "
+        "WITH sized AS (SELECT label, count(*) AS n FROM cc GROUP BY label), "
+        "named AS (SELECT label, 'C' || lpad(row_number() OVER (ORDER BY n DESC, label)::VARCHAR, 3, '0') AS cluster_id "
+        "FROM sized) "
+        "SELECT n.cluster_id, split_part(c.node, ':', 1) AS subject_type, "
+        "substr(c.node, strpos(c.node, ':') + 1) AS subject_id FROM cc c JOIN named n USING (label)"
+    )
+    engine.execute(
+        "CREATE OR REPLACE TABLE cluster_links AS "
+        "WITH m AS (SELECT g.*, c.cluster_id, row_number() OVER (PARTITION BY g.group_key ORDER BY g.subject_id) AS k "
+        "FROM group_members g JOIN cluster_members c USING (subject_type, subject_id)) "
+        "SELECT x.cluster_id, x.subject_id AS a, y.subject_id AS b, x.via, x.value_hint "
+        "FROM m x JOIN m y ON x.group_key = y.group_key AND x.k < y.k "
+        # Small groups list every pair; big ones only the star around their first member.
+        "WHERE (SELECT count(*) FROM group_members z WHERE z.group_key = x.group_key) <= 8 OR x.k = 1"
+    )
+    return int(engine.query("SELECT count(DISTINCT cluster_id) FROM cluster_members")[0][0])

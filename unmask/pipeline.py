@@ -1,0 +1,243 @@
+"""The scan: sources -> normalise -> signals -> link -> score -> report, with timings."""
+
+from __future__ import annotations
+
+import os
+import platform
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from unmask import __version__
+from unmask.config import Config, load_config
+from unmask.engine import Engine, open_engine
+from unmask.link import build_clusters
+from unmask.normalise import stage
+from unmask.report import html, outputs
+from unmask.score import score
+from unmask.signals import SIGNAL_IDS, SignalRun, run_signals
+from unmask.sources import ALL_PARTS, CSV_COLUMNS, PartResult, load_bundle
+from unmask.sources.base import LoadContext
+from unmask.tokenize import Tokenizer, load_tokenizer
+
+Progress = Callable[[str, int, int], None]  # (message, done, total)
+
+
+class InputError(Exception):
+    """The bundle or its configuration cannot be used at all (exit code 2)."""
+
+
+@dataclass
+class Loaded:
+    engine: Engine
+    config: Config
+    tokenizer: Tokenizer
+    ctx: LoadContext
+    parts: dict[str, PartResult]
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def present(self) -> set[str]:
+        return {pid for pid, r in self.parts.items() if r.present}
+
+
+@contextmanager
+def _timed(timings: dict[str, float], name: str) -> Iterator[None]:
+    t = time.perf_counter()
+    yield
+    timings[name] = round(timings.get(name, 0.0) + time.perf_counter() - t, 3)
+
+
+def check_bundle(bundle: Path) -> None:
+    if not bundle.exists():
+        raise InputError(f"bundle folder not found: {bundle}")
+    if not bundle.is_dir():
+        raise InputError(f"the bundle must be a folder, not a file: {bundle}")
+
+
+def load(
+    bundle: Path, store: Path | None, progress: Progress | None = None, threads: int | None = None
+) -> Loaded:
+    check_bundle(bundle)
+    timings: dict[str, float] = {}
+    with _timed(timings, "config"):
+        config = load_config(bundle, CSV_COLUMNS, SIGNAL_IDS)
+        tokenizer = load_tokenizer()
+    engine = open_engine(store, threads=threads)
+    ctx = LoadContext(engine, bundle.resolve(), config, tokenizer)
+    from unmask.sources import plan
+
+    total = len(plan(ctx.bundle))
+    done = 0
+
+    def on_file(_part: object, path: Path) -> None:
+        nonlocal done
+        if progress:
+            progress(f"reading {path.relative_to(ctx.bundle).as_posix()}", done, total)
+        done += 1
+
+    with _timed(timings, "sources"):
+        parts = load_bundle(ctx, on_file)
+    if progress:
+        progress("read all files", total, total)
+    return Loaded(engine, config, tokenizer, ctx, parts, timings)
+
+
+def manifest(loaded: Loaded, runs: list[SignalRun] | None, started: datetime, bundle: Path) -> dict[str, Any]:
+    files = [asdict(f) for f in loaded.ctx.files]
+    parts = {
+        pid: {
+            "description": r.part.description,
+            "present": r.present,
+            "files": len(r.files),
+            "loaded": sum(f.loaded for f in r.files),
+            "rejected": sum(f.rejected for f in r.files),
+        }
+        for pid, r in loaded.parts.items()
+    }
+    totals = {k: sum(int(f[k]) for f in files) for k in ("read", "loaded", "rejected")}
+    out: dict[str, Any] = {
+        "tool": {"name": "unmask", "version": __version__},
+        "engine": {"name": loaded.engine.name, "version": loaded.engine.version},
+        "python": platform.python_version(),
+        "started_at": started.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "finished_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "bundle": str(bundle),
+        "config": loaded.config.source,
+        "token_key_id": loaded.tokenizer.key_id,
+        "files": files,
+        "totals": totals,
+        "parts": parts,
+        "missing_parts": sorted(pid for pid, r in loaded.parts.items() if not r.present),
+        "intel": [],
+        "timings": loaded.timings,
+    }
+    if runs is not None:
+        out["signals"] = [
+            {
+                "id": r.signal.id, "strength": r.signal.strength, "family": r.signal.family,
+                "ran": r.ran, "evidence": r.evidence, "missing_parts": list(r.missing),
+            }
+            for r in runs
+        ]
+        out["disabled_signals"] = [
+            {"id": r.signal.id, "missing_parts": list(r.missing)} for r in runs if not r.ran
+        ]
+    return out
+
+
+@dataclass
+class ScanResult:
+    out: Path
+    bands: dict[str, int]
+    clusters: int
+    manifest: dict[str, Any]
+
+    @property
+    def report(self) -> Path:
+        return self.out / "report.html"
+
+
+def scan(
+    bundle: Path,
+    out: Path,
+    progress: Progress | None = None,
+    threads: int | None = None,
+    planted_note: str | None = None,
+) -> ScanResult:
+    started = datetime.now(UTC)
+    check_bundle(bundle)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".unmask-write-test"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as e:
+        raise InputError(f"cannot write to the output folder {out}: {e.strerror}") from None
+    store_tmp = out / ".unmask.duckdb.partial"
+    for p in (store_tmp, store_tmp.with_name(store_tmp.name + ".wal")):
+        p.unlink(missing_ok=True)
+    loaded = load(bundle, store_tmp, progress, threads)
+    eng, t = loaded.engine, loaded.timings
+    try:
+        if not loaded.present:
+            raise InputError(
+                "nothing in the bundle could be used: no known part has a readable record "
+                "(run `unmask validate` to see why)"
+            )
+        step = _stepper(progress, 5)
+        step("normalising")
+        with _timed(t, "normalise"):
+            stage.build(eng, loaded.config, loaded.ctx.workdir)
+        step("running signals")
+        with _timed(t, "signals"):
+            runs = run_signals(eng, loaded.config, loaded.present)
+        step("linking")
+        with _timed(t, "link"):
+            n_clusters = build_clusters(eng)
+        step("scoring")
+        with _timed(t, "score"):
+            score(eng, loaded.config)
+        step("writing outputs")
+        with _timed(t, "report"):
+            outputs.write_jsonl(eng, outputs.FINDINGS_SQL, out / "findings.jsonl")
+            outputs.write_jsonl(eng, outputs.CLUSTERS_SQL, out / "clusters.jsonl")
+            outputs.write_jsonl(eng, outputs.REJECTS_SQL, out / "rejects.jsonl")
+            bands = dict(eng.query("SELECT band, count(*) FROM scores GROUP BY band"))
+            man = manifest(loaded, runs, started, bundle)
+            outputs.write_text(html.render(eng, man, planted_note), out / "report.html")
+        man["timings"] = loaded.timings
+        outputs.write_json(man, out / "manifest.json")
+        step("done")
+    finally:
+        eng.close()
+        loaded.ctx.cleanup()
+    # The store is complete only now: publish it under its real name.
+    os.replace(store_tmp, out / "unmask.duckdb")
+    store_tmp.with_name(store_tmp.name + ".wal").unlink(missing_ok=True)
+    return ScanResult(out, {b: int(bands.get(b, 0)) for b in ("critical", "high", "medium", "low")}, n_clusters, man)
+
+
+def _stepper(progress: Progress | None, total: int) -> Callable[[str], None]:
+    n = 0
+
+    def f(msg: str) -> None:
+        nonlocal n
+        if progress:
+            progress(msg, n, total)
+        n += 1
+
+    return f
+
+
+def validate(bundle: Path, progress: Progress | None = None) -> dict[str, Any]:
+    """Read everything, score nothing: the manifest of what would be loaded."""
+    started = datetime.now(UTC)
+    loaded = load(bundle, None, progress)
+    try:
+        from unmask.signals import SIGNALS
+
+        man = manifest(loaded, None, started, bundle)
+        man["disabled_signals"] = [
+            {"id": s.id, "missing_parts": [p for p in s.needs if p not in loaded.present]}
+            for s in SIGNALS
+            if any(p not in loaded.present for p in s.needs)
+        ]
+        man["rejects"] = loaded.engine.query_dicts(outputs.REJECTS_SQL + " LIMIT 200")
+        return man
+    finally:
+        loaded.engine.close()
+        loaded.ctx.cleanup()
+
+
+def known_parts() -> list[str]:
+    return [p.id for p in ALL_PARTS]
+
+

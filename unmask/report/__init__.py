@@ -1,0 +1,1 @@
+"""Outputs: findings, clusters, rejects, manifest and the report page, written atomically."""

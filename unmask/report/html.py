@@ -1,0 +1,158 @@
+"""``report.html``: one self-contained page, no network, every bundle string escaped."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from unmask.engine import Engine
+
+_CSS = """
+body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#1b1b1b;max-width:1200px}
+h1{font-size:22px}h2{font-size:18px;margin-top:28px;border-bottom:1px solid #ddd}
+table{border-collapse:collapse;width:100%;margin:8px 0}th,td{border:1px solid #ddd;padding:4px 6px;
+text-align:left;vertical-align:top}th{background:#f4f4f4;cursor:pointer}
+.band{font-weight:600;padding:1px 6px;border-radius:3px}.critical{background:#7a0010;color:#fff}
+.high{background:#d9480f;color:#fff}.medium{background:#f2c94c}.low{background:#e6e6e6}
+.muted{color:#666}.subject{margin:18px 0;padding:8px 12px;border:1px solid #ddd;border-radius:4px}
+code{font-size:12px}
+"""
+
+_JS = """
+document.querySelectorAll('table.sortable th').forEach(function(th, i){
+  th.addEventListener('click', function(){
+    var tb = th.closest('table').tBodies[0];
+    var rows = Array.prototype.slice.call(tb.rows);
+    var asc = th.dataset.asc !== '1'; th.dataset.asc = asc ? '1' : '0';
+    rows.sort(function(a, b){
+      var x = a.cells[i].dataset.v || a.cells[i].textContent, y = b.cells[i].dataset.v || b.cells[i].textContent;
+      var nx = parseFloat(x), ny = parseFloat(y);
+      var c = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : x.localeCompare(y);
+      return asc ? c : -c;
+    });
+    rows.forEach(function(r){ tb.appendChild(r); });
+  });
+});
+var f = document.getElementById('filter');
+if (f) f.addEventListener('input', function(){
+  var q = f.value.toLowerCase();
+  document.querySelectorAll('#ranked tbody tr').forEach(function(r){
+    r.style.display = r.textContent.toLowerCase().indexOf(q) >= 0 ? '' : 'none';
+  });
+});
+"""
+
+
+def _e(v: Any) -> str:
+    return escape("" if v is None else str(v), quote=True)
+
+
+def _anchor(subject_type: str, subject_id: str) -> str:
+    # Ids come from the bundle: keep only safe characters for the fragment.
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in f"{subject_type}-{subject_id}")
+    return "s-" + safe
+
+
+def render(engine: Engine, manifest: dict[str, Any], planted_note: str | None = None) -> str:
+    scores = engine.query_dicts(
+        "SELECT s.*, p.full_name FROM scores s LEFT JOIN people p USING (subject_type, subject_id) "
+        "ORDER BY score DESC, subject_type, subject_id"
+    )
+    evidence = engine.query_dicts(
+        "SELECT subject_type, subject_id, signal, source_file, line, observed_at, detail, weight, strength "
+        "FROM scored_evidence ORDER BY subject_type, subject_id, weight DESC"
+    )
+    by_subject: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for ev in evidence:
+        by_subject.setdefault((ev["subject_type"], ev["subject_id"]), []).append(ev)
+    clusters = engine.query_dicts(
+        "SELECT cluster_id, list(subject_id ORDER BY subject_id) AS members, "
+        "(SELECT list(DISTINCT via) FROM cluster_links l WHERE l.cluster_id = c.cluster_id) AS vias "
+        "FROM cluster_members c GROUP BY cluster_id ORDER BY cluster_id"
+    )
+    bands: dict[str, int] = {}
+    for s in scores:
+        bands[s["band"]] = bands.get(s["band"], 0) + 1
+
+    out: list[str] = [
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
+        "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; style-src 'unsafe-inline'; "
+        "script-src 'unsafe-inline'; img-src data:\">",
+        "<title>Unmask report</title><style>", _CSS, "</style></head><body>",
+        f"<h1>Unmask report</h1><p class='muted'>Bundle <code>{_e(manifest.get('bundle'))}</code>, "
+        f"scanned {_e(manifest.get('finished_at'))} by unmask {_e(manifest['tool']['version'])}.</p>",
+    ]
+    if planted_note:
+        out.append(f"<p><strong>Demo bundle.</strong> {_e(planted_note)}</p>")
+    out.append("<h2>Summary</h2><table><tr>")
+    for b in ("critical", "high", "medium", "low"):
+        out.append(f"<td><span class='band {b}'>{b}</span> {bands.get(b, 0)}</td>")
+    t = manifest["totals"]
+    out.append(
+        f"</tr></table><p>{len(clusters)} cluster(s). Records read {t['read']}, loaded {t['loaded']}, "
+        f"rejected {t['rejected']} (see <code>rejects.jsonl</code>).</p>"
+    )
+    out.append("<h2>Bundle coverage</h2><table><tr><th>part</th><th>present</th><th>files</th>"
+               "<th>loaded</th><th>rejected</th></tr>")
+    for pid, p in manifest["parts"].items():
+        out.append(
+            f"<tr><td>{_e(pid)}</td><td>{'yes' if p['present'] else 'no'}</td><td>{p['files']}</td>"
+            f"<td>{p['loaded']}</td><td>{p['rejected']}</td></tr>"
+        )
+    out.append("</table>")
+    out.append("<h2>Ranked subjects</h2><p><input id='filter' placeholder='filter…'></p>"
+               "<table id='ranked' class='sortable'><thead><tr><th>score</th><th>band</th><th>type</th>"
+               "<th>id</th><th>name</th><th>signals</th></tr></thead><tbody>")
+    for s in scores:
+        key = (s["subject_type"], s["subject_id"])
+        sigs = sorted({ev["signal"] for ev in by_subject.get(key, [])})
+        out.append(
+            f"<tr><td data-v='{s['score']}'>{s['score']:.2f}</td><td><span class='band {_e(s['band'])}'>"
+            f"{_e(s['band'])}</span></td><td>{_e(s['subject_type'])}</td>"
+            f"<td><a href='#{_anchor(*key)}'>{_e(s['subject_id'])}</a></td><td>{_e(s['full_name'])}</td>"
+            f"<td>{_e(', '.join(sigs))}</td></tr>"
+        )
+    out.append("</tbody></table>")
+    out.append("<h2>Clusters</h2>")
+    if not clusters:
+        out.append("<p class='muted'>No subjects share an identifier.</p>")
+    else:
+        out.append("<table><tr><th>cluster</th><th>members</th><th>shared</th></tr>")
+        for c in clusters:
+            out.append(
+                f"<tr><td>{_e(c['cluster_id'])}</td><td>{_e(', '.join(c['members']))}</td>"
+                f"<td>{_e(', '.join(c['vias'] or []))}</td></tr>"
+            )
+        out.append("</table>")
+    out.append("<h2>Evidence per subject</h2>")
+    for s in scores:
+        key = (s["subject_type"], s["subject_id"])
+        out.append(
+            f"<div class='subject' id='{_anchor(*key)}'><h3>{_e(s['subject_id'])} — {_e(s['full_name'])} "
+            f"<span class='band {_e(s['band'])}'>{_e(s['band'])} {s['score']:.2f}</span></h3>"
+            "<table><tr><th>signal</th><th>weight</th><th>observed</th><th>detail</th><th>source</th></tr>"
+        )
+        for ev in by_subject.get(key, []):
+            out.append(
+                f"<tr><td>{_e(ev['signal'])} <span class='muted'>({_e(ev['strength'])})</span></td>"
+                f"<td>{ev['weight']:.2f}</td><td>{_e(ev['observed_at'])}</td><td>{_e(ev['detail'])}</td>"
+                f"<td><code>{_e(ev['source_file'])}:{_e(ev['line'])}</code></td></tr>"
+            )
+        out.append("</table></div>")
+    out.append("<h2>What the data could not tell</h2>")
+    missing = manifest.get("missing_parts", [])
+    out.append("<p>Missing or empty parts: " + (_e(", ".join(missing)) or "none") + ".</p>")
+    disabled = manifest.get("disabled_signals", [])
+    if disabled:
+        out.append("<ul>")
+        for d in disabled:
+            out.append(f"<li>{_e(d['id'])} did not run: needs {_e(', '.join(d['missing_parts']))}</li>")
+        out.append("</ul>")
+    bad_files = [f for f in manifest["files"] if f["status"] != "ok"]
+    if bad_files:
+        out.append("<p>Files that could not be fully read:</p><ul>")
+        for f in bad_files:
+            out.append(f"<li><code>{_e(f['path'])}</code>: {_e(f['note'])}</li>")
+        out.append("</ul>")
+    out.append(f"<script>{_JS}</script></body></html>")
+    return "\n".join(out)

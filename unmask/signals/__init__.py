@@ -1,0 +1,73 @@
+"""Registry of signals and the runner that writes their evidence into the store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from unmask.config import Config
+from unmask.engine import Engine
+from unmask.signals import (
+    bank_account_shared,
+    deposit_churn,
+    holder_mismatch,
+    national_id_shared,
+    payout_platform,
+    ship_to_far,
+    ship_to_shared,
+)
+from unmask.signals.base import EVIDENCE_COLUMNS, OPTIONAL_COLUMNS, Signal
+
+SIGNALS: tuple[Signal, ...] = (
+    ship_to_shared.SIGNAL,
+    ship_to_far.SIGNAL,
+    bank_account_shared.SIGNAL,
+    holder_mismatch.SIGNAL,
+    payout_platform.SIGNAL,
+    deposit_churn.SIGNAL,
+    national_id_shared.SIGNAL,
+)
+SIGNAL_IDS = tuple(s.id for s in SIGNALS)
+BY_ID = {s.id: s for s in SIGNALS}
+
+
+@dataclass
+class SignalRun:
+    signal: Signal
+    ran: bool
+    missing: tuple[str, ...]
+    evidence: int = 0
+
+
+def init_evidence(engine: Engine) -> None:
+    engine.execute(
+        "CREATE OR REPLACE TABLE evidence(signal VARCHAR, family VARCHAR, subject_type VARCHAR, "
+        "subject_id VARCHAR, source_file VARCHAR, line BIGINT, observed_at TIMESTAMPTZ, detail VARCHAR, "
+        "strength VARCHAR, group_key VARCHAR, via VARCHAR, value_hint VARCHAR)"
+    )
+
+
+def run_signals(engine: Engine, config: Config, present: set[str]) -> list[SignalRun]:
+    init_evidence(engine)
+    runs = []
+    for sig in SIGNALS:
+        missing = tuple(p for p in sig.needs if p not in present)
+        if missing:
+            runs.append(SignalRun(sig, False, missing))
+            continue
+        # Optional columns default to NULL, and strength to the signal's declared strength.
+        cols = ", ".join(f"q.{c}" for c in EVIDENCE_COLUMNS)
+        params = dict(sig.params(config))
+        have = {r[0] for r in engine.query(f"DESCRIBE SELECT * FROM ({sig.sql})", params)}  # noqa: S608
+        opt = [f"q.{c}" if c in have else ("$strength" if c == "strength" else "NULL") for c in OPTIONAL_COLUMNS]
+        before = engine.query("SELECT count(*) FROM evidence")[0][0]
+        bound = {"sid": sig.id, "family": sig.family, **params}
+        if "strength" not in have:
+            bound["strength"] = sig.strength
+        engine.execute(
+            f"INSERT INTO evidence SELECT $sid, $family, {cols}, {', '.join(opt)} FROM ({sig.sql}) q",  # noqa: S608
+            bound,
+        )
+        after = engine.query("SELECT count(*) FROM evidence")[0][0]
+        runs.append(SignalRun(sig, True, (), int(after - before)))
+    return runs
+

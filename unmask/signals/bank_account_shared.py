@@ -1,0 +1,34 @@
+"""One bank-account token on the payment instructions of two or more workers."""
+
+from unmask.signals.base import Signal
+
+SIGNAL = Signal(
+    id="bank_account_shared",
+    needs=("payroll.deposits",),
+    strength="strong",
+    family="payroll",
+    description="One bank account (keyed token) receives pay for two or more workers.",
+    reference="indicators.md §3.K pay_account_reuse_across_employees; G22",
+    sql="""
+WITH d AS (SELECT * FROM deposits WHERE account_number IS NOT NULL),
+pairs AS (
+  SELECT DISTINCT x.employee_id AS a, y.employee_id AS b, x.account_number,
+    EXISTS (SELECT 1 FROM households h WHERE h.a = x.employee_id AND h.b = y.employee_id) AS household
+  FROM d x JOIN d y ON x.account_number = y.account_number AND x.employee_id <> y.employee_id
+), per AS (
+  SELECT a, account_number, count(DISTINCT b) AS others,
+         count(DISTINCT b) FILTER (WHERE NOT household) AS unrelated, list(DISTINCT b ORDER BY b) AS who
+  FROM pairs GROUP BY ALL
+)
+SELECT 'employee' AS subject_type, d.employee_id AS subject_id, d.source_file, d.line,
+  d.effective_date::TIMESTAMPTZ AS observed_at,
+  'bank account ' || right(d.account_number, 6) || ' also pays ' || per.others || ' other worker(s): '
+    || array_to_string(per.who[1:10], ', ')
+    || CASE WHEN per.unrelated = 0 THEN ' (a household: joint account?)' ELSE '' END AS detail,
+  CASE WHEN per.unrelated = 0 THEN 'weak' ELSE 'strong' END AS strength,
+  CASE WHEN per.unrelated > 0 THEN 'account:' || d.account_number END AS group_key,
+  'bank_account' AS via,
+  'token …' || right(d.account_number, 6) AS value_hint
+FROM d JOIN per ON per.a = d.employee_id AND per.account_number = d.account_number
+""",
+)

@@ -1,0 +1,52 @@
+"""The signal contract.
+
+A signal is one small module exposing ``SIGNAL``: its id, the bundle parts it needs, its
+strength, a one-line description, a reference, and one SQL query. The query returns evidence
+rows with these columns:
+
+``subject_type, subject_id, source_file, line, observed_at, detail`` and optionally
+``strength`` (to downgrade a row, e.g. a household), ``group_key``, ``via`` and ``value_hint``
+(for signals about an identifier shared by several subjects: those rows become cluster links).
+
+Query parameters are bound by name from :meth:`Signal.params`; bundle text is never pasted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from unmask.config import Config
+
+Strength = Literal["weak", "medium", "strong"]
+STRENGTHS: tuple[Strength, ...] = ("weak", "medium", "strong")
+
+# Families group signals that observe the same underlying fact; the scorer gives diminishing
+# returns inside a family and needs independent families before it says "high".
+Family = Literal[
+    "shipping", "payroll", "identity", "network", "endpoint", "time", "sanctions", "interview", "code"
+]
+
+EVIDENCE_COLUMNS = (
+    "subject_type", "subject_id", "source_file", "line", "observed_at", "detail",
+)
+OPTIONAL_COLUMNS = ("strength", "group_key", "via", "value_hint")
+
+
+def _no_params(_: Config) -> dict[str, Any]:
+    return {}
+
+
+@dataclass(frozen=True)
+class Signal:
+    id: str
+    needs: tuple[str, ...]
+    strength: Strength
+    family: Family
+    description: str
+    reference: str
+    sql: str
+    params: Callable[[Config], Mapping[str, Any]] = field(default=_no_params)
+    # Parts that, when present, refine the signal but are not required for it to run.
+    uses: tuple[str, ...] = ()

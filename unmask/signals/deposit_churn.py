@@ -1,0 +1,29 @@
+"""Two or more changes of payment instructions within 30 days of hire."""
+
+from unmask.signals.base import Signal
+
+SIGNAL = Signal(
+    id="deposit_changes_after_hire",
+    needs=("payroll.deposits", "hr.employees"),
+    strength="medium",
+    family="payroll",
+    description="Two or more deposit changes within 30 days of hire.",
+    reference="indicators.md §3.K pay_frequent_bank_changes; SW, JP",
+    sql="""
+WITH ranked AS (
+  SELECT d.*, e.hire_date, row_number() OVER (PARTITION BY d.employee_id ORDER BY d.effective_date, d.line) AS n
+  FROM deposits d JOIN employees e USING (employee_id)
+  WHERE e.hire_date IS NOT NULL AND d.effective_date IS NOT NULL
+), changes AS (  -- every instruction after the first is a change
+  SELECT * FROM ranked WHERE n > 1 AND effective_date <= hire_date + INTERVAL 30 DAY
+), counted AS (
+  SELECT employee_id, count(*) AS k, max(line) AS last_line, any_value(source_file) AS f,
+         max(effective_date) AS last_date, any_value(hire_date) AS hire_date
+  FROM changes GROUP BY employee_id HAVING count(*) >= 2
+)
+SELECT 'employee' AS subject_type, employee_id AS subject_id, f AS source_file, last_line AS line,
+  last_date::TIMESTAMPTZ AS observed_at,
+  k || ' changes of payment instructions within 30 days of hire (' || hire_date || ')' AS detail
+FROM counted
+""",
+)

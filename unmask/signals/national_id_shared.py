@@ -1,0 +1,26 @@
+"""One national-ID token on two or more people."""
+
+from unmask.signals.base import Signal
+
+SIGNAL = Signal(
+    id="national_id_shared",
+    needs=("hr.employees",),
+    strength="strong",
+    family="identity",
+    description="One national ID (keyed token) is declared by two or more workers.",
+    reference="indicators.md §3.A id_stolen_identity_complaint, §3.B reuse_contact_across_identities",
+    sql="""
+WITH e AS (SELECT * FROM employees WHERE national_id IS NOT NULL),
+per AS (
+  SELECT x.employee_id AS a, x.national_id, count(DISTINCT y.employee_id) AS others,
+         list(DISTINCT y.employee_id ORDER BY y.employee_id) AS who
+  FROM e x JOIN e y ON x.national_id = y.national_id AND x.employee_id <> y.employee_id GROUP BY ALL
+)
+SELECT 'employee' AS subject_type, e.employee_id AS subject_id, e.source_file, e.line,
+  e.hire_date::TIMESTAMPTZ AS observed_at,
+  'national ID also declared by ' || per.others || ' other worker(s): ' || array_to_string(per.who[1:10], ', ') AS detail,
+  'national_id:' || e.national_id AS group_key, 'national_id' AS via,
+  'token …' || right(e.national_id, 6) AS value_hint
+FROM e JOIN per ON per.a = e.employee_id AND per.national_id = e.national_id
+""",
+)

@@ -1,0 +1,31 @@
+"""Pay routed through a payment platform or crypto for a worker declared in a work country."""
+
+from typing import Any
+
+from unmask.config import Config
+from unmask.signals.base import Signal
+
+
+def _params(cfg: Config) -> dict[str, Any]:
+    return {"work_countries": cfg.work_countries}
+
+
+SIGNAL = Signal(
+    id="payout_platform_or_crypto",
+    needs=("payroll.deposits", "hr.employees"),
+    strength="medium",
+    family="payroll",
+    description="Pay routed via a payment platform or crypto for a worker who declares a home in a work country.",
+    reference="indicators.md §3.K pay_platform_or_crypto; G22, GTIG, SW",
+    params=_params,
+    sql="""
+SELECT 'employee' AS subject_type, d.employee_id AS subject_id, d.source_file, d.line,
+  d.effective_date::TIMESTAMPTZ AS observed_at,
+  'paid by ' || d.method || coalesce(' via ' || d.platform, '')
+    || coalesce(' to ' || d.country, '') || ' while declaring a home in ' || coalesce(e.country, 'US')
+    || CASE WHEN e.employment_type = 'contractor' THEN ' (contractor)' ELSE '' END AS detail,
+  CASE WHEN e.employment_type = 'contractor' THEN 'weak' ELSE 'medium' END AS strength
+FROM deposits d JOIN employees e USING (employee_id)
+WHERE d.method IN ('platform', 'crypto') AND list_contains($work_countries, coalesce(e.country, 'US'))
+""",
+)

@@ -1,0 +1,36 @@
+"""One ship-to address (building and unit) receiving laptops for two or more unrelated workers."""
+
+from unmask.signals.base import Signal
+
+SIGNAL = Signal(
+    id="ship_to_shared",
+    needs=("assets.shipments", "hr.employees"),
+    strength="medium",
+    family="shipping",
+    description="One ship-to address receives equipment for two or more unrelated workers.",
+    reference="indicators.md §3.E ship_address_shared_across_employees; DOJ24a, DOJ25a, DOJ25b",
+    sql="""
+WITH s AS (
+  SELECT * FROM addresses WHERE kind = 'ship_to' AND full_key IS NOT NULL AND NOT is_office
+), shared AS (
+  SELECT full_key FROM s GROUP BY full_key HAVING count(DISTINCT subject_id) >= 2
+), pairs AS (
+  SELECT x.subject_id AS a, y.subject_id AS b, x.full_key,
+         EXISTS (SELECT 1 FROM households h WHERE h.a = x.subject_id AND h.b = y.subject_id) AS household
+  FROM s x JOIN s y ON x.full_key = y.full_key AND x.subject_id <> y.subject_id
+  WHERE x.full_key IN (SELECT full_key FROM shared)
+), per AS (
+  SELECT a, full_key, count(DISTINCT b) FILTER (WHERE NOT household) AS unrelated,
+         count(DISTINCT b) AS others, list(DISTINCT b ORDER BY b) AS who
+  FROM pairs GROUP BY a, full_key
+)
+SELECT 'employee' AS subject_type, s.subject_id, s.source_file, s.line, s.observed_at,
+       'ship-to address also used for ' || per.others || ' other worker(s): ' || array_to_string(per.who[1:10], ', ')
+       || CASE WHEN per.unrelated = 0 THEN ' (all in the same household)' ELSE '' END AS detail,
+       CASE WHEN per.unrelated = 0 THEN 'weak' ELSE 'medium' END AS strength,
+       CASE WHEN per.unrelated > 0 THEN 'ship_to:' || md5(s.full_key) END AS group_key,
+       'ship_to_address' AS via,
+       split_part(s.full_key, '|', 1)[1:6] || '… ' || coalesce(s.zip5, '') AS value_hint
+FROM s JOIN per ON per.a = s.subject_id AND per.full_key = s.full_key
+""",
+)
