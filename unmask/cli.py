@@ -189,14 +189,14 @@ def demo(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
 ) -> None:
     """Write a realistic demo bundle with planted schemes, scan it, and print where the report is."""
-    from unmask.demo import generate
+    from unmask.demo import generate, truth_path
     from unmask.pipeline import scan as run_scan
 
     with _errors(), _progress(quiet) as cb:
         bundle = out_dir / "bundle"
         truth = generate(bundle, seed=seed, size=size.value)
         result = run_scan(bundle, out_dir / "scan", cb, planted_note=truth.note)
-    out.print(f"demo bundle: {bundle} (planted truth in {bundle / 'TRUTH.json'})")
+    out.print(f"demo bundle: {bundle} (planted truth in {truth_path(bundle)})")
     _summary(result)
 
 

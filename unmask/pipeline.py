@@ -23,7 +23,7 @@ from unmask.normalise import stage
 from unmask.report import html, outputs
 from unmask.score import score
 from unmask.signals import SIGNAL_IDS, SignalRun, run_signals
-from unmask.sources import ALL_PARTS, CSV_COLUMNS, PartResult, load_bundle
+from unmask.sources import ALL_PARTS, CSV_COLUMNS, PartResult, load_bundle, load_intel
 from unmask.sources.base import LoadContext
 from unmask.tokenize import Tokenizer, load_tokenizer
 
@@ -42,6 +42,7 @@ class Loaded:
     ctx: LoadContext
     parts: dict[str, PartResult]
     timings: dict[str, float] = field(default_factory=dict)
+    intel: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def present(self) -> set[str]:
@@ -87,7 +88,9 @@ def load(
         parts = load_bundle(ctx, on_file)
     if progress:
         progress("read all files", total, total)
-    return Loaded(engine, config, tokenizer, ctx, parts, timings)
+    with _timed(timings, "intel"):
+        intel = load_intel(ctx)
+    return Loaded(engine, config, tokenizer, ctx, parts, timings, intel)
 
 
 def manifest(loaded: Loaded, runs: list[SignalRun] | None, started: datetime, bundle: Path) -> dict[str, Any]:
@@ -116,7 +119,8 @@ def manifest(loaded: Loaded, runs: list[SignalRun] | None, started: datetime, bu
         "totals": totals,
         "parts": parts,
         "missing_parts": sorted(pid for pid, r in loaded.parts.items() if not r.present),
-        "intel": [],
+        "ignored_files": ignored_files(loaded.ctx.bundle, {f["path"] for f in files}),
+        "intel": loaded.intel,
         "timings": loaded.timings,
     }
     if runs is not None:
@@ -131,6 +135,20 @@ def manifest(loaded: Loaded, runs: list[SignalRun] | None, started: datetime, bu
             {"id": r.signal.id, "missing_parts": list(r.missing)} for r in runs if not r.ran
         ]
     return out
+
+
+# Files a bundle may hold that are not records of any part.
+_NOT_RECORDS = ("unmask.toml", "hr/resumes/", "hr/photos/", "intel/sanctions/")
+
+
+def ignored_files(bundle: Path, read: set[str]) -> list[str]:
+    """Files in the bundle that no reader took: a misnamed export should not vanish unnoticed."""
+    out = []
+    for p in sorted(bundle.rglob("*")):
+        rel = p.relative_to(bundle).as_posix()
+        if p.is_file() and rel not in read and not rel.startswith(_NOT_RECORDS) and not p.name.startswith("."):
+            out.append(rel)
+    return out[:1000]
 
 
 @dataclass

@@ -60,7 +60,8 @@ def normalise_sensitive(value: str | None) -> str | None:
     """Keep letters and digits, upper-cased: '123-45-6789' and '123 45 6789' are one value."""
     if value is None:
         return None
-    out = "".join(ch for ch in value if ch.isalnum()).upper()
+    # ASCII letters and digits only: the SQL twin uses the same class, so both agree on any input.
+    out = "".join(ch for ch in value if ch.isascii() and ch.isalnum()).upper()
     return out or None
 
 

@@ -2,7 +2,7 @@
 
 Every part of the bundle is written in its vendor's shape (Okta API array, Entra Graph page
 and diagnostic records, osquery differential and snapshot logs, Sysmon JSON Lines, GitHub
-audit stream). ``TRUTH.json`` beside the bundle says what was planted and what only looks
+audit stream). ``<bundle>-truth.json`` beside the bundle says what was planted and what only looks
 suspicious, for tests and for the report's note. Same seed, same bytes.
 """
 
@@ -331,10 +331,15 @@ def generate(bundle: Path, seed: int = 7, size: str = "small") -> Truth:
         + "."
     )
     truth = Truth(demo.planted, demo.benign, note)
-    (bundle / "TRUTH.json").write_bytes(orjson.dumps(
+    truth_path(bundle).write_bytes(orjson.dumps(
         {"seed": seed, "size": size, "planted": demo.planted, "benign": demo.benign, "note": note},
         option=orjson.OPT_INDENT_2))
     return truth
+
+
+def truth_path(bundle: Path) -> Path:
+    """The planted truth sits beside the bundle, not in it: it is not an export."""
+    return bundle.with_name(bundle.name + "-truth.json")
 
 
 def new_uuid(rng: random.Random) -> str:

@@ -46,6 +46,8 @@ class Engine(Protocol):
         max_line_bytes: int,
         transforms: Mapping[int, str] | None = None,
         params: Mapping[str, Any] | None = None,
+        has_header: bool = True,
+        encoding: str = "utf-8",
     ) -> list[RawReject]:
         """Create ``table(c0..cN VARCHAR, line BIGINT)`` from an RFC 4180 file.
 

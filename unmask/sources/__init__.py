@@ -14,6 +14,7 @@ from unmask.sources.entra import RECORD_SQL as ENTRA_RECORD
 from unmask.sources.jsonload import load_json_part
 from unmask.sources.okta import OKTA
 from unmask.sources.osquery import OSQUERY
+from unmask.sources.sanctions import SHIPPED, SHIPPED_VERSION, load_ofac_csv
 from unmask.sources.sysmon import SYSMON, load_evtx
 from unmask.sources.tabular import CSV_PARTS
 
@@ -62,3 +63,21 @@ def load_bundle(
         report = _loader(part, path)(ctx)
         results[part.id].append(report)
     return {pid: PartResult(PARTS_BY_ID[pid], files) for pid, files in results.items()}
+
+
+def load_intel(ctx: LoadContext) -> list[dict[str, object]]:
+    """Sanctions lists: the bundle's ``intel/sanctions/`` if it has one, else the shipped copy."""
+    from unmask.sources.base import reject_raw
+
+    own = ctx.bundle / "intel" / "sanctions"
+    folder, origin = (own, "bundle") if (own / "sdn.csv").exists() else (SHIPPED, "shipped default")
+    files = load_ofac_csv(ctx.engine, folder, ctx.config.max_line_bytes)
+    for f in files:
+        shown = f"intel/sanctions/{f.path}" if origin == "bundle" else f"(shipped) ofac/{f.path}"
+        reject_raw(ctx, shown, "intel.sanctions", f.rejected, "line")
+    return [{
+        "name": "OFAC SDN (CSV)",
+        "version": SHIPPED_VERSION if origin == "shipped default" else "as supplied in the bundle",
+        "origin": origin,
+        "files": [{"file": f.path, "loaded": f.loaded, "rejected": len(f.rejected)} for f in files],
+    }]

@@ -280,10 +280,16 @@ def sql_str(s: str) -> str:
 
 
 def read_header(path: Path) -> list[str]:
-    with _open_text(path) as fh:
-        row = next(csv.reader(fh), None)  # type: ignore[arg-type]
+    """The first CSV record. Only the header must be UTF-8; bad bytes later are per-row rejects."""
+    opener = gzip.open if path.suffix == ".gz" or is_gzip(path) else open
+    with opener(path, "rb") as fh:
+        head = fh.read(1 << 16)
+    text = head.decode("utf-8-sig", errors="replace")
+    row = next(csv.reader(io.StringIO(text, newline="")), None)
     if not row:
         raise ValueError("the file is empty")
+    if any("\ufffd" in h for h in row):
+        raise UnicodeDecodeError("utf-8", head, 0, 1, "header")
     return [h.strip() for h in row]
 
 

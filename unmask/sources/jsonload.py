@@ -34,21 +34,30 @@ Layout = Literal["lines", "array", "document"]
 
 
 def sniff_layout(path: Path) -> Layout:
-    """JSON Lines unless the first line alone is not a complete JSON value (pretty or array)."""
+    """JSON Lines, one top-level array, or other documents (pretty-printed, Graph pages).
+
+    The first line decides: if it is a whole JSON value and more follows, the file is JSON
+    Lines; a lone line holding an array is an array (a minified API export); anything that
+    does not fit on its first line is read as documents.
+    """
+    import orjson
+
     with _open_text(path) as fh:
         head = fh.read(1 << 16)
     stripped = head.lstrip()
-    if stripped.startswith("["):
+    first, sep, rest = stripped.partition("\n")
+    try:
+        value = orjson.loads(first)
+    except orjson.JSONDecodeError:
+        if stripped.startswith("["):
+            return "array"
+        return "document" if stripped.startswith("{") else "lines"
+    if sep and rest.strip():
+        return "lines"
+    if isinstance(value, list):
         return "array"
-    if stripped.startswith("{"):
-        first = stripped.split("\n", 1)[0].strip()
-        import orjson
-
-        try:
-            orjson.loads(first)
-            return "lines"
-        except orjson.JSONDecodeError:
-            return "document"
+    if isinstance(value, dict) and isinstance(value.get("value"), list):
+        return "document"
     return "lines"
 
 

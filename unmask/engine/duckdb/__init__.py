@@ -70,7 +70,9 @@ class DuckDBEngine:
         return [r[0] for r in rows]
 
     # -- readers -----------------------------------------------------------------------------
-    def _take_rejects(self, rj: str, rs: str, line_offset: int) -> list[RawReject]:
+    def _take_rejects(
+        self, rj: str, rs: str, line_offset: int, names: Sequence[str] = ()
+    ) -> list[RawReject]:
         rows = self.query(
             f"SELECT line, error_type, column_name FROM {ident(rj)} ORDER BY line"  # noqa: S608
         )
@@ -79,8 +81,10 @@ class DuckDBEngine:
         out = []
         for line, etype, col in rows:
             reason = _REASONS.get(str(etype), str(etype).lower())
-            if col:
-                reason += f" (column {col})"
+            if col and col != "raw":  # "raw" is the whole line of a line-oriented file
+                # cN is our positional name; report the file's own column name.
+                idx = int(col[1:]) if col[:1] == "c" and col[1:].isdigit() else -1
+                reason += f" (column {names[idx] if 0 <= idx < len(names) else col})"
             out.append(RawReject(int(line) + line_offset if line is not None else None, reason))
         return out
 
@@ -132,6 +136,8 @@ class DuckDBEngine:
         max_line_bytes: int,
         transforms: Mapping[int, str] | None = None,
         params: Mapping[str, Any] | None = None,
+        has_header: bool = True,
+        encoding: str = "utf-8",
     ) -> list[RawReject]:
         n = next(_counter)
         rj, rs, tmp = f"__rj{n}", f"__rs{n}", f"__raw{n}"
@@ -145,14 +151,15 @@ class DuckDBEngine:
         )
         self.execute(
             f"CREATE OR REPLACE TEMP TABLE {ident(tmp)} AS "  # noqa: S608
-            f"SELECT row_number() OVER () AS ord, {proj} FROM read_csv($p, columns=$cols, header=true, "
+            f"SELECT row_number() OVER () AS ord, {proj} FROM read_csv($p, columns=$cols, header=$hdr, encoding=$enc, "
             "delim=',', quote='\"', escape='\"', auto_detect=false, strict_mode=true, "
             "store_rejects=true, rejects_table=$rj, rejects_scan=$rs, max_line_size=$m)",
-            {"p": str(path), "cols": cols, "rj": rj, "rs": rs, "m": max_line_bytes, **(params or {})},
+            {"p": str(path), "cols": cols, "rj": rj, "rs": rs, "m": max_line_bytes, "hdr": has_header,
+             "enc": encoding, **(params or {})},
         )
         # The rejects table holds the offending line verbatim: read the numbers, drop it now.
-        rejects = self._take_rejects(rj, rs, 0)
-        self._renumber(table, tmp, rejects, 2)
+        rejects = self._take_rejects(rj, rs, 0, header)
+        self._renumber(table, tmp, rejects, 2 if has_header else 1)
         return rejects
 
     def load_json_documents(self, path: Path, table: str, array: bool = False) -> None:

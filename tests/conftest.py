@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from unmask.demo import Truth, generate
+from unmask.pipeline import ScanResult, scan
+
+TEST_KEY = "6b" * 32
+
+
+@pytest.fixture(autouse=True)
+def _token_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Tests never touch the user's key file.
+    monkeypatch.setenv("UNMASK_TOKEN_KEY", TEST_KEY)
+
+
+@pytest.fixture(scope="session")
+def demo_scan(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Truth, ScanResult, Path]]:
+    mp = pytest.MonkeyPatch()
+    mp.setenv("UNMASK_TOKEN_KEY", TEST_KEY)
+    root = tmp_path_factory.mktemp("demo")
+    truth = generate(root / "bundle", seed=7, size="small")
+    result = scan(root / "bundle", root / "out", planted_note=truth.note)
+    yield truth, result, root
+    mp.undo()

@@ -1,0 +1,74 @@
+"""The command line: exit codes, one-line errors, and --fail-on."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.helpers import bundle, dep, emp
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ)
+    env.pop("UNMASK_DEBUG", None)
+    return subprocess.run([sys.executable, "-m", "unmask.cli", *args], capture_output=True, text=True, env=env,
+                          check=False)
+
+
+def test_version() -> None:
+    p = _cli("--version")
+    assert p.returncode == 0 and p.stdout.startswith("unmask ")
+
+
+def test_missing_bundle_is_exit_2_one_line(tmp_path: Path) -> None:
+    p = _cli("scan", str(tmp_path / "nope"), "--out", str(tmp_path / "o"))
+    assert p.returncode == 2
+    assert "Traceback" not in p.stderr and len(p.stderr.strip().splitlines()) == 1
+    assert "bundle folder not found" in p.stderr
+
+
+def test_empty_bundle_is_unusable(tmp_path: Path) -> None:
+    (tmp_path / "b").mkdir()
+    p = _cli("scan", str(tmp_path / "b"), "--out", str(tmp_path / "o"))
+    assert p.returncode == 2 and "nothing in the bundle could be used" in p.stderr
+
+
+def test_bad_config_lists_every_problem(tmp_path: Path) -> None:
+    root = bundle(tmp_path / "b", [emp("E1", "Ann Lee")], toml='[org]\nwork_countries = "US"\nbogus = 1\n')
+    p = _cli("validate", str(root))
+    assert p.returncode == 2 and "2 problem(s)" in p.stderr
+    assert "org.work_countries" in p.stderr and "org.bogus" in p.stderr and "Traceback" not in p.stderr
+
+
+def test_fail_on_threshold(tmp_path: Path) -> None:
+    emps = [emp("E1", "Ann Lee"), emp("E2", "Bo Park", "2 Elm St")]
+    deps = [dep("E1", "5", "Dana Whitfield"), dep("E2", "5", "Dana Whitfield")]
+    root = bundle(tmp_path / "b", emps, deposits=deps)
+    ok = _cli("scan", str(root), "--out", str(tmp_path / "o1"), "--quiet")
+    assert ok.returncode == 0 and "report:" in ok.stdout
+    # Shared account + stranger's name: medium (one family of evidence only).
+    hit = _cli("scan", str(root), "--out", str(tmp_path / "o2"), "--quiet", "--fail-on", "medium")
+    assert hit.returncode == 1
+    miss = _cli("scan", str(root), "--out", str(tmp_path / "o3"), "--quiet", "--fail-on", "high")
+    assert miss.returncode == 0
+
+
+def test_validate_reports_rejects_and_missing_parts(tmp_path: Path) -> None:
+    root = bundle(tmp_path / "b", [emp("E1", "Ann Lee")])
+    with (root / "hr/employees.csv").open("a") as fh:
+        fh.write("E2,Bo,b@x,,,,,,,,,not-a-date,\n")
+    p = _cli("validate", str(root), "--quiet")
+    assert p.returncode == 0
+    assert "reject hr/employees.csv:3: invalid hire_date" in p.stdout
+    assert "missing parts:" in p.stdout and "payroll.deposits" in p.stdout
+    assert "signal bank_account_shared cannot run: needs payroll.deposits" in p.stdout
+
+
+def test_output_folder_not_writable(tmp_path: Path) -> None:
+    root = bundle(tmp_path / "b", [emp("E1", "Ann Lee")])
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    p = _cli("scan", str(root), "--out", str(blocker / "sub"))
+    assert p.returncode == 2 and "cannot write to the output folder" in p.stderr

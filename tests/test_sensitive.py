@@ -1,0 +1,109 @@
+"""National IDs and account numbers: tokenised on read, never in clear anywhere downstream."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.helpers import EMP_COLS, bundle, dep, emp, write_csv
+from unmask.tokenize import KeyError_, Tokenizer, load_tokenizer, sql_token
+
+CLEAR_IDS = ["900-12-3456", "900-65-4321", "900-12-3456"]
+CLEAR_ACCOUNTS = ["000123456789", "000987654321"]
+
+
+def _digits_variants(v: str) -> list[bytes]:
+    bare = v.replace("-", "")
+    return [v.encode(), bare.encode(), bare[-9:].encode()]
+
+
+def test_no_clear_value_in_store_outputs_or_logs(tmp_path: Path) -> None:
+    emps = [emp("E1", "Ann Lee", national_id=CLEAR_IDS[0]), emp("E2", "Bo Park", "9 Elm", national_id=CLEAR_IDS[1]),
+            emp("E3", "Cy Diaz", "3 Ash", national_id=CLEAR_IDS[2])]
+    deps = [dep("E1", CLEAR_ACCOUNTS[0], "Ann Lee"), dep("E2", CLEAR_ACCOUNTS[0], "Bo Park"),
+            dep("E3", CLEAR_ACCOUNTS[1], "Cy Diaz")]
+    root = bundle(tmp_path / "b", emps, deposits=deps)
+    # A malformed row holding a clear ID must not leak through rejects either.
+    with (root / "hr/employees.csv").open("a") as fh:
+        fh.write('E9,"Broken,row,900-77-1234\n')
+    out = tmp_path / "out"
+    env = dict(os.environ, UNMASK_DEBUG="", UNMASK_PROGRESS="1")
+    proc = subprocess.run([sys.executable, "-m", "unmask.cli", "scan", str(root), "--out", str(out)],
+                          capture_output=True, env=env, check=False)
+    assert proc.returncode == 0, proc.stderr
+    logs = proc.stdout + proc.stderr
+    assert (out / "unmask.duckdb").exists()
+    haystacks = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    haystacks["logs"] = logs
+    # Also every table's text, in case the file stores strings compressed.
+    con = duckdb.connect(str(out / "unmask.duckdb"), read_only=True)
+    dump = []
+    for (t,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall():
+        dump.append(str(con.execute(f'SELECT * FROM "{t}"').fetchall()))
+    con.close()
+    haystacks["tables"] = "\n".join(dump).encode()
+    for secret in [*CLEAR_IDS, *CLEAR_ACCOUNTS, "900-77-1234"]:
+        for needle in _digits_variants(secret):
+            for name, hay in haystacks.items():
+                assert needle not in hay, f"clear value found in {name}"
+    # The shared ID and the shared account are still found, through their tokens.
+    findings = (out / "findings.jsonl").read_text()
+    assert "national_id_shared" in findings and "bank_account_shared" in findings
+
+
+@given(st.text(max_size=40))
+def test_sql_token_equals_python_hmac(value: str) -> None:
+    tok = Tokenizer(b"k" * 32, "test")
+    ipad, opad = tok.pads()
+    con = duckdb.connect()
+    got = con.execute(f"SELECT {sql_token('$v')}", {"v": value, "ipad": ipad, "opad": opad}).fetchone()
+    assert got is not None and got[0] == tok.token(value)
+
+
+def test_token_normalises_separators_and_depends_on_key() -> None:
+    a, b = Tokenizer(b"a" * 32, "t"), Tokenizer(b"b" * 32, "t")
+    assert a.token("900-12-3456") == a.token("900 12 3456") == a.token("900123456")
+    assert a.token("900-12-3456") != b.token("900-12-3456")
+    assert a.token("") is None and a.token("--") is None
+
+
+def test_key_file_is_created_once_with_0600(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("UNMASK_TOKEN_KEY")
+    path = tmp_path / "cfg" / "token.key"
+    first = load_tokenizer(path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert first.source.endswith("(created)")
+    second = load_tokenizer(path)
+    assert second.key == first.key and not second.source.endswith("(created)")
+
+
+def test_short_env_key_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("UNMASK_TOKEN_KEY", "abc")
+    with pytest.raises(KeyError_):
+        load_tokenizer()
+
+
+def test_unreadable_key_file_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("UNMASK_TOKEN_KEY")
+    path = tmp_path / "token.key"
+    path.write_text("not hex")
+    with pytest.raises(KeyError_, match="cannot use token key file"):
+        load_tokenizer(path)
+
+
+def test_reject_reasons_never_echo_the_row(tmp_path: Path) -> None:
+    write_csv(tmp_path / "hr/employees.csv", EMP_COLS, [{"employee_id": "E1", "full_name": "A", "email": "a@x"}])
+    with (tmp_path / "hr/employees.csv").open("a") as fh:
+        fh.write('E2,"unterminated,b@x,900-55-1212\n')
+    from unmask.pipeline import validate
+
+    man = validate(tmp_path)
+    assert man["rejects"] and all("900" not in r["reason"] for r in man["rejects"])
