@@ -26,7 +26,8 @@ def test_ship_to_shared_fires_for_unrelated_workers(tmp_path: Path) -> None:
 
 def test_neighbours_in_one_building_are_not_one_address(tmp_path: Path) -> None:
     emps = [emp("E1", "Ann Lee", "20 Oak St", line2="Apt 2A"), emp("E2", "Bo Park", "20 Oak St", line2="Apt 7C")]
-    ships = [ship("S1", "E1", "20 Oak St", "43215", line2="Apt 2A"), ship("S2", "E2", "20 Oak Street", "43215", line2="#7C")]
+    ships = [ship("S1", "E1", "20 Oak St", "43215", line2="Apt 2A"),
+             ship("S2", "E2", "20 Oak Street", "43215", line2="#7C")]
     out = tmp_path / "out"
     run(bundle(tmp_path / "b", emps, ships), out)
     assert findings(out) == {}

@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -40,14 +40,14 @@ EXIT_INPUT = 2
 EXIT_INTERNAL = 3
 
 
-class Band(str, Enum):
+class Band(StrEnum):
     critical = "critical"
     high = "high"
     medium = "medium"
     low = "low"
 
 
-class Size(str, Enum):
+class Size(StrEnum):
     small = "small"
     medium = "medium"
     large = "large"

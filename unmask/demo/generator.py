@@ -112,7 +112,8 @@ class Demo:
     def _zip_pool(self) -> list[dict[str, Any]]:
         states = ("CA", "TX", "NY", "FL", "IL", "OH", "WA", "GA", "NC", "AZ", "CO", "MA", "PA", "MI", "MN",
                   "OR", "VA", "TN", "WI", "NJ")
-        pool = [z for z in zipcodes.list_all() if z["state"] in states and z["zip_code_type"] == "STANDARD"
+        every: list[dict[str, Any]] = zipcodes.list_all()  # type: ignore[no-untyped-call]
+        pool = [z for z in every if z["state"] in states and z["zip_code_type"] == "STANDARD"
                 and z["active"] and z.get("lat") and z.get("timezone")]
         pool.sort(key=lambda z: z["zip_code"])
         return self.rng.sample(pool, 160)
@@ -123,7 +124,9 @@ class Demo:
             origin = self.rng.choices(origins, weights)[0]
         return self.rng.choice(FIRST[origin]), self.rng.choice(LAST[origin]), origin
 
-    def address(self, z: dict[str, Any] | None = None, unit: bool | None = None) -> tuple[dict[str, str], dict[str, Any]]:
+    def address(
+        self, z: dict[str, Any] | None = None, unit: bool | None = None
+    ) -> tuple[dict[str, str], dict[str, Any]]:
         z = z or self.rng.choice(self.zips)
         line2 = f"Apt {self.rng.randint(1, 30)}{self.rng.choice('ABCD')}" if (
             unit if unit is not None else self.rng.random() < 0.3) else ""
@@ -242,7 +245,8 @@ class Demo:
         # Couple with one surname, one home and a joint account.
         a = self.worker(origin="anglo")
         b = self.worker(origin="anglo", z=next(z for z in self.zips if z["zip_code"] == a.addr["postal"]))
-        b.last, b.addr, b.tz, b.lat, b.lon, b.home_ip, b.isp = a.last, dict(a.addr), a.tz, a.lat, a.lon, a.home_ip, a.isp
+        b.last, b.addr, b.tz, b.lat, b.lon = a.last, dict(a.addr), a.tz, a.lat, a.lon
+        b.home_ip, b.isp = a.home_ip, a.isp
         joint = self.account()
         for w in (a, b):
             w.account = joint

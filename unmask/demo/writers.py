@@ -25,7 +25,8 @@ from unmask.demo.generator import (
 )
 
 UA = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/129.0 Safari/537.36",
-      "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_6) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.6 Safari/605.1.15")
+      "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_6) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+      "Version/17.6 Safari/605.1.15")
 EMP_HEADER = ["employee_id", "full_name", "email", "personal_email", "phone", "date_of_birth", "national_id",
               "address_line1", "address_line2", "city", "region", "postal_code", "country", "employment_type",
               "vendor_company", "hire_date", "termination_date", "title", "department", "manager_id"]
@@ -95,7 +96,8 @@ def _assets(demo: Demo, bundle: Path) -> None:
                       "recipient_name": w.name, "address_line1": to["line1"], "address_line2": to.get("line2", ""),
                       "city": to["city"], "region": to["region"], "postal_code": to["postal"], "country": "US",
                       "shipped_at": _ts(w.hire - timedelta(days=4)), "delivered_at": _ts(w.hire - timedelta(days=2)),
-                      "carrier": demo.rng.choice(("UPS", "FedEx")), "tracking_number": f"1Z{demo.rng.randint(10**9, 10**10)}"})
+                      "carrier": demo.rng.choice(("UPS", "FedEx")),
+                      "tracking_number": f"1Z{demo.rng.randint(10**9, 10**10)}"})
     _csv(bundle / "assets/devices.csv", list(devices[0]), devices)
     _csv(bundle / "assets/shipments.csv", list(ships[0]), ships)
 
@@ -118,7 +120,8 @@ def _signin_plan(demo: Demo, w: Worker) -> list[tuple[datetime, str, dict[str, A
             if demo.rng.random() < 0.3:
                 ip, asn, proxy = f"45.137.{demo.rng.randint(0, 3)}.{demo.rng.randint(2, 250)}", ASTRILL, True
         elif w.profile == "traveller" and 5 <= day < 12:
-            ip, asn = f"126.{demo.rng.randint(0, 255)}.{demo.rng.randint(0, 255)}.7", (17676, "SoftBank Corp.", "softbank.jp")
+            ip = f"126.{demo.rng.randint(0, 255)}.{demo.rng.randint(0, 255)}.7"
+            asn = (17676, "SoftBank Corp.", "softbank.jp")
             geo = {"city": "Tokyo", "state": "Tokyo", "country": "Japan", "postalCode": "100-0001",
                    "geolocation": {"lat": 35.68, "lon": 139.76}}
         elif w.profile == "vpn" and demo.rng.random() < 0.5:
@@ -128,7 +131,7 @@ def _signin_plan(demo: Demo, w: Worker) -> list[tuple[datetime, str, dict[str, A
 
 
 def _okta(demo: Demo, bundle: Path) -> None:
-    events = []
+    events: list[dict[str, Any]] = []
     for w in demo.workers:
         session = new_uuid(demo.rng)[:20]
         for t, ip, geo, (asn, org, dom), proxy in _signin_plan(demo, w):
@@ -239,14 +242,16 @@ def _activity(demo: Demo, bundle: Path) -> None:
         for k in range(30):
             day = WINDOW_END - timedelta(days=1 + k % WINDOW_DAYS)
             if w.profile == "asia":
-                t = datetime(day.year, day.month, day.day, demo.rng.randint(9, 17), demo.rng.randint(0, 59), tzinfo=PYONGYANG)
+                hh, mm = demo.rng.randint(9, 17), demo.rng.randint(0, 59)
+                t = datetime(day.year, day.month, day.day, hh, mm, tzinfo=PYONGYANG)
                 stamp = t.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
             else:
                 hour = (demo.rng.choice((20, 21, 22, 23, 0, 1)) if w.profile == "night_owl"
                         else demo.rng.randint(9, 17))
                 t = datetime(day.year, day.month, day.day, hour, demo.rng.randint(0, 59), tzinfo=tz)
                 stamp = t.isoformat(timespec="seconds")
-            rows.append({"actor_email": w.email, "timestamp": stamp, "source": demo.rng.choice(("git", "chat", "ticket")),
+            source = demo.rng.choice(("git", "chat", "ticket"))
+            rows.append({"actor_email": w.email, "timestamp": stamp, "source": source,
                          "action": demo.rng.choice(("commit", "message", "comment", "update"))})
     _csv(bundle / "activity/work_activity.csv", ["actor_email", "timestamp", "source", "action"], rows)
 
@@ -300,7 +305,8 @@ def _candidates(demo: Demo, bundle: Path) -> None:
         addr, _z = demo.address()
         text = RESUME_TEMPLATE.replace("9 years", f"{8 + j} years") + f"\n{first} {last}\n"
         (resumes / f"{cid}.txt").write_text(text, encoding="utf-8")
-        cands.append({"candidate_id": cid, "full_name": f"{first} {last}", "email": f"{first}.{last}.dev{j}@outlook.com".lower(),
+        cands.append({"candidate_id": cid, "full_name": f"{first} {last}",
+                      "email": f"{first}.{last}.dev{j}@outlook.com".lower(),
                       "phone": shared_phone, "address_line1": addr["line1"], "address_line2": "", "city": addr["city"],
                       "region": addr["region"], "postal_code": addr["postal"], "country": "US",
                       "linkedin_url": f"https://www.linkedin.com/in/{first.lower()}{last.lower()}dev",

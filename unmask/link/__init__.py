@@ -42,7 +42,8 @@ def build_clusters(engine: Engine) -> int:
     engine.execute(
         "CREATE OR REPLACE TABLE cluster_members AS "
         "WITH sized AS (SELECT label, count(*) AS n FROM cc GROUP BY label), "
-        "named AS (SELECT label, 'C' || lpad(row_number() OVER (ORDER BY n DESC, label)::VARCHAR, 3, '0') AS cluster_id "
+        "named AS (SELECT label, "
+        "'C' || lpad(row_number() OVER (ORDER BY n DESC, label)::VARCHAR, 3, '0') AS cluster_id "
         "FROM sized) "
         "SELECT n.cluster_id, split_part(c.node, ':', 1) AS subject_type, "
         "substr(c.node, strpos(c.node, ':') + 1) AS subject_id FROM cc c JOIN named n USING (label)"

@@ -18,7 +18,7 @@ def load_zip_table(engine: Engine, workdir: Path) -> int:
     with path.open("w", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["zip5", "city", "state", "lat", "lon", "tz"])
-        for z in zipcodes.list_all():
+        for z in zipcodes.list_all():  # type: ignore[no-untyped-call]
             if z.get("lat") and z.get("long"):
                 w.writerow([z["zip_code"], z["city"], z["state"], z["lat"], z["long"], z.get("timezone")])
     engine.execute(

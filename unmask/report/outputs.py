@@ -23,7 +23,7 @@ SELECT {{'type': s.subject_type, 'id': s.subject_id, 'name': p.full_name}} AS su
             WHERE c.subject_type = s.subject_type AND c.subject_id = s.subject_id), []::VARCHAR[]) AS clusters
 FROM scores s LEFT JOIN people p ON p.subject_type = s.subject_type AND p.subject_id = s.subject_id
 ORDER BY s.score DESC, s.subject_type, s.subject_id
-"""
+"""  # noqa: S608 - only the ISO format constant is interpolated
 
 CLUSTERS_SQL = """
 SELECT c.cluster_id,

@@ -56,5 +56,5 @@ def score(engine: Engine, config: Config) -> None:
         "  ELSE least(raw_score, $cap) END, 4) AS score FROM s",
         {"scale": SCALE, "cap": UNSUPPORTED_CAP},
     )
-    engine.execute(f"ALTER TABLE scores ADD COLUMN band VARCHAR")
-    engine.execute(f"UPDATE scores SET band = {band_sql('score')}")
+    engine.execute("ALTER TABLE scores ADD COLUMN band VARCHAR")
+    engine.execute(f"UPDATE scores SET band = {band_sql('score')}")  # noqa: S608 - constants

@@ -18,7 +18,8 @@ per AS (
 )
 SELECT 'employee' AS subject_type, e.employee_id AS subject_id, e.source_file, e.line,
   e.hire_date::TIMESTAMPTZ AS observed_at,
-  'national ID also declared by ' || per.others || ' other worker(s): ' || array_to_string(per.who[1:10], ', ') AS detail,
+  'national ID also declared by ' || per.others || ' other worker(s): '
+    || array_to_string(per.who[1:10], ', ') AS detail,
   'national_id:' || e.national_id AS group_key, 'national_id' AS via,
   'token …' || right(e.national_id, 6) AS value_hint
 FROM e JOIN per ON per.a = e.employee_id AND per.national_id = e.national_id

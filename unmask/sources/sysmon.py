@@ -78,7 +78,7 @@ def load_evtx(ctx: LoadContext, path: Path) -> FileReport:
         with dest.open("wb") as out:
             for rec in parser.records_json():
                 try:
-                    flat = _flatten(orjson.loads(rec["data"]))
+                    flat = _flatten(orjson.loads(rec["data"]))  # type: ignore[index]
                 except (orjson.JSONDecodeError, KeyError, TypeError, AttributeError):
                     bad += 1
                     out.write(b"{}\n")  # keeps numbering; rejected below as "no event_id"

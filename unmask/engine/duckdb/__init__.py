@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import duckdb.func as duckdb_func
 
 from unmask.engine.base import Params, RawReject
 from unmask.engine.sqlbuild import ident
@@ -182,7 +183,7 @@ class DuckDBEngine:
             fn,
             [duckdb.sqltype(t) for t in arg_types],
             duckdb.sqltype(return_type),
-            null_handling="special",
+            null_handling=duckdb_func.SPECIAL,
             side_effects=False,
         )
 

@@ -1,0 +1,92 @@
+"""Fairness: names never move a score. Only misrepresentation and infrastructure reuse do."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import shutil
+from pathlib import Path
+
+from tests.helpers import bundle, emp, findings, jsonl
+from unmask.demo.names import FIRST, LAST
+from unmask.pipeline import ScanResult, scan
+
+ROTATE = {"anglo": "korean", "korean": "hispanic", "hispanic": "chinese", "chinese": "indian",
+          "indian": "nigerian", "nigerian": "arabic", "arabic": "vietnamese", "vietnamese": "polish",
+          "polish": "anglo"}
+
+
+def _unique_pool(origins: list[str], table: dict[str, tuple[str, ...]]) -> list[str]:
+    base = [n for o in origins for n in table[o]]
+    return base + [f"{a}-{b}" for a in base for b in base if a != b]
+
+
+def _swap_names(src: Path, dst: Path) -> dict[str, str]:
+    """Copy the bundle, giving every worker a name of another origin, consistently everywhere.
+
+    First names and surnames map one-to-one, so who shares a surname with whom is unchanged
+    (households stay households); account-holder strings get the same substitution.
+    """
+    shutil.copytree(src, dst)
+    emp_path = dst / "hr/employees.csv"
+    rows = list(csv.DictReader(emp_path.open(encoding="utf-8")))
+    firsts = sorted({r["full_name"].split(" ", 1)[0] for r in rows})
+    lasts = sorted({r["full_name"].split(" ", 1)[1] for r in rows})
+    new_first = _unique_pool(["korean", "chinese", "hispanic"], FIRST)
+    new_last = _unique_pool(["korean", "chinese", "indian", "nigerian"], LAST)
+    fmap = dict(zip(firsts, new_first, strict=False))
+    lmap = dict(zip(lasts, new_last, strict=False))
+    assert len(fmap) == len(firsts) and len(lmap) == len(lasts)
+    names = {}
+    for r in rows:
+        first, last = r["full_name"].split(" ", 1)
+        names[r["full_name"]] = f"{fmap[first]} {lmap[last]}"
+
+    def sub(text: str) -> str:
+        if text in names:
+            return names[text]
+        # Joint holders ("Ann & Bo Lee", "Ann Lee and Bo Kim"): map each known token.
+        return re.sub(r"[^\s&]+", lambda m: fmap.get(m.group(0), lmap.get(m.group(0), m.group(0))), text)
+
+    for rel, cols in (("hr/employees.csv", ["full_name"]), ("payroll/deposits.csv", ["account_holder_name"]),
+                      ("assets/shipments.csv", ["recipient_name"])):
+        path = dst / rel
+        data = list(csv.DictReader(path.open(encoding="utf-8")))
+        buf = io.StringIO()
+        w = csv.DictWriter(buf, fieldnames=list(data[0]), lineterminator="\n")
+        w.writeheader()
+        for r in data:
+            if rel == "payroll/deposits.csv" and r["account_holder_name"] not in names:
+                # Only names of workers (and their joint forms) are swapped; strangers stay.
+                owner = next((n for n in names if n.split(" ", 1)[1] in r["account_holder_name"]), None)
+                if owner is None:
+                    w.writerow(r)
+                    continue
+            for c in cols:
+                r[c] = sub(r[c])
+            w.writerow(r)
+        path.write_text(buf.getvalue(), encoding="utf-8")
+    return names
+
+
+def _scores(result: ScanResult) -> dict[str, tuple[float, str, tuple[str, ...]]]:
+    return {r["subject"]["id"]: (r["score"], r["band"], tuple(sorted(e["signal"] for e in r["evidence"])))
+            for r in jsonl(result.out / "findings.jsonl")}
+
+
+def test_name_swap_changes_no_score(demo_scan: tuple[object, ScanResult, Path], tmp_path: Path) -> None:
+    _, original, root = demo_scan
+    names = _swap_names(root / "bundle", tmp_path / "swapped")
+    assert len(names) > 200 and all(a != b for a, b in names.items())
+    swapped = scan(tmp_path / "swapped", tmp_path / "out")
+    assert _scores(swapped) == _scores(original)
+
+
+def test_korean_american_engineer_in_ohio_scores_like_everyone_else(tmp_path: Path) -> None:
+    people = [("E1", "Min-jun Kim"), ("E2", "Wei Zhang"), ("E3", "Emily Walker"), ("E4", "José García")]
+    emps = [emp(eid, name, f"{i + 1}0 Oak St", "43215", "Columbus", "OH", national_id=f"900-1{i}-0000")
+            for i, (eid, name) in enumerate(people)]
+    out = tmp_path / "out"
+    scan(bundle(tmp_path / "b", emps, shipments=[], deposits=[]), out)
+    assert findings(out) == {}  # nobody is scored: the same clean signals give the same (zero) score
