@@ -34,8 +34,26 @@ class Engine(Protocol):
 
     def columns(self, table: str) -> list[str]: ...
 
-    def load_lines(self, path: Path, table: str, max_line_bytes: int) -> list[RawReject]:
-        """Create ``table(line BIGINT, raw VARCHAR)`` with one row per non-blank text line."""
+    def load_lines(
+        self,
+        path: Path,
+        table: str,
+        max_line_bytes: int,
+        layers: Sequence[str] = ("raw",),
+        params: Mapping[str, Any] | None = None,
+        materialize: bool = False,
+    ) -> list[RawReject]:
+        """Create ``table(line BIGINT, ...)`` with one row per non-blank text line.
+
+        ``layers`` are select lists evaluated while reading, innermost first: the first over
+        ``raw`` (the line's text), each next one over the columns of the one before. Layers
+        let a value computed once (a parsed record) feed several expressions. The result may
+        be a view (``materialize`` asks for a table); release it with :meth:`drop`.
+        """
+        ...
+
+    def drop(self, name: str) -> None:
+        """Drop a table or a reader's view."""
         ...
 
     def load_csv(
@@ -49,7 +67,7 @@ class Engine(Protocol):
         has_header: bool = True,
         encoding: str = "utf-8",
     ) -> list[RawReject]:
-        """Create ``table(c0..cN VARCHAR, line BIGINT)`` from an RFC 4180 file.
+        """Create ``table(line BIGINT, c0..cN VARCHAR)`` from an RFC 4180 file.
 
         ``transforms`` maps a column index to SQL with ``{}`` for the column, applied while
         reading (used to tokenise sensitive columns before anything is stored).

@@ -10,7 +10,7 @@ from unmask.sources.base import FileReport, LoadContext, Part, create_part_table
 from unmask.sources.base import load_csv_part as load_csv_part
 from unmask.sources.code_audit import CODE_AUDIT
 from unmask.sources.entra import ENTRA
-from unmask.sources.entra import RECORD_SQL as ENTRA_RECORD
+from unmask.sources.entra import PREFIXES as ENTRA_PREFIXES
 from unmask.sources.jsonload import load_json_part
 from unmask.sources.okta import OKTA
 from unmask.sources.osquery import OSQUERY
@@ -39,7 +39,7 @@ def _loader(part: Part, path: Path) -> Callable[[LoadContext], FileReport]:
     if part is SYSMON and path.name.lower().endswith((".evtx", ".evtx.gz")):
         return lambda ctx: load_evtx(ctx, path)
     if part is ENTRA:
-        return lambda ctx: load_json_part(ctx, part, path, record_sql=ENTRA_RECORD)
+        return lambda ctx: load_json_part(ctx, part, path, prefixes=ENTRA_PREFIXES)
     if part is OSQUERY:
         return lambda ctx: load_json_part(ctx, part, path, explode="$.snapshot")
     return lambda ctx: load_json_part(ctx, part, path)

@@ -186,12 +186,13 @@ def typed(expr: str, kind: Kind) -> str:
     if kind == "date":
         return f"coalesce(try_cast({expr} AS DATE), try_cast(try_cast({expr} AS TIMESTAMPTZ) AS DATE))"
     if kind == "ts":
-        # ISO 8601 with or without zone (UTC assumed), or epoch seconds / milliseconds.
+        # ISO 8601 with or without zone (UTC assumed), or epoch seconds / milliseconds. CASE
+        # evaluates a branch only for the rows that reach it: ISO text never meets a regexp.
         return (
-            f"coalesce(try_cast({expr} AS TIMESTAMPTZ), "
-            f"CASE WHEN regexp_full_match({expr}, '\\d{{12,14}}') THEN make_timestamptz(({expr})::BIGINT * 1000) "
+            f"CASE WHEN strpos({expr}, '-') > 0 OR strpos({expr}, ':') > 0 THEN try_cast({expr} AS TIMESTAMPTZ) "
+            f"WHEN regexp_full_match({expr}, '\\d{{12,14}}') THEN make_timestamptz(({expr})::BIGINT * 1000) "
             f"WHEN regexp_full_match({expr}, '\\d{{9,11}}(\\.\\d+)?') "
-            f"THEN make_timestamptz(({expr})::DOUBLE::BIGINT * 1000000) END)"
+            f"THEN make_timestamptz(({expr})::DOUBLE::BIGINT * 1000000) END"
         )
     if kind == "bool":
         return (
@@ -213,9 +214,13 @@ _CHECKED: tuple[Kind, ...] = ("date", "ts", "bool", "int", "float")
 def finish(
     ctx: LoadContext, part: Part, staged: str, report: FileReport, unit: str
 ) -> FileReport:
-    """Move a staged table (columns + ``_err``) into the part table and rejects; count."""
+    """Move a staged table (``line``, the part's columns, ``_err``) into the part table and
+    the rejects; count. Rows come from the file ``report.path``."""
     eng = ctx.engine
+    f = {"file": report.path}
     if part.key:
+        # A later occurrence of an id (in this file or an earlier one) is rejected, with the
+        # place of the first: duplicates are reported, never merged.
         k = ident(part.key)
         eng.execute(
             f"UPDATE {ident(staged)} AS s SET _err = 'duplicate ' || $kname || ' (first seen at line ' "  # noqa: S608
@@ -223,25 +228,26 @@ def finish(
             f"  SELECT {k} AS key, min_by(line, (file_order, line)) AS first_line, "
             f"  min_by(source_file, (file_order, line)) AS first_file FROM ("
             f"    SELECT {k}, line, source_file, 1 AS file_order FROM {ident(part.table)} "
-            f"    UNION ALL SELECT {k}, line, source_file, 2 FROM {ident(staged)} WHERE _err IS NULL) "
+            f"    UNION ALL SELECT {k}, line, $file, 2 FROM {ident(staged)} WHERE _err IS NULL) "
             f"  GROUP BY ALL) f "
-            f"WHERE s._err IS NULL AND s.{k} = f.key AND NOT (f.first_file = s.source_file AND f.first_line = s.line)",
-            {"kname": part.key},
+            f"WHERE s._err IS NULL AND s.{k} = f.key AND NOT (f.first_file = $file AND f.first_line = s.line)",
+            {"kname": part.key, **f},
         )
     eng.execute(
-        f"INSERT INTO rejects SELECT source_file, $part, line, $unit, _err FROM {ident(staged)} "  # noqa: S608
+        f"INSERT INTO rejects SELECT $file, $part, line, $unit, _err FROM {ident(staged)} "  # noqa: S608
         "WHERE _err IS NOT NULL",
-        {"part": part.id, "unit": unit},
+        {"part": part.id, "unit": unit, **f},
     )
-    cols = ", ".join(ident(c) for c in ["source_file", "line", *[c.name for c in part.columns]])
+    cols = ", ".join(ident(c) for c in ["line", *[c.name for c in part.columns]])
     eng.execute(
-        f"INSERT INTO {ident(part.table)} SELECT {cols} FROM {ident(staged)} WHERE _err IS NULL"  # noqa: S608
+        f"INSERT INTO {ident(part.table)} SELECT $file, {cols} FROM {ident(staged)} WHERE _err IS NULL",  # noqa: S608
+        f,
     )
     (loaded, rejected), = eng.query(
         f"SELECT count(*) FILTER (WHERE _err IS NULL), count(*) FILTER (WHERE _err IS NOT NULL) "  # noqa: S608
         f"FROM {ident(staged)}"
     )
-    eng.execute(f"DROP TABLE {ident(staged)}")
+    eng.drop(staged)
     report.loaded += int(loaded)
     report.rejected += int(rejected)
     report.read = report.loaded + report.rejected
@@ -331,7 +337,7 @@ def load_csv_part(ctx: LoadContext, part: Part, path: Path) -> FileReport:
     reject_raw(ctx, rel, part.id, raw_rejects, "line")
     report.rejected += len(raw_rejects)
 
-    selects = ["$file AS source_file", "line"]
+    selects = ["line"]
     checks: list[tuple[str, str]] = []
     for c in part.columns:
         if c.name not in where:
@@ -351,7 +357,6 @@ def load_csv_part(ctx: LoadContext, part: Part, path: Path) -> FileReport:
     staged = f"__stg{next(_tmp)}"
     ctx.engine.execute(
         f"CREATE TEMP TABLE {ident(staged)} AS SELECT {', '.join(selects)} FROM {ident(raw)}",  # noqa: S608
-        {"file": rel},
     )
     ctx.engine.execute(f"DROP TABLE {ident(raw)}")
     return finish(ctx, part, staged, report, "line")

@@ -1,17 +1,15 @@
 """Microsoft Entra ID sign-ins: Graph ``signIn`` objects or diagnostic-settings records.
 
-Diagnostic exports wrap the Graph fields in ``properties``; :data:`RECORD_SQL` picks that
-object when it is there, so one column list serves both shapes.
+Diagnostic exports wrap the Graph fields in ``properties``; every path is looked up there
+first and then at the top level (:data:`PREFIXES`), so one column list serves both shapes.
 """
 
 from __future__ import annotations
 
 from unmask.sources.base import Col, Part
 
-RECORD_SQL = (
-    "CASE WHEN json_type(json_extract(j, '$.properties')) = 'OBJECT' "
-    "THEN json_merge_patch(j, json_extract(j, '$.properties')) ELSE j END"
-)
+# Every path is tried under ``properties`` (diagnostic export) first, then at the top (Graph).
+PREFIXES = ("$.properties", "$")
 
 ENTRA = Part(
     "idp.entra", "entra_signins", ("idp/entra/*.json", "idp/entra/*.jsonl"),

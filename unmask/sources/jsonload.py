@@ -12,6 +12,7 @@ import zlib
 from pathlib import Path
 from typing import Literal
 
+from unmask.engine import Engine
 from unmask.engine.sqlbuild import ident
 from unmask.sources.base import (
     _CHECKED,
@@ -61,16 +62,51 @@ def sniff_layout(path: Path) -> Layout:
     return "lines"
 
 
-def _path_expr(root: str, paths: tuple[str, ...]) -> str:
-    # Paths are constants of ours, written into the SQL as literals.
-    parts = [f"json_extract_string({root}, {sql_str(p)})" for p in paths]
-    inner = parts[0] if len(parts) == 1 else f"coalesce({', '.join(parts)})"
-    return f"nullif(trim({inner}), '')"
+def _all_paths(part: Part, prefixes: tuple[str, ...]) -> list[str]:
+    """Every JSON path the part reads, each under every prefix (``$.properties`` then ``$``)."""
+    out: list[str] = []
+    for c in part.columns:
+        for p in c.paths:
+            for pre in prefixes:
+                full = p if pre == "$" or p == "$" else pre + p[1:]
+                if full not in out:
+                    out.append(full)
+    return out
 
 
-def _json_expr(root: str, paths: tuple[str, ...]) -> str:
-    parts = [f"json_extract({root}, {sql_str(p)})" for p in paths]
-    return parts[0] if len(parts) == 1 else f"coalesce({', '.join(parts)})"
+def _extract_sql(src: str, paths: list[str]) -> str:
+    """One parse per record: DuckDB extracts a list of paths from a document in a single pass."""
+    return f"json_extract_string({src}, [{', '.join(sql_str(p) for p in paths)}])"
+
+
+def _column_layers(part: Part, paths: list[str], prefixes: tuple[str, ...]) -> tuple[str, str]:
+    """Two select lists over the extracted list ``x``: typed columns, then the row checks.
+
+    Each checked value keeps its text beside it (``name__text``), so the check does not
+    convert the value a second time.
+    """
+    typed_cols: list[str] = ["_perr"]
+    checks: list[tuple[str, str]] = [("_perr IS NOT NULL", "_perr")]
+    for c in part.columns:
+        alts = []
+        for p in c.paths:
+            for pre in prefixes:
+                full = p if pre == "$" or p == "$" else pre + p[1:]
+                alts.append(f"x[{paths.index(full) + 1}]")
+        raw = alts[0] if len(alts) == 1 else f"coalesce({', '.join(alts)})"
+        if c.kind == "json":
+            typed_cols.append(f"try_cast({raw} AS JSON) AS {ident(c.name)}")
+            continue
+        text = f"nullif(trim({raw}), '')"
+        typed_cols.append(f"{typed(text, c.kind)} AS {ident(c.name)}")
+        if c.required or c.kind in _CHECKED:
+            typed_cols.append(f"{text} AS {ident(c.name + '__text')}")
+            t = ident(c.name + "__text")
+            if c.required:
+                checks.append((f"{t} IS NULL", sql_str(f"no {c.name}")))
+            if c.kind in _CHECKED:
+                checks.append((f"{t} IS NOT NULL AND {ident(c.name)} IS NULL", sql_str(f"invalid {c.name}")))
+    return ", ".join(typed_cols), f"*, {error_expr(checks)} AS _err"
 
 
 def load_json_part(
@@ -78,14 +114,15 @@ def load_json_part(
     part: Part,
     path: Path,
     *,
-    record_sql: str = "j",
+    prefixes: tuple[str, ...] = ("$",),
     explode: str | None = None,
     report: FileReport | None = None,
 ) -> FileReport:
     """Load one file of ``part``.
 
-    ``record_sql`` maps the parsed JSON ``j`` to the record root (e.g. Entra's ``properties``).
-    ``explode``, if given, is a JSON path to an array whose elements become the records.
+    ``prefixes`` are record roots tried in order for every path (Entra's diagnostic exports
+    put the Graph fields under ``$.properties``). ``explode``, if given, is a JSON path to an
+    array whose elements become the records (osquery snapshots), under the key ``__item``.
     """
     if report is None:
         report = FileReport(path.relative_to(ctx.bundle).as_posix(), part.id)
@@ -99,91 +136,109 @@ def load_json_part(
         if path.suffix != ".gz":
             return unreadable(ctx, report, f"cannot open: {_plain(e)}")
     eng = ctx.engine
-    parsed = f"__js{next(_n)}"
+    paths = _all_paths(part, prefixes)
     readable, salvage_reject = materialise(ctx, path, report)
+    # Records are objects: a line not starting with "{" (after blanks) is not one. try() turns a
+    # parse error into NULL, so valid lines are parsed once; bad ones are explained afterwards.
+    is_obj = "CASE WHEN left(raw, 1) = '{' THEN true ELSE left(ltrim(raw), 1) = '{' END"
+    perr = (
+        "CASE WHEN x IS NOT NULL THEN NULL WHEN NOT json_valid(raw) THEN 'not valid JSON' "
+        "ELSE 'not a JSON object' END AS _perr"
+    )
+    staged_src = f"__js{next(_n)}"
     unit = "line"
-    if layout == "lines":
-        raw = f"__jl{next(_n)}"
+    if layout == "lines" and not explode:
+        # The fast path: read, validate and extract in the statement that reads the file.
+        x = f"CASE WHEN {is_obj} THEN try({_extract_sql('raw', paths)}) END AS x"
+        typed_layer, check_layer = _column_layers(part, paths, prefixes)
         try:
-            raw_rejects = eng.load_lines(readable, raw, ctx.config.max_line_bytes)
+            raw_rejects = eng.load_lines(
+                readable, staged_src, ctx.config.max_line_bytes, (x, f"x, {perr}", typed_layer, check_layer),
+                materialize=part.key is not None,
+            )
         except Exception as e:  # noqa: BLE001
             return unreadable(ctx, report, f"cannot read as text lines: {_plain(e)}")
-        if salvage_reject:
-            raw_rejects.append(salvage_reject)
-        reject_raw(ctx, rel, part.id, raw_rejects, unit)
-        report.rejected += len(raw_rejects)
-        eng.execute(
-            f"CREATE TEMP TABLE {ident(parsed)} AS SELECT line, "  # noqa: S608
-            f"CASE WHEN json_valid(raw) THEN raw::JSON END AS j, "
-            f"CASE WHEN NOT json_valid(raw) THEN 'not valid JSON' END AS _perr FROM {ident(raw)}"
-        )
-        eng.execute(f"DROP TABLE {ident(raw)}")
     else:
-        unit = "record"
-        docs = f"__jd{next(_n)}"
-        try:
-            eng.load_json_documents(readable, docs, array=layout == "array")
-        except Exception as e:  # noqa: BLE001
-            return unreadable(ctx, report, f"not valid JSON: {_plain(e)}")
-        if layout == "array":  # elements stream straight from the reader, in file order
-            eng.execute(
-                f"CREATE TEMP TABLE {ident(parsed)} AS SELECT row_number() OVER () AS line, doc AS j, "  # noqa: S608
-                f"NULL::VARCHAR AS _perr FROM {ident(docs)}"
-            )
-        else:  # one or more documents; a Graph page's "value" array is unrolled
-            eng.execute(
-                f"CREATE TEMP TABLE {ident(parsed)} AS "  # noqa: S608
-                f"WITH d AS (SELECT row_number() OVER () AS doc_no, doc FROM {ident(docs)}), "
-                f"e AS (SELECT doc_no, CASE WHEN json_type(json_extract(doc, '$.value')) = 'ARRAY' "
-                f"THEN json_extract(doc, '$.value[*]') WHEN json_type(doc) = 'ARRAY' THEN json_extract(doc, '$[*]') "
-                f"ELSE [doc] END AS items FROM d), "
-                f"u AS (SELECT doc_no, unnest(items) AS j, generate_subscripts(items, 1) AS i FROM e) "
-                f"SELECT row_number() OVER (ORDER BY doc_no, i) AS line, j, NULL::VARCHAR AS _perr FROM u"
-            )
-        eng.execute(f"DROP TABLE {ident(docs)}")
-
-    if explode:
-        exploded = f"__jx{next(_n)}"
+        raw_rejects = []
+        parsed = f"__jp{next(_n)}"
+        if layout == "lines":
+            try:
+                raw_rejects = eng.load_lines(
+                    readable, parsed, ctx.config.max_line_bytes,
+                    (f"CASE WHEN {is_obj} THEN try(raw::JSON) END AS j",
+                     "j, " + perr.replace("x IS NOT NULL", "j IS NOT NULL")),
+                    materialize=True,
+                )
+            except Exception as e:  # noqa: BLE001
+                return unreadable(ctx, report, f"cannot read as text lines: {_plain(e)}")
+        else:
+            unit = "record"
+            docs = f"__jd{next(_n)}"
+            try:
+                eng.load_json_documents(readable, docs, array=layout == "array")
+            except Exception as e:  # noqa: BLE001
+                return unreadable(ctx, report, f"not valid JSON: {_plain(e)}")
+            _unroll(eng, docs, parsed, array=layout == "array")
+        if explode:
+            _explode(eng, parsed, explode)
         eng.execute(
-            f"CREATE TEMP TABLE {ident(exploded)} AS "  # noqa: S608
-            f"SELECT line, j AS parent, _perr, "
-            f"CASE WHEN json_type(json_extract(j, {sql_str(explode)})) = 'ARRAY' "
-            f"THEN json_extract(j, {sql_str(explode + '[*]')}) ELSE [NULL::JSON] END AS items "
+            f"CREATE TEMP TABLE {ident(staged_src)} AS SELECT line, "  # noqa: S608
+            f"CASE WHEN json_type(j) = 'OBJECT' THEN {_extract_sql('j', paths)} END AS x, "
+            f"coalesce(_perr, CASE WHEN json_type(j) <> 'OBJECT' THEN 'not a JSON object' END) AS _perr "
             f"FROM {ident(parsed)}"
         )
         eng.execute(f"DROP TABLE {ident(parsed)}")
+        typed_layer, check_layer = _column_layers(part, paths, prefixes)
+        typed_src = f"__jt{next(_n)}"
+        eng.execute(
+            f"CREATE TEMP TABLE {ident(typed_src)} AS SELECT {check_layer} FROM "  # noqa: S608
+            f"(SELECT line, {typed_layer} FROM {ident(staged_src)})"
+        )
+        eng.execute(f"DROP TABLE {ident(staged_src)}")
+        staged_src = typed_src
+    if salvage_reject:
+        raw_rejects.append(salvage_reject)
+    reject_raw(ctx, rel, part.id, raw_rejects, unit)
+    report.rejected += len(raw_rejects)
+    return finish(ctx, part, staged_src, report, unit)
+
+
+def _unroll(eng: Engine, docs: str, parsed: str, array: bool) -> None:
+    """Records from whole documents: array elements, or a Graph page's ``value`` array."""
+    if array:  # elements stream straight from the reader, in file order
+        eng.execute(
+            f"CREATE TEMP TABLE {ident(parsed)} AS SELECT row_number() OVER () AS line, doc AS j, "  # noqa: S608
+            f"NULL::VARCHAR AS _perr FROM {ident(docs)}"
+        )
+    else:
         eng.execute(
             f"CREATE TEMP TABLE {ident(parsed)} AS "  # noqa: S608
-            f"SELECT line, CASE WHEN item IS NULL THEN parent "
-            f"ELSE json_merge_patch(parent, json_object('__item', item)) END AS j, _perr FROM ("
-            f"SELECT line, parent, _perr, unnest(items) AS item, generate_subscripts(items, 1) AS i "
-            f"FROM {ident(exploded)}) ORDER BY line, i"
+            f"WITH d AS (SELECT row_number() OVER () AS doc_no, doc FROM {ident(docs)}), "
+            f"e AS (SELECT doc_no, CASE WHEN json_type(json_extract(doc, '$.value')) = 'ARRAY' "
+            f"THEN json_extract(doc, '$.value[*]') WHEN json_type(doc) = 'ARRAY' "
+            f"THEN json_extract(doc, '$[*]') ELSE [doc] END AS items FROM d), "
+            f"u AS (SELECT doc_no, unnest(items) AS j, generate_subscripts(items, 1) AS i FROM e) "
+            f"SELECT row_number() OVER (ORDER BY doc_no, i) AS line, j, NULL::VARCHAR AS _perr FROM u"
         )
-        eng.execute(f"DROP TABLE {ident(exploded)}")
+    eng.execute(f"DROP TABLE {ident(docs)}")
 
-    root = "r"
-    selects = ["$file AS source_file", "line"]
-    checks: list[tuple[str, str]] = [
-        ("_perr IS NOT NULL", "_perr"),
-        ("json_type(j) <> 'OBJECT'", "'not a JSON object'"),
-    ]
-    for c in part.columns:
-        if c.kind == "json":
-            selects.append(f"{_json_expr(root, c.paths)} AS {ident(c.name)}")
-            continue
-        text = _path_expr(root, c.paths)
-        conv = typed(text, c.kind)
-        if c.required:
-            checks.append((f"{text} IS NULL", sql_str(f"no {c.name}")))
-        if c.kind in _CHECKED:
-            checks.append((f"{text} IS NOT NULL AND {conv} IS NULL", sql_str(f"invalid {c.name}")))
-        selects.append(f"{conv} AS {ident(c.name)}")
-    selects.append(f"{error_expr(checks)} AS _err")
-    staged = f"__jst{next(_n)}"
+
+def _explode(eng: Engine, parsed: str, path: str) -> None:
+    """Replace each record holding an array at ``path`` by one record per element."""
+    tmp = f"__jx{next(_n)}"
     eng.execute(
-        f"CREATE TEMP TABLE {ident(staged)} AS SELECT {', '.join(selects)} FROM "  # noqa: S608
-        f"(SELECT *, {record_sql} AS r FROM {ident(parsed)})",
-        {"file": rel},
+        f"CREATE TEMP TABLE {ident(tmp)} AS "  # noqa: S608
+        f"SELECT line, j AS parent, _perr, "
+        f"CASE WHEN json_type(json_extract(j, {sql_str(path)})) = 'ARRAY' "
+        f"THEN json_extract(j, {sql_str(path + '[*]')}) ELSE [NULL::JSON] END AS items "
+        f"FROM {ident(parsed)}"
     )
     eng.execute(f"DROP TABLE {ident(parsed)}")
-    return finish(ctx, part, staged, report, unit)
+    eng.execute(
+        f"CREATE TEMP TABLE {ident(parsed)} AS "  # noqa: S608
+        f"SELECT line, CASE WHEN item IS NULL THEN parent "
+        f"ELSE json_merge_patch(parent, json_object('__item', item)) END AS j, _perr FROM ("
+        f"SELECT line, parent, _perr, unnest(items) AS item, generate_subscripts(items, 1) AS i "
+        f"FROM {ident(tmp)}) ORDER BY line, i"
+    )
+    eng.execute(f"DROP TABLE {ident(tmp)}")

@@ -41,6 +41,7 @@ class DuckDBEngine:
             self._con.execute(f"SET threads = {int(threads)}")
         # Row order of a scan is the file order; line numbers depend on it.
         self._con.execute("SET preserve_insertion_order = true")
+        self._owned: dict[str, str] = {}  # reader views -> the table under them
         # Timestamps without a zone in vendor logs are UTC by convention.
         self._con.execute("SET TimeZone = 'UTC'")
 
@@ -89,45 +90,81 @@ class DuckDBEngine:
             out.append(RawReject(int(line) + line_offset if line is not None else None, reason))
         return out
 
-    def _renumber(self, table: str, raw_table: str, rejects: list[RawReject], first_line: int) -> None:
-        """Give loaded rows their true line numbers: the reader's ordinal skips rejected lines.
+    def _renumber(self, table: str, rejects: list[RawReject], first_line: int) -> None:
+        """Give rows their true line numbers: the reader's ordinal skips rejected lines.
 
-        A row with ordinal i sits after every rejected line r_j whose count of good lines
-        before it (r_j - first_line - j) is below i, so its line is i + first_line - 1 + #shifts.
+        ``table`` holds ``line = ordinal + first_line - 1``. A row with ordinal i sits after
+        every rejected line r_j (j = 0, 1, ... in order) whose count of good lines before it,
+        r_j - first_line - j, is below i; each such line pushes it down by one. Files without
+        rejects (the usual case) need no pass at all.
         """
+        lines = sorted(r.line for r in rejects if r.line is not None)
+        if not lines:
+            return
         self.execute("CREATE OR REPLACE TEMP TABLE __rej(k BIGINT)")
-        ks = [
-            (r.line - first_line - j,)
-            for j, r in enumerate(sorted((x for x in rejects if x.line is not None), key=lambda x: x.line or 0))
-            if r.line is not None
-        ]
-        if ks:
-            self._con.executemany("INSERT INTO __rej VALUES (?)", ks)
+        self._con.executemany("INSERT INTO __rej VALUES (?)", [(x - first_line - j,) for j, x in enumerate(lines)])
         self.execute(
-            f"CREATE OR REPLACE TEMP TABLE {ident(table)} AS "  # noqa: S608
-            f"SELECT t.* EXCLUDE (ord), t.ord + ? - 1 + "
-            f"(SELECT count(*) FROM __rej WHERE __rej.k < t.ord) AS line "
-            f"FROM {ident(raw_table)} t ORDER BY t.ord",
+            f"UPDATE {ident(table)} SET line = line + "  # noqa: S608
+            f"(SELECT count(*) FROM __rej WHERE __rej.k < {ident(table)}.line - ? + 1)",
             [first_line],
         )
-        self.execute(f"DROP TABLE IF EXISTS {ident(raw_table)}")
-        self.execute("DROP TABLE IF EXISTS __rej")
+        self.execute("DROP TABLE __rej")
 
-    def load_lines(self, path: Path, table: str, max_line_bytes: int) -> list[RawReject]:
+    def load_lines(
+        self,
+        path: Path,
+        table: str,
+        max_line_bytes: int,
+        layers: Sequence[str] = ("raw",),
+        params: Mapping[str, Any] | None = None,
+        materialize: bool = False,
+    ) -> list[RawReject]:
         n = next(_counter)
-        rj, rs, tmp = f"__rj{n}", f"__rs{n}", f"__raw{n}"
-        self.execute(
-            f"CREATE OR REPLACE TEMP TABLE {ident(tmp)} AS "  # noqa: S608
-            "SELECT row_number() OVER () AS ord, raw FROM read_csv($p, columns={'raw': 'VARCHAR'}, "
+        rj, rs, tmp = f"__rj{n}", f"__rs{n}", f"__lines{n}"
+        sql = (
+            f"SELECT raw, {layers[0]} "  # noqa: S608
+            "FROM read_csv($p, columns={'raw': 'VARCHAR'}, "
             "delim=$d, quote='', escape='', header=false, auto_detect=false, strict_mode=true, "
-            "store_rejects=true, rejects_table=$rj, rejects_scan=$rs, max_line_size=$m)",
-            {"p": str(path), "d": _LINE_DELIM, "rj": rj, "rs": rs, "m": max_line_bytes},
+            "store_rejects=true, rejects_table=$rj, rejects_scan=$rs, max_line_size=$m)"
+        )
+        # Whether a line is blank is asked only of lines the first layer could not use (NULL
+        # in its first column), so ordinary lines pay nothing for it.
+        first = layers[0].rsplit(" AS ", 1)[-1].strip() if " AS " in layers[0] else "raw"
+        sql = (
+            f"SELECT *, {ident(first)} IS NULL AND (raw IS NULL OR trim(raw) = '') AS __blank FROM ({sql})"  # noqa: S608
+        )
+        for layer in layers[1:]:
+            sql = f"SELECT __blank, {layer} FROM ({sql})"  # noqa: S608
+        # The projection runs in the reading statement: the text itself is never stored. No
+        # window function here: a new table's rowid follows the scan order (insertion order
+        # is preserved), and numbering that way keeps the read parallel.
+        self.execute(
+            f"CREATE OR REPLACE TEMP TABLE {ident(tmp)} AS {sql}",  # noqa: S608
+            {"p": str(path), "d": _LINE_DELIM, "rj": rj, "rs": rs, "m": max_line_bytes, **(params or {})},
         )
         rejects = self._take_rejects(rj, rs, 0)
-        self._renumber(table, tmp, rejects, 1)
-        # Blank lines separate nothing in JSON Lines; they are not records.
-        self.execute(f"DELETE FROM {ident(table)} WHERE raw IS NULL OR trim(raw) = ''")  # noqa: S608
+        # Blank lines separate nothing in JSON Lines; they are not records, but they count.
+        # Without rejected lines, line = rowid + 1 and a view is enough (no copy).
+        body = (
+            f"SELECT rowid + 1 AS line, * EXCLUDE (__blank{', raw' if len(layers) == 1 else ''}) "  # noqa: S608
+            f"FROM {ident(tmp)} WHERE NOT __blank"
+        )
+        if rejects or materialize:
+            self.execute(f"CREATE OR REPLACE TEMP TABLE {ident(table)} AS {body}")
+            self.execute(f"DROP TABLE {ident(tmp)}")
+            self._renumber(table, rejects, 1)
+        else:
+            self.execute(f"CREATE OR REPLACE TEMP VIEW {ident(table)} AS {body}")
+            self._owned[table] = tmp
         return rejects
+
+    def drop(self, name: str) -> None:
+        """Drop a table or view made by a reader, with whatever it was built on."""
+        if name in self._owned:
+            self.execute(f"DROP VIEW IF EXISTS {ident(name)}")
+            self.execute(f"DROP TABLE IF EXISTS {ident(self._owned.pop(name))}")
+        else:
+            self.execute(f"DROP TABLE IF EXISTS {ident(name)}")
 
     def load_csv(
         self,
@@ -141,7 +178,7 @@ class DuckDBEngine:
         encoding: str = "utf-8",
     ) -> list[RawReject]:
         n = next(_counter)
-        rj, rs, tmp = f"__rj{n}", f"__rs{n}", f"__raw{n}"
+        rj, rs = f"__rj{n}", f"__rs{n}"
         # Header names are bound positionally as c0..cN: a header is bundle text, never SQL.
         cols = {f"c{i}": "VARCHAR" for i in range(len(header))}
         # Transforms (tokenisation) run inside the reading statement, so a clear sensitive
@@ -150,9 +187,11 @@ class DuckDBEngine:
         proj = ", ".join(
             (trans[i].replace("{}", f"c{i}") if i in trans else f"c{i}") + f" AS c{i}" for i in range(len(header))
         )
+        first = 2 if has_header else 1
         self.execute(
-            f"CREATE OR REPLACE TEMP TABLE {ident(tmp)} AS "  # noqa: S608
-            f"SELECT row_number() OVER () AS ord, {proj} FROM read_csv($p, columns=$cols, header=$hdr, encoding=$enc, "
+            f"CREATE OR REPLACE TEMP TABLE {ident(table)} AS "  # noqa: S608
+            f"SELECT row_number() OVER () + {first - 1} AS line, {proj} "
+            "FROM read_csv($p, columns=$cols, header=$hdr, encoding=$enc, "
             "delim=',', quote='\"', escape='\"', auto_detect=false, strict_mode=true, "
             "store_rejects=true, rejects_table=$rj, rejects_scan=$rs, max_line_size=$m)",
             {"p": str(path), "cols": cols, "rj": rj, "rs": rs, "m": max_line_bytes, "hdr": has_header,
@@ -160,7 +199,7 @@ class DuckDBEngine:
         )
         # The rejects table holds the offending line verbatim: read the numbers, drop it now.
         rejects = self._take_rejects(rj, rs, 0, header)
-        self._renumber(table, tmp, rejects, 2 if has_header else 1)
+        self._renumber(table, rejects, first)
         return rejects
 
     def load_json_documents(self, path: Path, table: str, array: bool = False) -> None:

@@ -1,0 +1,111 @@
+"""Ingest benchmark: Unmask's readers against DuckDB's bare parse of the same files, in one run.
+
+    python -m bench.ingest bench/work/bundle [--threads N] [--repeat 3]
+
+Each measurement runs in a fresh process (so peak RSS is its own) and the median of the
+repeats is reported:
+
+- ``bare_okta``: DuckDB ``read_json(format='newline_delimited')`` over the Okta files,
+  projecting the same 22 fields Unmask keeps into a table (CTAS). The "physical" floor.
+- ``unmask_okta``: Unmask's Okta reader on the same files (line accounting, JSON validity,
+  rejects, the same 22 typed columns).
+- ``unmask_bundle``: every part of the bundle (20k workers, ~1M Okta events, activity,
+  osquery, Sysmon, ...), as ``unmask scan`` reads it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BARE_PROJECTION = """
+  uuid, published, eventType, actor.id, actor.alternateId, client.ipAddress,
+  client.userAgent.rawUserAgent, client.geographicalContext.city, client.geographicalContext.state,
+  client.geographicalContext.country, client.geographicalContext.geolocation.lat,
+  client.geographicalContext.geolocation.lon, securityContext.asNumber, securityContext.asOrg,
+  securityContext.isp, securityContext.domain, securityContext.isProxy, outcome.result,
+  authenticationContext.externalSessionId, debugContext.debugData.dtHash, request.ipChain, target
+"""
+
+
+def _child(mode: str, bundle: Path, threads: int) -> dict[str, float]:
+    import duckdb
+
+    from unmask.config import Config
+    from unmask.engine import open_engine
+    from unmask.sources import load_bundle
+    from unmask.sources.base import LoadContext, create_part_table, init_store
+    from unmask.sources.jsonload import load_json_part
+    from unmask.sources.okta import OKTA
+    from unmask.tokenize import Tokenizer
+
+    okta_files = sorted((bundle / "idp/okta").glob("*.jsonl"))
+    t = time.perf_counter()
+    rows = 0
+    if mode == "bare_okta":
+        con = duckdb.connect()
+        con.execute(f"SET threads = {threads}")
+        con.execute(
+            f"CREATE TABLE t AS SELECT {BARE_PROJECTION} FROM read_json(?, format='newline_delimited')",  # noqa: S608
+            [[str(p) for p in okta_files]],
+        )
+        rows = con.execute("SELECT count(*) FROM t").fetchone()[0]  # type: ignore[index]
+    else:
+        eng = open_engine(None, threads=threads)
+        ctx = LoadContext(eng, bundle, Config(), Tokenizer(b"k" * 32, "bench"))
+        if mode == "unmask_okta":
+            init_store(eng)
+            create_part_table(eng, OKTA)
+            for p in okta_files:
+                load_json_part(ctx, OKTA, p)
+            rows = eng.query("SELECT count(*) FROM okta_events")[0][0]
+        else:
+            load_bundle(ctx)
+            rows = sum(f.loaded for f in ctx.files)
+        ctx.cleanup()
+    elapsed = time.perf_counter() - t
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"seconds": elapsed, "rows": float(rows), "peak_rss_mb": rss_mb}
+
+
+def measure(mode: str, bundle: Path, threads: int) -> dict[str, float]:
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.ingest", str(bundle), "--child", mode, "--threads", str(threads)],
+        capture_output=True, text=True, check=True, env=dict(os.environ, UNMASK_TOKEN_KEY="00" * 32),
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("bundle", type=Path)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--child")
+    a = ap.parse_args()
+    if a.child:
+        print(json.dumps(_child(a.child, a.bundle, a.threads)))
+        return
+    okta_bytes = sum(p.stat().st_size for p in (a.bundle / "idp/okta").glob("*.jsonl"))
+    results: dict[str, dict[str, object]] = {}
+    medians: dict[str, float] = {}
+    for mode in ("bare_okta", "unmask_okta", "unmask_bundle"):
+        runs = [measure(mode, a.bundle, a.threads) for _ in range(a.repeat)]
+        med = medians[mode] = statistics.median(r["seconds"] for r in runs)
+        results[mode] = {"seconds": round(med, 2), "runs": [round(r["seconds"], 2) for r in runs],
+                         "rows": runs[0]["rows"], "rows_per_s": round(runs[0]["rows"] / med),
+                         "peak_rss_mb": round(max(r["peak_rss_mb"] for r in runs))}
+    ratio = medians["unmask_okta"] / medians["bare_okta"]
+    print(json.dumps({"threads": a.threads, "okta_mb": round(okta_bytes / 2**20), "results": results,
+                      "unmask_over_bare_okta": round(ratio, 2)}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
