@@ -171,3 +171,22 @@ def test_any_text_as_csv_reconciles(tmp_path_factory: object, rows: list[list[st
     _reconciles(ctx)
     (rep,) = ctx.files
     assert rep.status == "unreadable" or rep.read >= 1
+
+
+def test_files_read_together_keep_their_own_line_numbers(tmp_path: Path) -> None:
+    (tmp_path / "idp/okta").mkdir(parents=True)
+    ok = [json.dumps(dict(OKTA_OK, uuid=f"a{i}")) for i in range(5)]
+    (tmp_path / "idp/okta/a.jsonl").write_text("\n".join(ok) + "\n")
+    (tmp_path / "idp/okta/b.jsonl").write_bytes(
+        b"\n".join([ok[0].encode(), b"\xff broken", b"", ok[1].encode(), b"nope", ok[2].encode()]) + b"\n"
+    )
+    (tmp_path / "idp/okta/c.jsonl").write_text(ok[3] + "\n")
+    ctx = _load(tmp_path)
+    lines = dict(ctx.engine.query(
+        "SELECT source_file, list(line ORDER BY line) FROM okta_events GROUP BY source_file"))
+    assert lines == {"idp/okta/a.jsonl": [1, 2, 3, 4, 5], "idp/okta/b.jsonl": [1, 4, 6], "idp/okta/c.jsonl": [1]}
+    rej = ctx.engine.query("SELECT file, line, reason FROM rejects ORDER BY file, line")
+    assert rej == [("idp/okta/b.jsonl", 2, "not valid UTF-8"), ("idp/okta/b.jsonl", 5, "not valid JSON")]
+    _reconciles(ctx)
+    assert {f.path: (f.read, f.loaded, f.rejected) for f in ctx.files} == {
+        "idp/okta/a.jsonl": (5, 5, 0), "idp/okta/b.jsonl": (5, 3, 2), "idp/okta/c.jsonl": (1, 1, 0)}

@@ -91,7 +91,8 @@ def load(
 
 
 def manifest(loaded: Loaded, runs: list[SignalRun] | None, started: datetime, bundle: Path) -> dict[str, Any]:
-    files = [asdict(f) for f in loaded.ctx.files]
+    order = {p.id: i for i, p in enumerate(ALL_PARTS)}
+    files = [asdict(f) for f in sorted(loaded.ctx.files, key=lambda f: (order.get(f.part, 99), f.path))]
     parts = {
         pid: {
             "description": r.part.description,

@@ -36,14 +36,17 @@ class Engine(Protocol):
 
     def load_lines(
         self,
-        path: Path,
+        paths: Sequence[Path],
         table: str,
         max_line_bytes: int,
         layers: Sequence[str] = ("raw",),
         params: Mapping[str, Any] | None = None,
         materialize: bool = False,
-    ) -> list[RawReject]:
-        """Create ``table(line BIGINT, ...)`` with one row per non-blank text line.
+    ) -> list[list[RawReject]]:
+        """Create ``table(__file, line, ...)`` with one row per non-blank text line of the files.
+
+        ``__file`` is the file's index in ``paths`` and ``line`` its line number there; the
+        result lists each file's rejected lines.
 
         ``layers`` are select lists evaluated while reading, innermost first: the first over
         ``raw`` (the line's text), each next one over the columns of the one before. Layers
@@ -62,15 +65,17 @@ class Engine(Protocol):
         header: Sequence[str],
         table: str,
         max_line_bytes: int,
-        transforms: Mapping[int, str] | None = None,
+        layers: Sequence[str] = ("*",),
         params: Mapping[str, Any] | None = None,
         has_header: bool = True,
         encoding: str = "utf-8",
+        materialize: bool = False,
     ) -> list[RawReject]:
-        """Create ``table(line BIGINT, c0..cN VARCHAR)`` from an RFC 4180 file.
+        """Create ``table(line BIGINT, ...)`` from an RFC 4180 file.
 
-        ``transforms`` maps a column index to SQL with ``{}`` for the column, applied while
-        reading (used to tokenise sensitive columns before anything is stored).
+        ``layers`` are select lists applied while reading, innermost first, the first over the
+        file's columns named ``c0..cN`` (used to type values and to tokenise sensitive columns
+        before anything is stored). The result may be a view; release it with :meth:`drop`.
         """
         ...
 

@@ -11,7 +11,7 @@ from unmask.sources.base import load_csv_part as load_csv_part
 from unmask.sources.code_audit import CODE_AUDIT
 from unmask.sources.entra import ENTRA
 from unmask.sources.entra import PREFIXES as ENTRA_PREFIXES
-from unmask.sources.jsonload import load_json_part
+from unmask.sources.jsonload import load_json_files, load_json_part
 from unmask.sources.okta import OKTA
 from unmask.sources.osquery import OSQUERY
 from unmask.sources.sanctions import SHIPPED, SHIPPED_VERSION, load_ofac_csv
@@ -57,11 +57,22 @@ def load_bundle(
     for part in ALL_PARTS:
         create_part_table(ctx.engine, part)
     results: dict[str, list[FileReport]] = {p.id: [] for p in ALL_PARTS}
+    batches: dict[str, list[Path]] = {}
     for part, path in plan(ctx.bundle):
         if on_file:
             on_file(part, path)
-        report = _loader(part, path)(ctx)
-        results[part.id].append(report)
+        if part.fmt == "json" and not path.name.lower().endswith((".evtx", ".evtx.gz")):
+            batches.setdefault(part.id, []).append(path)  # JSON files of a part are read together
+            continue
+        results[part.id].append(_loader(part, path)(ctx))
+    for pid, paths in batches.items():
+        part = PARTS_BY_ID[pid]
+        kw: dict[str, object] = {}
+        if part is ENTRA:
+            kw["prefixes"] = ENTRA_PREFIXES
+        if part is OSQUERY:
+            kw["explode"] = "$.snapshot"
+        results[pid].extend(load_json_files(ctx, part, paths, **kw))  # type: ignore[arg-type]
     return {pid: PartResult(PARTS_BY_ID[pid], files) for pid, files in results.items()}
 
 

@@ -255,6 +255,45 @@ def finish(
     return report
 
 
+def finish_many(
+    ctx: LoadContext, part: Part, staged: str, reports: list[FileReport], unit: str
+) -> list[FileReport]:
+    """:func:`finish` for a staged relation holding several files (``__file`` = index)."""
+    eng = ctx.engine
+    if len(reports) == 1:  # finish ignores the extra __file column
+        return [finish(ctx, part, staged, reports[0], unit)]
+    if part.key:
+        raise ValueError("parts with a unique key are read one file at a time")
+    files = [r.path for r in reports]
+    m = "(SELECT unnest($files) AS rel, generate_subscripts($files, 1) - 1 AS __file)"
+    eng.execute(
+        f"INSERT INTO rejects SELECT m.rel, $part, s.line, $unit, s._err FROM {ident(staged)} s "  # noqa: S608
+        f"JOIN {m} m USING (__file) WHERE s._err IS NOT NULL",
+        {"part": part.id, "unit": unit, "files": files},
+    )
+    cols = ", ".join(f"s.{ident(c)}" for c in ["line", *[c.name for c in part.columns]])
+    eng.execute(
+        f"INSERT INTO {ident(part.table)} SELECT m.rel, {cols} FROM {ident(staged)} s "  # noqa: S608
+        f"JOIN {m} m USING (__file) WHERE s._err IS NULL",
+        {"files": files},
+    )
+    counts = {
+        int(i): (int(a), int(b))
+        for i, a, b in eng.query(
+            f"SELECT __file, count(*) FILTER (WHERE _err IS NULL), count(*) FILTER (WHERE _err IS NOT NULL) "  # noqa: S608
+            f"FROM {ident(staged)} GROUP BY __file"
+        )
+    }
+    eng.drop(staged)
+    for i, report in enumerate(reports):
+        loaded, rejected = counts.get(i, (0, 0))
+        report.loaded += loaded
+        report.rejected += rejected
+        report.read = report.loaded + report.rejected
+        ctx.files.append(report)
+    return reports
+
+
 def create_part_table(engine: Engine, part: Part) -> None:
     sqltype = {
         "text": "VARCHAR", "lower": "VARCHAR", "upper": "VARCHAR", "token": "VARCHAR",
@@ -322,13 +361,34 @@ def load_csv_part(ctx: LoadContext, part: Part, path: Path) -> FileReport:
         shown = [f"{m} (mapped to {mapping[m]!r})" if m in mapping else m for m in missing]
         return unreadable(ctx, report, "missing required column(s): " + ", ".join(shown))
 
+    selects: list[str] = []
+    checks: list[tuple[str, str]] = []
+    for c in part.columns:
+        if c.name not in where:
+            selects.append(f"NULL AS {ident(c.name)}")
+            continue
+        text = f"nullif(trim(c{where[c.name]}), '')"
+        if c.kind == "token":  # keyed token in the reading statement: no clear value is stored
+            selects.append(f"{sql_token(text)} AS {ident(c.name)}")
+        else:
+            selects.append(f"{typed(text, c.kind)} AS {ident(c.name)}")
+        if c.required or c.kind in _CHECKED:
+            # The text beside the value lets the check layer test it without converting again.
+            selects.append(f"{text} AS {ident(c.name + '__text')}")
+            t = ident(c.name + "__text")
+            if c.required:
+                checks.append((f"{t} IS NULL", sql_str(f"empty {c.name}")))
+            if c.kind in _CHECKED:
+                checks.append((f"{t} IS NOT NULL AND {ident(c.name)} IS NULL", sql_str(f"invalid {c.name}")))
     readable, salvage_reject = materialise(ctx, path, report)
-    raw = f"__csv{next(_tmp)}"
-    transforms = {where[c.name]: sql_token("{}") for c in part.columns if c.kind == "token" and c.name in where}
+    staged = f"__csv{next(_tmp)}"
+    uses_token = any(c.kind == "token" and c.name in where for c in part.columns)
     try:
         raw_rejects = ctx.engine.load_csv(
-            readable, header, raw, ctx.config.max_line_bytes, transforms,
-            ctx.token_params if transforms else None,
+            readable, header, staged, ctx.config.max_line_bytes,
+            (", ".join(selects), f"*, {error_expr(checks)} AS _err"),
+            ctx.token_params if uses_token else None,
+            materialize=part.key is not None,
         )
     except Exception as e:  # noqa: BLE001 - any engine failure is reported per file
         return unreadable(ctx, report, f"cannot parse as CSV: {_plain(e)}")
@@ -336,29 +396,6 @@ def load_csv_part(ctx: LoadContext, part: Part, path: Path) -> FileReport:
         raw_rejects.append(salvage_reject)
     reject_raw(ctx, rel, part.id, raw_rejects, "line")
     report.rejected += len(raw_rejects)
-
-    selects = ["line"]
-    checks: list[tuple[str, str]] = []
-    for c in part.columns:
-        if c.name not in where:
-            selects.append(f"NULL AS {ident(c.name)}")
-            continue
-        text = f"nullif(trim(c{where[c.name]}), '')"
-        if c.required:
-            checks.append((f"{text} IS NULL", sql_str(f"empty {c.name}")))
-        if c.kind == "token":  # already tokenised while reading
-            selects.append(f"{text} AS {ident(c.name)}")
-            continue
-        conv = typed(text, c.kind)
-        if c.kind in _CHECKED:
-            checks.append((f"{text} IS NOT NULL AND {conv} IS NULL", sql_str(f"invalid {c.name}")))
-        selects.append(f"{conv} AS {ident(c.name)}")
-    selects.append(f"{error_expr(checks)} AS _err")
-    staged = f"__stg{next(_tmp)}"
-    ctx.engine.execute(
-        f"CREATE TEMP TABLE {ident(staged)} AS SELECT {', '.join(selects)} FROM {ident(raw)}",  # noqa: S608
-    )
-    ctx.engine.execute(f"DROP TABLE {ident(raw)}")
     return finish(ctx, part, staged, report, "line")
 
 

@@ -12,7 +12,7 @@ import zlib
 from pathlib import Path
 from typing import Literal
 
-from unmask.engine import Engine
+from unmask.engine import Engine, RawReject
 from unmask.engine.sqlbuild import ident
 from unmask.sources.base import (
     _CHECKED,
@@ -23,6 +23,7 @@ from unmask.sources.base import (
     _plain,
     error_expr,
     finish,
+    finish_many,
     materialise,
     reject_raw,
     sql_str,
@@ -109,6 +110,13 @@ def _column_layers(part: Part, paths: list[str], prefixes: tuple[str, ...]) -> t
     return ", ".join(typed_cols), f"*, {error_expr(checks)} AS _err"
 
 
+_IS_OBJ = "CASE WHEN left(raw, 1) = '{' THEN true ELSE left(ltrim(raw), 1) = '{' END"
+_PERR = (
+    "CASE WHEN {v} IS NOT NULL THEN NULL WHEN NOT json_valid(raw) THEN 'not valid JSON' "
+    "ELSE 'not a JSON object' END AS _perr"
+)
+
+
 def load_json_part(
     ctx: LoadContext,
     part: Part,
@@ -118,89 +126,126 @@ def load_json_part(
     explode: str | None = None,
     report: FileReport | None = None,
 ) -> FileReport:
-    """Load one file of ``part``.
+    """Load one file of ``part`` (see :func:`load_json_files`)."""
+    (out,) = load_json_files(ctx, part, [path], prefixes=prefixes, explode=explode,
+                             reports=[report] if report else None)
+    return out
+
+
+def load_json_files(
+    ctx: LoadContext,
+    part: Part,
+    paths: list[Path],
+    *,
+    prefixes: tuple[str, ...] = ("$",),
+    explode: str | None = None,
+    reports: list[FileReport] | None = None,
+) -> list[FileReport]:
+    """Load files of ``part``; JSON Lines files are read together in one statement.
 
     ``prefixes`` are record roots tried in order for every path (Entra's diagnostic exports
     put the Graph fields under ``$.properties``). ``explode``, if given, is a JSON path to an
     array whose elements become the records (osquery snapshots), under the key ``__item``.
     """
-    if report is None:
-        report = FileReport(path.relative_to(ctx.bundle).as_posix(), part.id)
-    rel = report.path
-    try:
-        layout = sniff_layout(path)
-    except UnicodeDecodeError:
-        layout = "lines"  # bad bytes are rejected line by line below
-    except (OSError, EOFError, zlib.error) as e:
-        layout = "lines"
-        if path.suffix != ".gz":
-            return unreadable(ctx, report, f"cannot open: {_plain(e)}")
+    reports = reports or [FileReport(p.relative_to(ctx.bundle).as_posix(), part.id) for p in paths]
+    out: list[FileReport] = []
+    batch: list[tuple[Path, FileReport, RawReject | None]] = []
+    for path, report in zip(paths, reports, strict=True):
+        try:
+            layout = sniff_layout(path)
+        except UnicodeDecodeError:
+            layout = "lines"  # bad bytes are rejected line by line below
+        except (OSError, EOFError, zlib.error) as e:
+            layout = "lines"
+            if path.suffix != ".gz":
+                out.append(unreadable(ctx, report, f"cannot open: {_plain(e)}"))
+                continue
+        readable, salvage_reject = materialise(ctx, path, report)
+        if layout == "lines" and not explode:
+            batch.append((readable, report, salvage_reject))
+        else:
+            out.append(_load_one_slow(ctx, part, readable, report, salvage_reject, layout, prefixes, explode))
+    if batch:
+        out.extend(_load_lines_fast(ctx, part, batch, prefixes))
+    return out
+
+
+def _load_lines_fast(
+    ctx: LoadContext, part: Part, batch: list[tuple[Path, FileReport, RawReject | None]],
+    prefixes: tuple[str, ...],
+) -> list[FileReport]:
+    """Read, validate, extract and type JSON Lines in the statement that reads the files.
+
+    Each record is parsed once (a list of paths in one ``json_extract_string`` call); try()
+    turns a parse error into NULL, and only those lines are examined again for a reason.
+    """
     eng = ctx.engine
     paths = _all_paths(part, prefixes)
-    readable, salvage_reject = materialise(ctx, path, report)
-    # Records are objects: a line not starting with "{" (after blanks) is not one. try() turns a
-    # parse error into NULL, so valid lines are parsed once; bad ones are explained afterwards.
-    is_obj = "CASE WHEN left(raw, 1) = '{' THEN true ELSE left(ltrim(raw), 1) = '{' END"
-    perr = (
-        "CASE WHEN x IS NOT NULL THEN NULL WHEN NOT json_valid(raw) THEN 'not valid JSON' "
-        "ELSE 'not a JSON object' END AS _perr"
-    )
-    staged_src = f"__js{next(_n)}"
+    x = f"CASE WHEN {_IS_OBJ} THEN try({_extract_sql('raw', paths)}) END AS x"
+    typed_layer, check_layer = _column_layers(part, paths, prefixes)
+    staged = f"__js{next(_n)}"
+    reports = [r for _p, r, _s in batch]
+    try:
+        per_file = eng.load_lines(
+            [p for p, _r, _s in batch], staged, ctx.config.max_line_bytes,
+            (x, f"x, {_PERR.format(v='x')}", typed_layer, check_layer), materialize=part.key is not None,
+        )
+    except Exception as e:  # noqa: BLE001
+        if len(batch) == 1:
+            return [unreadable(ctx, reports[0], f"cannot read as text lines: {_plain(e)}")]
+        # One bad file must not sink the others: read them one by one to find it.
+        return [r for item in batch for r in _load_lines_fast(ctx, part, [item], prefixes)]
+    for (_p, report, salvage), rejects in zip(batch, per_file, strict=True):
+        if salvage:
+            rejects.append(salvage)
+        reject_raw(ctx, report.path, part.id, rejects, "line")
+        report.rejected += len(rejects)
+    return finish_many(ctx, part, staged, reports, "line")
+
+
+def _load_one_slow(
+    ctx: LoadContext, part: Part, readable: Path, report: FileReport, salvage_reject: RawReject | None,
+    layout: Layout, prefixes: tuple[str, ...], explode: str | None,
+) -> FileReport:
+    """Whole JSON documents, or records to explode: parse to JSON first, then extract."""
+    eng = ctx.engine
+    paths = _all_paths(part, prefixes)
+    raw_rejects: list[RawReject] = []
+    parsed = f"__jp{next(_n)}"
     unit = "line"
-    if layout == "lines" and not explode:
-        # The fast path: read, validate and extract in the statement that reads the file.
-        x = f"CASE WHEN {is_obj} THEN try({_extract_sql('raw', paths)}) END AS x"
-        typed_layer, check_layer = _column_layers(part, paths, prefixes)
+    if layout == "lines":
         try:
-            raw_rejects = eng.load_lines(
-                readable, staged_src, ctx.config.max_line_bytes, (x, f"x, {perr}", typed_layer, check_layer),
-                materialize=part.key is not None,
+            (raw_rejects,) = eng.load_lines(
+                [readable], parsed, ctx.config.max_line_bytes,
+                (f"CASE WHEN {_IS_OBJ} THEN try(raw::JSON) END AS j", f"j, {_PERR.format(v='j')}"),
+                materialize=True,
             )
         except Exception as e:  # noqa: BLE001
             return unreadable(ctx, report, f"cannot read as text lines: {_plain(e)}")
     else:
-        raw_rejects = []
-        parsed = f"__jp{next(_n)}"
-        if layout == "lines":
-            try:
-                raw_rejects = eng.load_lines(
-                    readable, parsed, ctx.config.max_line_bytes,
-                    (f"CASE WHEN {is_obj} THEN try(raw::JSON) END AS j",
-                     "j, " + perr.replace("x IS NOT NULL", "j IS NOT NULL")),
-                    materialize=True,
-                )
-            except Exception as e:  # noqa: BLE001
-                return unreadable(ctx, report, f"cannot read as text lines: {_plain(e)}")
-        else:
-            unit = "record"
-            docs = f"__jd{next(_n)}"
-            try:
-                eng.load_json_documents(readable, docs, array=layout == "array")
-            except Exception as e:  # noqa: BLE001
-                return unreadable(ctx, report, f"not valid JSON: {_plain(e)}")
-            _unroll(eng, docs, parsed, array=layout == "array")
-        if explode:
-            _explode(eng, parsed, explode)
-        eng.execute(
-            f"CREATE TEMP TABLE {ident(staged_src)} AS SELECT line, "  # noqa: S608
-            f"CASE WHEN json_type(j) = 'OBJECT' THEN {_extract_sql('j', paths)} END AS x, "
-            f"coalesce(_perr, CASE WHEN json_type(j) <> 'OBJECT' THEN 'not a JSON object' END) AS _perr "
-            f"FROM {ident(parsed)}"
-        )
-        eng.execute(f"DROP TABLE {ident(parsed)}")
-        typed_layer, check_layer = _column_layers(part, paths, prefixes)
-        typed_src = f"__jt{next(_n)}"
-        eng.execute(
-            f"CREATE TEMP TABLE {ident(typed_src)} AS SELECT {check_layer} FROM "  # noqa: S608
-            f"(SELECT line, {typed_layer} FROM {ident(staged_src)})"
-        )
-        eng.execute(f"DROP TABLE {ident(staged_src)}")
-        staged_src = typed_src
+        unit = "record"
+        docs = f"__jd{next(_n)}"
+        try:
+            eng.load_json_documents(readable, docs, array=layout == "array")
+        except Exception as e:  # noqa: BLE001
+            return unreadable(ctx, report, f"not valid JSON: {_plain(e)}")
+        _unroll(eng, docs, parsed, array=layout == "array")
+    if explode:
+        _explode(eng, parsed, explode)
+    typed_layer, check_layer = _column_layers(part, paths, prefixes)
+    staged = f"__jt{next(_n)}"
+    eng.execute(
+        f"CREATE TEMP TABLE {ident(staged)} AS SELECT {check_layer} FROM (SELECT line, {typed_layer} FROM ("  # noqa: S608
+        f"SELECT line, CASE WHEN json_type(j) = 'OBJECT' THEN {_extract_sql('j', paths)} END AS x, "
+        f"coalesce(_perr, CASE WHEN json_type(j) <> 'OBJECT' THEN 'not a JSON object' END) AS _perr "
+        f"FROM {ident(parsed)}))"
+    )
+    eng.drop(parsed)
     if salvage_reject:
         raw_rejects.append(salvage_reject)
-    reject_raw(ctx, rel, part.id, raw_rejects, unit)
+    reject_raw(ctx, report.path, part.id, raw_rejects, unit)
     report.rejected += len(raw_rejects)
-    return finish(ctx, part, staged_src, report, unit)
+    return finish(ctx, part, staged, report, unit)
 
 
 def _unroll(eng: Engine, docs: str, parsed: str, array: bool) -> None:

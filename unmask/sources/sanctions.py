@@ -52,7 +52,9 @@ def load_ofac_csv(engine: Engine, folder: Path, max_line_bytes: int = 8 << 20) -
         if not path.exists():
             continue
         raw = f"__ofac{next(_n)}"
-        rejects = engine.load_csv(path, cols, raw, max_line_bytes, has_header=False, encoding="latin-1")
+        rejects = engine.load_csv(
+            path, cols, raw, max_line_bytes, has_header=False, encoding="latin-1", materialize=True
+        )
         if _ends_with_eof_marker(path):
             last = max((r.line for r in rejects if r.line is not None), default=None)
             # The Ctrl-Z line is an end-of-file marker, not a record.
@@ -64,7 +66,7 @@ def load_ofac_csv(engine: Engine, folder: Path, max_line_bytes: int = 8 << 20) -
             f"CREATE OR REPLACE TABLE {ident(table)} AS SELECT line, {sel} FROM {ident(raw)} "  # noqa: S608
             "WHERE NOT (c0 = chr(26) AND c1 IS NULL)"
         )
-        engine.execute(f"DROP TABLE {ident(raw)}")
+        engine.drop(raw)
         loaded = int(engine.query(f"SELECT count(*) FROM {ident(table)}")[0][0])  # noqa: S608
         out.append(IntelFile(path.name, table, loaded, rejects))
     return out

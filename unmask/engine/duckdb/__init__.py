@@ -41,7 +41,7 @@ class DuckDBEngine:
             self._con.execute(f"SET threads = {int(threads)}")
         # Row order of a scan is the file order; line numbers depend on it.
         self._con.execute("SET preserve_insertion_order = true")
-        self._owned: dict[str, str] = {}  # reader views -> the table under them
+        self._owned: dict[str, list[str]] = {}  # reader views -> the tables under them
         # Timestamps without a zone in vendor logs are UTC by convention.
         self._con.execute("SET TimeZone = 'UTC'")
 
@@ -74,23 +74,27 @@ class DuckDBEngine:
     # -- readers -----------------------------------------------------------------------------
     def _take_rejects(
         self, rj: str, rs: str, line_offset: int, names: Sequence[str] = ()
-    ) -> list[RawReject]:
+    ) -> list[tuple[str, RawReject]]:
+        """Read DuckDB's reject tables as (file path, reject), then drop them: they quote lines."""
         rows = self.query(
-            f"SELECT line, error_type, column_name FROM {ident(rj)} ORDER BY line"  # noqa: S608
+            f"SELECT s.file_path, e.line, e.error_type, e.column_name FROM {ident(rj)} e "  # noqa: S608
+            f"JOIN {ident(rs)} s USING (scan_id, file_id) ORDER BY s.file_path, e.line"
         )
         self.execute(f"DROP TABLE IF EXISTS {ident(rj)}")
         self.execute(f"DROP TABLE IF EXISTS {ident(rs)}")
         out = []
-        for line, etype, col in rows:
+        for path, line, etype, col in rows:
             reason = _REASONS.get(str(etype), str(etype).lower())
             if col and col != "raw":  # "raw" is the whole line of a line-oriented file
                 # cN is our positional name; report the file's own column name.
                 idx = int(col[1:]) if col[:1] == "c" and col[1:].isdigit() else -1
                 reason += f" (column {names[idx] if 0 <= idx < len(names) else col})"
-            out.append(RawReject(int(line) + line_offset if line is not None else None, reason))
+            out.append((str(path), RawReject(int(line) + line_offset if line is not None else None, reason)))
         return out
 
-    def _renumber(self, table: str, rejects: list[RawReject], first_line: int) -> None:
+    def _renumber(
+        self, table: str, rejects: list[RawReject], first_line: int, file_index: int | None = None
+    ) -> None:
         """Give rows their true line numbers: the reader's ordinal skips rejected lines.
 
         ``table`` holds ``line = ordinal + first_line - 1``. A row with ordinal i sits after
@@ -103,27 +107,29 @@ class DuckDBEngine:
             return
         self.execute("CREATE OR REPLACE TEMP TABLE __rej(k BIGINT)")
         self._con.executemany("INSERT INTO __rej VALUES (?)", [(x - first_line - j,) for j, x in enumerate(lines)])
+        only = "" if file_index is None else f" WHERE __file = {int(file_index)}"
         self.execute(
             f"UPDATE {ident(table)} SET line = line + "  # noqa: S608
-            f"(SELECT count(*) FROM __rej WHERE __rej.k < {ident(table)}.line - ? + 1)",
+            f"(SELECT count(*) FROM __rej WHERE __rej.k < {ident(table)}.line - ? + 1){only}",
             [first_line],
         )
         self.execute("DROP TABLE __rej")
 
     def load_lines(
         self,
-        path: Path,
+        paths: Sequence[Path],
         table: str,
         max_line_bytes: int,
         layers: Sequence[str] = ("raw",),
         params: Mapping[str, Any] | None = None,
         materialize: bool = False,
-    ) -> list[RawReject]:
+    ) -> list[list[RawReject]]:
         n = next(_counter)
-        rj, rs, tmp = f"__rj{n}", f"__rs{n}", f"__lines{n}"
+        rj, rs, tmp, base = f"__rj{n}", f"__rs{n}", f"__engine_lines{n}", f"__engine_base{n}"
+        names = [str(p) for p in paths]
         sql = (
-            f"SELECT raw, {layers[0]} "  # noqa: S608
-            "FROM read_csv($p, columns={'raw': 'VARCHAR'}, "
+            f"SELECT raw, filename, {layers[0]} "  # noqa: S608
+            "FROM read_csv($p, columns={'raw': 'VARCHAR'}, filename=true, "
             "delim=$d, quote='', escape='', header=false, auto_detect=false, strict_mode=true, "
             "store_rejects=true, rejects_table=$rj, rejects_scan=$rs, max_line_size=$m)"
         )
@@ -131,38 +137,53 @@ class DuckDBEngine:
         # in its first column), so ordinary lines pay nothing for it.
         first = layers[0].rsplit(" AS ", 1)[-1].strip() if " AS " in layers[0] else "raw"
         sql = (
-            f"SELECT *, {ident(first)} IS NULL AND (raw IS NULL OR trim(raw) = '') AS __blank FROM ({sql})"  # noqa: S608
+            # CASE, not AND: only CASE spares the other rows the trim of a long line.
+            f"SELECT *, CASE WHEN {ident(first)} IS NOT NULL THEN false "  # noqa: S608
+            f"ELSE raw IS NULL OR trim(raw) = '' END AS __blank FROM ({sql})"
         )
         for layer in layers[1:]:
-            sql = f"SELECT __blank, {layer} FROM ({sql})"  # noqa: S608
-        # The projection runs in the reading statement: the text itself is never stored. No
-        # window function here: a new table's rowid follows the scan order (insertion order
-        # is preserved), and numbering that way keeps the read parallel.
+            sql = f"SELECT filename, __blank, {layer} FROM ({sql})"  # noqa: S608
+        # The layers run in the reading statement: the text itself is never stored. Many files
+        # are one statement, read in parallel. No window function: a new table's rowid follows
+        # the scan order (insertion order is preserved, files in the order given), so a line's
+        # number is its rowid less the first rowid of its file.
         self.execute(
             f"CREATE OR REPLACE TEMP TABLE {ident(tmp)} AS {sql}",  # noqa: S608
-            {"p": str(path), "d": _LINE_DELIM, "rj": rj, "rs": rs, "m": max_line_bytes, **(params or {})},
+            {"p": names, "d": _LINE_DELIM, "rj": rj, "rs": rs, "m": max_line_bytes, **(params or {})},
         )
-        rejects = self._take_rejects(rj, rs, 0)
-        # Blank lines separate nothing in JSON Lines; they are not records, but they count.
-        # Without rejected lines, line = rowid + 1 and a view is enough (no copy).
+        found = self._take_rejects(rj, rs, 0)
+        per_file: list[list[RawReject]] = [[] for _ in names]
+        index = {name: i for i, name in enumerate(names)}
+        for path, r in found:
+            per_file[index[path]].append(r)
+        self.execute(
+            f"CREATE OR REPLACE TEMP TABLE {ident(base)} AS SELECT f.i AS __file, t.filename, t.first "  # noqa: S608
+            f"FROM (SELECT filename, min(rowid) AS first FROM {ident(tmp)} GROUP BY filename) t "
+            f"JOIN (SELECT unnest($names) AS filename, generate_subscripts($names, 1) - 1 AS i) f USING (filename)",
+            {"names": names},
+        )
+        drop_raw = ", raw" if len(layers) == 1 else ""
         body = (
-            f"SELECT rowid + 1 AS line, * EXCLUDE (__blank{', raw' if len(layers) == 1 else ''}) "  # noqa: S608
-            f"FROM {ident(tmp)} WHERE NOT __blank"
+            f"SELECT b.__file, t.rowid - b.first + 1 AS line, t.* EXCLUDE (__blank, filename{drop_raw}) "  # noqa: S608
+            f"FROM {ident(tmp)} t JOIN {ident(base)} b USING (filename) WHERE NOT t.__blank"
         )
-        if rejects or materialize:
+        if found or materialize:
             self.execute(f"CREATE OR REPLACE TEMP TABLE {ident(table)} AS {body}")
             self.execute(f"DROP TABLE {ident(tmp)}")
-            self._renumber(table, rejects, 1)
+            self.execute(f"DROP TABLE {ident(base)}")
+            for i, rejects in enumerate(per_file):
+                self._renumber(table, rejects, 1, i)
         else:
             self.execute(f"CREATE OR REPLACE TEMP VIEW {ident(table)} AS {body}")
-            self._owned[table] = tmp
-        return rejects
+            self._owned[table] = [tmp, base]
+        return per_file
 
     def drop(self, name: str) -> None:
         """Drop a table or view made by a reader, with whatever it was built on."""
         if name in self._owned:
             self.execute(f"DROP VIEW IF EXISTS {ident(name)}")
-            self.execute(f"DROP TABLE IF EXISTS {ident(self._owned.pop(name))}")
+            for under in self._owned.pop(name):
+                self.execute(f"DROP TABLE IF EXISTS {ident(under)}")
         else:
             self.execute(f"DROP TABLE IF EXISTS {ident(name)}")
 
@@ -172,34 +193,41 @@ class DuckDBEngine:
         header: Sequence[str],
         table: str,
         max_line_bytes: int,
-        transforms: Mapping[int, str] | None = None,
+        layers: Sequence[str] = ("*",),
         params: Mapping[str, Any] | None = None,
         has_header: bool = True,
         encoding: str = "utf-8",
+        materialize: bool = False,
     ) -> list[RawReject]:
         n = next(_counter)
-        rj, rs = f"__rj{n}", f"__rs{n}"
+        rj, rs, tmp = f"__rj{n}", f"__rs{n}", f"__engine_csv{n}"
         # Header names are bound positionally as c0..cN: a header is bundle text, never SQL.
         cols = {f"c{i}": "VARCHAR" for i in range(len(header))}
-        # Transforms (tokenisation) run inside the reading statement, so a clear sensitive
-        # value is never stored in any table.
-        trans = transforms or {}
-        proj = ", ".join(
-            (trans[i].replace("{}", f"c{i}") if i in trans else f"c{i}") + f" AS c{i}" for i in range(len(header))
-        )
-        first = 2 if has_header else 1
-        self.execute(
-            f"CREATE OR REPLACE TEMP TABLE {ident(table)} AS "  # noqa: S608
-            f"SELECT row_number() OVER () + {first - 1} AS line, {proj} "
-            "FROM read_csv($p, columns=$cols, header=$hdr, encoding=$enc, "
+        # The layers (typing, tokenisation) run inside the reading statement, so a clear
+        # sensitive value is never stored in any table.
+        sql = (
+            f"SELECT {layers[0]} FROM read_csv($p, columns=$cols, header=$hdr, encoding=$enc, "  # noqa: S608
             "delim=',', quote='\"', escape='\"', auto_detect=false, strict_mode=true, "
-            "store_rejects=true, rejects_table=$rj, rejects_scan=$rs, max_line_size=$m)",
+            "store_rejects=true, rejects_table=$rj, rejects_scan=$rs, max_line_size=$m)"
+        )
+        for layer in layers[1:]:
+            sql = f"SELECT {layer} FROM ({sql})"  # noqa: S608
+        self.execute(
+            f"CREATE OR REPLACE TEMP TABLE {ident(tmp)} AS {sql}",  # noqa: S608
             {"p": str(path), "cols": cols, "rj": rj, "rs": rs, "m": max_line_bytes, "hdr": has_header,
              "enc": encoding, **(params or {})},
         )
         # The rejects table holds the offending line verbatim: read the numbers, drop it now.
-        rejects = self._take_rejects(rj, rs, 0, header)
-        self._renumber(table, rejects, first)
+        rejects = [r for _path, r in self._take_rejects(rj, rs, 0, header)]
+        first = 2 if has_header else 1
+        body = f"SELECT rowid + {first} AS line, * FROM {ident(tmp)}"  # noqa: S608
+        if rejects or materialize:
+            self.execute(f"CREATE OR REPLACE TEMP TABLE {ident(table)} AS {body}")
+            self.execute(f"DROP TABLE {ident(tmp)}")
+            self._renumber(table, rejects, first)
+        else:
+            self.execute(f"CREATE OR REPLACE TEMP VIEW {ident(table)} AS {body}")
+            self._owned[table] = [tmp]
         return rejects
 
     def load_json_documents(self, path: Path, table: str, array: bool = False) -> None:
