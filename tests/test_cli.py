@@ -72,3 +72,33 @@ def test_output_folder_not_writable(tmp_path: Path) -> None:
     blocker.write_text("")
     p = _cli("scan", str(root), "--out", str(blocker / "sub"))
     assert p.returncode == 2 and "cannot write to the output folder" in p.stderr
+
+
+def test_an_interrupted_scan_leaves_the_previous_result(tmp_path: Path, monkeypatch: object) -> None:
+    import pytest
+
+    from unmask.pipeline import scan
+    from unmask.report import html
+
+    root = bundle(tmp_path / "b", [emp("E1", "Ann Lee", national_id="900-11-2222"),
+                                   emp("E2", "Bo Park", "2 Elm St", national_id="900112222")])
+    out = tmp_path / "out"
+    scan(root, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    mp = pytest.MonkeyPatch()
+
+    def boom(*_a: object, **_k: object) -> str:
+        raise RuntimeError("disk full")
+
+    mp.setattr(html, "render", boom)
+    with pytest.raises(RuntimeError):
+        scan(root, out)
+    mp.undo()
+    after = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert after == before  # nothing half-written, nothing left behind
+    fresh = tmp_path / "fresh"
+    mp.setattr(html, "render", boom)
+    with pytest.raises(RuntimeError):
+        scan(root, fresh)
+    mp.undo()
+    assert list(fresh.iterdir()) == []

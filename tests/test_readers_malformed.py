@@ -6,6 +6,7 @@ import gzip
 import json
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -190,3 +191,49 @@ def test_files_read_together_keep_their_own_line_numbers(tmp_path: Path) -> None
     _reconciles(ctx)
     assert {f.path: (f.read, f.loaded, f.rejected) for f in ctx.files} == {
         "idp/okta/a.jsonl": (5, 5, 0), "idp/okta/b.jsonl": (5, 3, 2), "idp/okta/c.jsonl": (1, 1, 0)}
+
+
+def _part_file(part_id: str) -> str:
+    from unmask.sources import PARTS_BY_ID
+
+    g = PARTS_BY_ID[part_id].globs[0]
+    return g.replace("*", "garbage")
+
+
+ALL_PART_IDS = [
+    "hr.employees", "hr.candidates", "hr.references", "hr.changes", "hr.interviews", "assets.devices",
+    "assets.shipments", "payroll.deposits", "activity", "intel.iocs", "idp.okta", "idp.entra",
+    "endpoint.osquery", "endpoint.sysmon", "code.audit",
+]
+
+
+def test_the_list_above_names_every_part() -> None:
+    from unmask.sources import ALL_PARTS
+
+    assert sorted(ALL_PART_IDS) == sorted(p.id for p in ALL_PARTS)
+
+
+@pytest.mark.parametrize("part_id", ALL_PART_IDS)
+@pytest.mark.parametrize("kind", ["binary", "truncated_gzip", "empty", "bad_utf8_lines"])
+def test_every_reader_survives_bad_files(part_id: str, kind: str, tmp_path: Path) -> None:
+    rel = _part_file(part_id)
+    target = tmp_path / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if kind == "binary":
+        target.write_bytes(bytes(range(256)) * 64)
+    elif kind == "truncated_gzip":
+        target = target.with_name(target.name + ".gz")
+        target.write_bytes(gzip.compress(b"a,b,c\n" * 5000)[:300])
+    elif kind == "empty":
+        target.write_bytes(b"")
+    else:
+        target.write_bytes(b'{"x": "\xff"}\n\xfe\xfe,\xfe\n')
+    ctx = _load(tmp_path)
+    assert len(ctx.files) == 1
+    rep = ctx.files[0]
+    assert rep.read == rep.loaded + rep.rejected
+    n = ctx.engine.query("SELECT count(*) FROM rejects")[0][0]
+    # Something was said about the file: rejected records, or one reject for the whole file.
+    assert n >= 1 or kind == "empty"
+    if rep.status == "unreadable":
+        assert rep.note and ctx.engine.query("SELECT unit FROM rejects")[0][0] == "file"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import platform
+import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -161,6 +162,9 @@ class ScanResult:
         return self.out / "report.html"
 
 
+OUTPUTS = ("findings.jsonl", "clusters.jsonl", "rejects.jsonl", "report.html", "unmask.duckdb", "manifest.json")
+
+
 def scan(
     bundle: Path,
     out: Path,
@@ -168,19 +172,33 @@ def scan(
     threads: int | None = None,
     planted_note: str | None = None,
 ) -> ScanResult:
+    """Run a scan. Outputs are built in ``OUT/.unmask-partial`` and moved into ``OUT`` only when
+    all of them are complete, ``manifest.json`` last: an interrupted scan leaves the previous
+    result (or nothing) in place, never half of a new one."""
     started = datetime.now(UTC)
     check_bundle(bundle)
+    stage_dir = out / ".unmask-partial"
     try:
         out.mkdir(parents=True, exist_ok=True)
-        probe = out / ".unmask-write-test"
-        probe.write_text("")
-        probe.unlink()
+        shutil.rmtree(stage_dir, ignore_errors=True)
+        stage_dir.mkdir()
     except OSError as e:
         raise InputError(f"cannot write to the output folder {out}: {e.strerror}") from None
-    store_tmp = out / ".unmask.duckdb.partial"
-    for p in (store_tmp, store_tmp.with_name(store_tmp.name + ".wal")):
-        p.unlink(missing_ok=True)
-    loaded = load(bundle, store_tmp, progress, threads)
+    try:
+        result = _scan_into(bundle, stage_dir, progress, threads, planted_note, started)
+        for name in OUTPUTS:  # manifest.json last: its presence marks a complete scan
+            os.replace(stage_dir / name, out / name)
+    finally:
+        shutil.rmtree(stage_dir, ignore_errors=True)
+    result.out = out
+    return result
+
+
+def _scan_into(
+    bundle: Path, stage_dir: Path, progress: Progress | None, threads: int | None,
+    planted_note: str | None, started: datetime,
+) -> ScanResult:
+    loaded = load(bundle, stage_dir / "unmask.duckdb", progress, threads)
     eng, t = loaded.engine, loaded.timings
     try:
         if not loaded.present:
@@ -203,22 +221,21 @@ def scan(
             score(eng, loaded.config)
         step("writing outputs")
         with _timed(t, "report"):
-            outputs.write_jsonl(eng, outputs.FINDINGS_SQL, out / "findings.jsonl")
-            outputs.write_jsonl(eng, outputs.CLUSTERS_SQL, out / "clusters.jsonl")
-            outputs.write_jsonl(eng, outputs.REJECTS_SQL, out / "rejects.jsonl")
+            outputs.write_jsonl(eng, outputs.FINDINGS_SQL, stage_dir / "findings.jsonl")
+            outputs.write_jsonl(eng, outputs.CLUSTERS_SQL, stage_dir / "clusters.jsonl")
+            outputs.write_jsonl(eng, outputs.REJECTS_SQL, stage_dir / "rejects.jsonl")
             bands = dict(eng.query("SELECT band, count(*) FROM scores GROUP BY band"))
             man = manifest(loaded, runs, started, bundle)
-            outputs.write_text(html.render(eng, man, planted_note), out / "report.html")
+            outputs.write_text(html.render(eng, man, planted_note), stage_dir / "report.html")
         man["timings"] = loaded.timings
-        outputs.write_json(man, out / "manifest.json")
+        outputs.write_json(man, stage_dir / "manifest.json")
         step("done")
     finally:
         eng.close()
         loaded.ctx.cleanup()
-    # The store is complete only now: publish it under its real name.
-    os.replace(store_tmp, out / "unmask.duckdb")
-    store_tmp.with_name(store_tmp.name + ".wal").unlink(missing_ok=True)
-    return ScanResult(out, {b: int(bands.get(b, 0)) for b in ("critical", "high", "medium", "low")}, n_clusters, man)
+    return ScanResult(
+        stage_dir, {b: int(bands.get(b, 0)) for b in ("critical", "high", "medium", "low")}, n_clusters, man
+    )
 
 
 def _stepper(progress: Progress | None, total: int) -> Callable[[str], None]:
