@@ -140,3 +140,26 @@ def test_shipped_ofac_copy_loads_with_aliases() -> None:
     files = {f.path: f.loaded for f in load_ofac_csv(eng, SHIPPED)}
     assert files == {"sdn.csv": 14965, "alt.csv": 20107, "add.csv": 24244, "sdn_comments.csv": 28}
     assert eng.query("SELECT count(*) FROM ofac_alt WHERE alt_name = 'YANBIAN SILVERSTAR'")[0][0] == 1
+
+
+def test_osquery_differential_and_snapshot_rows(tmp_path: Path) -> None:
+    # osquery's documented results-log shapes (crafted: no third-party log is shipped here).
+    diff = {"name": "pack_unmask_usb_devices", "hostIdentifier": "LT-1", "calendarTime": "Tue Sep 1 10:00:00 2026 UTC",
+            "unixTime": 1788256800, "action": "added", "decorations": {"hostname": "lt-1"},
+            "columns": {"vendor_id": "1d6b", "model_id": "0104", "vendor": "PiKVM", "serial": "CAFEBABE"}}
+    snap = {"name": "pack_unmask_programs", "hostIdentifier": "LT-2", "unixTime": "1788256800",
+            "action": "snapshot", "snapshot": [{"name": "AnyDesk"}, {"name": "Slack"}]}
+    (tmp_path / "endpoint/osquery").mkdir(parents=True)
+    (tmp_path / "endpoint/osquery/osqueryd.results.log").write_text(json.dumps(diff) + "\n" + json.dumps(snap) + "\n")
+    ctx = _load(tmp_path)
+    rows = ctx.engine.query(
+        "SELECT line, query_name, hostname, action, json_extract_string(row, '$.vendor'), "
+        "json_extract_string(row, '$.name'), strftime(observed_at, '%Y-%m-%d') FROM osquery_rows ORDER BY line, 6"
+    )
+    assert rows == [
+        (1, "pack_unmask_usb_devices", "lt-1", "added", "PiKVM", None, "2026-09-01"),
+        (2, "pack_unmask_programs", "lt-2", "snapshot", None, "AnyDesk", "2026-09-01"),
+        (2, "pack_unmask_programs", "lt-2", "snapshot", None, "Slack", "2026-09-01"),
+    ]
+    (rep,) = ctx.files
+    assert (rep.read, rep.loaded, rep.rejected) == (3, 3, 0)
