@@ -17,7 +17,7 @@ from unmask import __version__
 from unmask.config import Config, load_config
 from unmask.engine import Engine, open_engine
 from unmask.link import build_clusters
-from unmask.normalise import stage
+from unmask.normalise import network, stage
 from unmask.report import html, outputs
 from unmask.score import score
 from unmask.signals import SIGNAL_IDS, SignalRun, run_signals
@@ -210,6 +210,8 @@ def _scan_into(
         step("normalising")
         with _timed(t, "normalise"):
             stage.build(eng, loaded.config, loaded.ctx.workdir)
+            network.build(eng, loaded.config, loaded.ctx.workdir)
+            network.build_endpoint(eng)
         step("running signals")
         with _timed(t, "signals"):
             runs = run_signals(eng, loaded.config, loaded.present)

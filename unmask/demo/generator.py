@@ -8,12 +8,15 @@ suspicious, for tests and for the report's note. Same seed, same bytes.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import gzip
+import ipaddress
 import random
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -35,7 +38,7 @@ ISPS = ((7922, "Comcast Cable Communications", "comcast.net", 73), (701, "Verizo
         (7018, "AT&T Services", "att.net", 99), (20115, "Charter Communications", "charter.com", 24),
         (22773, "Cox Communications", "cox.net", 68))
 ASTRILL = (206092, "Astrill VPN", "astrill.com")
-NORDVPN_NET = "185.246.208"  # M247 space used by a commercial VPN (in the shipped VPN list)
+ASTRILL_NET = "45.137.8"  # rented datacenter space (in the shipped datacenter list), as Astrill exits are
 PYONGYANG = ZoneInfo("Asia/Pyongyang")
 RESUME_TEMPLATE = (
     "Senior full-stack engineer with 9 years building scalable web platforms in React, Node.js and "
@@ -135,7 +138,16 @@ class Demo:
         return a, z
 
     def ip(self, first_octet: int) -> str:
-        return f"{first_octet}.{self.rng.randint(1, 254)}.{self.rng.randint(1, 254)}.{self.rng.randint(1, 254)}"
+        """A residential-looking address: never inside the shipped VPN or datacenter lists."""
+        while True:
+            ip = f"{first_octet}.{self.rng.randint(1, 254)}.{self.rng.randint(1, 254)}.{self.rng.randint(1, 254)}"
+            if not _listed(ip):
+                return ip
+
+    def vpn_ip(self) -> str:
+        """An exit of a commercial VPN from the shipped list."""
+        net = ipaddress.ip_network(_vpn_nets()[0])
+        return str(net.network_address + self.rng.randint(1, max(1, net.num_addresses - 2)))
 
     def ssn(self) -> str:
         # 9xx area numbers are never issued: realistic shape, never a real person's number.
@@ -294,6 +306,34 @@ class Demo:
         self.mark(self.benign, "relocation", mover)
         # A laptop shipped to the office for pickup.
         self.mark(self.benign, "office_pickup", self.worker(ship_to=dict(OFFICE, line2="")))
+
+
+@lru_cache(maxsize=1)
+def _ranges() -> tuple[list[int], list[int]]:
+    from unmask.normalise.network import NETLISTS
+
+    spans = []
+    for name in ("vpn-ipv4.txt", "datacenter-ipv4.txt"):
+        for line in (NETLISTS / name).read_text().split():
+            net = ipaddress.ip_network(line, strict=False)
+            spans.append((int(net.network_address), int(net.broadcast_address)))
+    spans.sort()
+    return [a for a, _ in spans], [b for _, b in spans]
+
+
+def _listed(ip: str) -> bool:
+    starts, stops = _ranges()
+    n = int(ipaddress.ip_address(ip))
+    i = bisect.bisect_right(starts, n) - 1
+    # Lists may nest: look back over the few ranges that start before n.
+    return any(starts[j] <= n <= stops[j] for j in range(max(0, i - 8), i + 1))
+
+
+@lru_cache(maxsize=1)
+def _vpn_nets() -> list[str]:
+    from unmask.normalise.network import NETLISTS
+
+    return [x for x in (NETLISTS / "vpn-ipv4.txt").read_text().split() if x.endswith(("/24", "/23", "/22"))]
 
 
 def _ts(d: date | datetime) -> str:

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 from unmask.demo.generator import (
     ASTRILL,
+    ASTRILL_NET,
     DOMAIN,
-    NORDVPN_NET,
     OFFICE,
     PYONGYANG,
     RESUME_TEMPLATE,
@@ -118,14 +118,14 @@ def _signin_plan(demo: Demo, w: Worker) -> list[tuple[datetime, str, dict[str, A
         if w.profile == "asia":
             local = datetime(d.year, d.month, d.day, demo.rng.randint(9, 11), demo.rng.randint(0, 59), tzinfo=PYONGYANG)
             if demo.rng.random() < 0.3:
-                ip, asn, proxy = f"45.137.{demo.rng.randint(0, 3)}.{demo.rng.randint(2, 250)}", ASTRILL, True
+                ip, asn, proxy = f"{ASTRILL_NET}.{demo.rng.randint(2, 250)}", ASTRILL, True
         elif w.profile == "traveller" and 5 <= day < 12:
-            ip = f"126.{demo.rng.randint(0, 255)}.{demo.rng.randint(0, 255)}.7"
+            ip = demo.ip(126)
             asn = (17676, "SoftBank Corp.", "softbank.jp")
             geo = {"city": "Tokyo", "state": "Tokyo", "country": "Japan", "postalCode": "100-0001",
                    "geolocation": {"lat": 35.68, "lon": 139.76}}
         elif w.profile == "vpn" and demo.rng.random() < 0.5:
-            ip, asn, proxy = f"{NORDVPN_NET}.{demo.rng.randint(2, 250)}", (9009, "M247 Europe SRL", "m247.com"), True
+            ip, asn, proxy = demo.vpn_ip(), (9009, "M247 Europe SRL", "m247.com"), True
         out.append((local.astimezone(UTC), ip, geo, asn, proxy))
     return out
 
@@ -231,6 +231,19 @@ def _endpoint(demo: Demo, bundle: Path) -> None:
                            "Company": "AnyDesk Software GmbH", "User": f"CORP\\{w.id}"})
             sysmon.append({"EventID": 22, "Computer": w.hostname, "UtcTime": when, "QueryName": "net.anydesk.com",
                            "Image": "C:\\Users\\Public\\AnyDesk.exe"})
+            # Chrome Remote Desktop layered on top, registered unattended with a PIN.
+            sysmon.append({"EventID": 1, "Computer": w.hostname, "UtcTime": when,
+                           "Image": "C:\\Program Files (x86)\\Google\\Chrome Remote Desktop\\remoting_start_host.exe",
+                           "OriginalFileName": "remoting_start_host.exe",
+                           "CommandLine": "remoting_start_host.exe --code=4/0Ad --redirect-url=https://remotedesktop."
+                                          "google.com/_/oauthredirect --name=LT --pin=123456",
+                           "User": f"CORP\\{w.id}"})
+            # The RDP client that drives the laptop reports its time zone (RdpCoreTS 104).
+            for k in range(3):
+                rdp = "Microsoft-Windows-RemoteDesktopServices-RdpCoreTS"
+                sysmon.append({"EventID": 104, "Channel": f"{rdp}/Operational", "Provider": rdp,
+                               "Computer": w.hostname, "UtcTime": (WINDOW_END - timedelta(days=3 + k)).strftime(
+                                   "%Y-%m-%d 01:%M:%S.000"), "TimezoneBiasHour": "[9]"})
     _jsonl(bundle / "endpoint/osquery/osqueryd.results.log", lines)
     _jsonl(bundle / "endpoint/sysmon/sysmon.jsonl", sysmon)
 
@@ -319,7 +332,7 @@ def _candidates(demo: Demo, bundle: Path) -> None:
         for stage, camera in (("screen", "false"), ("technical", "false")):
             interviews.append({"candidate_id": cid, "interview_at": _ts(WINDOW_END - timedelta(days=10 - j)),
                                "stage": stage, "medium": "video", "camera_on": camera,
-                               "participant_ip": f"45.137.1.{10 + j}", "participant_country": "US",
+                               "participant_ip": f"{ASTRILL_NET}.{10 + j}", "participant_country": "US",
                                "identity_checked": "false", "flags": "reading_answers;declined_onsite",
                                "interviewer_id": demo.workers[1].id})
     demo.planted["persona_network"] = personas

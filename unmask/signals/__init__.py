@@ -7,13 +7,25 @@ from dataclasses import dataclass
 from unmask.config import Config
 from unmask.engine import Engine
 from unmask.signals import (
+    astrill_client,
     bank_account_shared,
+    bulk_clone,
+    crd_unattended,
     deposit_churn,
     holder_mismatch,
+    kvm_display,
+    kvm_usb,
     national_id_shared,
     payout_platform,
+    rdp_timezone,
+    rmm,
+    rmm_multiple,
+    shared_egress,
     ship_to_far,
     ship_to_shared,
+    signin_country,
+    signin_egress,
+    work_hours,
 )
 from unmask.signals.base import EVIDENCE_COLUMNS, OPTIONAL_COLUMNS, Signal
 
@@ -25,6 +37,18 @@ SIGNALS: tuple[Signal, ...] = (
     payout_platform.SIGNAL,
     deposit_churn.SIGNAL,
     national_id_shared.SIGNAL,
+    kvm_usb.SIGNAL,
+    kvm_display.SIGNAL,
+    rmm.SIGNAL,
+    rmm_multiple.SIGNAL,
+    astrill_client.SIGNAL,
+    signin_egress.SIGNAL,
+    signin_country.SIGNAL,
+    shared_egress.SIGNAL,
+    rdp_timezone.SIGNAL,
+    work_hours.SIGNAL,
+    bulk_clone.SIGNAL,
+    crd_unattended.SIGNAL,
 )
 SIGNAL_IDS = tuple(s.id for s in SIGNALS)
 BY_ID = {s.id: s for s in SIGNALS}

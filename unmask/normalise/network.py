@@ -1,0 +1,173 @@
+"""Hosts, sign-ins and IP intelligence, as tables every endpoint and network signal shares.
+
+- ``hosts``: a laptop's hostname and serial, its worker, and when it was delivered.
+- ``signins``: Okta and Entra sign-ins in one shape, joined to the worker by e-mail, with the
+  country as ISO alpha-2 and the egress classified (corporate, vpn, hosting, astrill, residential).
+- ``ip_ranges``: the shipped VPN and datacenter CIDR lists (X4BNet, MIT) as integer intervals,
+  matched with an ASOF join (a sorted merge, not a nested loop).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from functools import lru_cache
+from pathlib import Path
+
+import pycountry
+
+from unmask.config import Config
+from unmask.engine import Engine
+
+NETLISTS = Path(__file__).resolve().parent.parent / "data" / "netlists"
+
+
+@lru_cache(maxsize=4096)
+def country_code(name: str | None) -> str | None:
+    """'United States' / 'US' / 'Korea, Republic of' -> ISO alpha-2, else None."""
+    if not name or not name.strip():
+        return None
+    text = name.strip()
+    if len(text) == 2 and text.isalpha():
+        return text.upper()
+    try:
+        return str(pycountry.countries.lookup(text).alpha_2)
+    except LookupError:
+        try:
+            return str(pycountry.countries.search_fuzzy(text)[0].alpha_2)
+        except LookupError:
+            return None
+
+
+def _cidr_rows(path: Path, kind: str) -> list[tuple[int, int, str, str]]:
+    rows = []
+    for line in path.read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        net = ipaddress.ip_network(line, strict=False)
+        if net.version == 4:
+            rows.append((int(net.network_address), int(net.broadcast_address), kind, line))
+    return rows
+
+
+def load_ip_ranges(engine: Engine, config: Config, workdir: Path) -> int:
+    """``ip_ranges(start, stop, kind, cidr)``, non-overlapping per kind, corporate first."""
+    if engine.table_exists("ip_ranges"):
+        return int(engine.query("SELECT count(*) FROM ip_ranges")[0][0])
+    rows = []
+    for cidr in config.corporate_cidrs:
+        net = ipaddress.ip_network(cidr, strict=False)
+        if net.version == 4:
+            rows.append((int(net.network_address), int(net.broadcast_address), "corporate", cidr))
+    rows += _cidr_rows(NETLISTS / "vpn-ipv4.txt", "vpn")
+    rows += _cidr_rows(NETLISTS / "datacenter-ipv4.txt", "hosting")
+    csv_path = workdir / "ip_ranges.csv"
+    csv_path.write_text("start,stop,kind,cidr\n" + "".join(f"{a},{b},{k},{c}\n" for a, b, k, c in rows))
+    engine.execute(
+        "CREATE TABLE ip_ranges AS SELECT * FROM read_csv($p, header=true, "
+        "columns={'start': 'UBIGINT', 'stop': 'UBIGINT', 'kind': 'VARCHAR', 'cidr': 'VARCHAR'}) "
+        "ORDER BY start",
+        {"p": str(csv_path)},
+    )
+    return len(rows)
+
+
+# IPv4 text -> integer in SQL; NULL for anything else (IPv6 is not classified by range here).
+IPV4_INT = (
+    "CASE WHEN regexp_full_match({ip}, '\\d{{1,3}}(\\.\\d{{1,3}}){{3}}') THEN "
+    "(split_part({ip}, '.', 1)::UBIGINT << 24) + (split_part({ip}, '.', 2)::UBIGINT << 16) + "
+    "(split_part({ip}, '.', 3)::UBIGINT << 8) + split_part({ip}, '.', 4)::UBIGINT END"
+)
+
+
+def classify_ips(engine: Engine, source: str, dest: str) -> None:
+    """``dest(ip, kind, cidr)`` for the distinct IPs of ``source(ip)``: the narrowest listed
+    range that holds the IP, by kind priority corporate > vpn > hosting."""
+    engine.execute(
+        f"CREATE OR REPLACE TEMP TABLE {dest} AS "  # noqa: S608 - our table names
+        f"WITH ips AS (SELECT DISTINCT ip, {IPV4_INT.format(ip='ip')} AS n FROM {source} WHERE ip IS NOT NULL), "
+        "hits AS ("
+        "  SELECT ips.ip, r.kind, r.cidr FROM ips ASOF JOIN (SELECT * FROM ip_ranges WHERE kind = 'corporate') r "
+        "  ON ips.n >= r.start WHERE ips.n <= r.stop "
+        "  UNION ALL SELECT ips.ip, r.kind, r.cidr FROM ips ASOF JOIN (SELECT * FROM ip_ranges WHERE kind = 'vpn') r "
+        "  ON ips.n >= r.start WHERE ips.n <= r.stop "
+        "  UNION ALL SELECT ips.ip, r.kind, r.cidr FROM ips "
+        "  ASOF JOIN (SELECT * FROM ip_ranges WHERE kind = 'hosting') r "
+        "  ON ips.n >= r.start WHERE ips.n <= r.stop) "
+        "SELECT ip, arg_min(kind, CASE kind WHEN 'corporate' THEN 0 WHEN 'vpn' THEN 1 ELSE 2 END) AS kind, "
+        "arg_min(cidr, CASE kind WHEN 'corporate' THEN 0 WHEN 'vpn' THEN 1 ELSE 2 END) AS cidr FROM hits GROUP BY ip"
+    )
+
+
+def build(engine: Engine, config: Config, workdir: Path) -> None:
+    engine.register_scalar("unmask_country", country_code, ["VARCHAR"], "VARCHAR")
+    load_ip_ranges(engine, config, workdir)
+    engine.execute(
+        "CREATE OR REPLACE TABLE hosts AS "
+        "SELECT d.asset_tag, lower(d.hostname) AS hostname, upper(d.serial_number) AS serial, "
+        "d.assigned_employee_id AS employee_id, d.source_file, d.line, "
+        "coalesce(min(s.delivered_at), min(s.shipped_at), min(d.enrolled_at)) AS delivered_at "
+        "FROM devices d LEFT JOIN shipments s USING (asset_tag) GROUP BY ALL"
+    )
+    # One row per successful interactive sign-in, from either identity provider.
+    engine.execute(
+        "CREATE OR REPLACE TABLE signins AS "
+        "WITH o AS (SELECT 'okta' AS idp, source_file, line, published AS ts, actor_email AS email, ip, "
+        "  unmask_country(country) AS country, state, city, lat, lon, as_number AS asn, as_org, is_proxy, "
+        "  session_id, user_agent FROM okta_events "
+        "  WHERE outcome IS DISTINCT FROM 'FAILURE' AND event_type IN ('user.session.start', "
+        "  'user.authentication.sso', 'user.authentication.auth_via_mfa', 'user.authentication.verify')), "
+        "e AS (SELECT 'entra', source_file, line, created, upn, ip, unmask_country(country), state, city, lat, lon, "
+        "  asn, NULL, NULL, session_id, browser FROM entra_signins "
+        "  WHERE coalesce(error_code, 0) = 0 AND coalesce(category, 'SignInLogs') IN "
+        "  ('SignInLogs', 'NonInteractiveUserSignInLogs')), "
+        "u AS (SELECT * FROM o UNION ALL SELECT * FROM e) "
+        "SELECT u.*, emp.employee_id FROM u JOIN employees emp ON emp.email = u.email WHERE u.ts IS NOT NULL"
+    )
+    classify_ips(engine, "signins", "signin_ip_class")
+    engine.execute(
+        "CREATE OR REPLACE TABLE signins AS SELECT s.*, "
+        "CASE WHEN c.kind = 'corporate' OR list_contains($asns, s.asn) THEN 'corporate' "
+        "WHEN s.as_org ILIKE '%astrill%' THEN 'astrill' "
+        "WHEN c.kind IS NOT NULL THEN c.kind "
+        "WHEN s.is_proxy THEN 'proxy' ELSE 'residential' END AS egress, c.cidr AS egress_range "
+        "FROM signins s LEFT JOIN signin_ip_class c USING (ip)",
+        {"asns": config.corporate_asns},
+    )
+
+
+def build_endpoint(engine: Engine) -> None:
+    """``endpoint_obs``: one row per thing seen on a worker's laptop, as lower-case text.
+
+    ``item`` is program, process, usb, display, dns or command; ``text`` what was seen (for
+    usb: ``vid:pid|vendor|model|serial``). The laptop's worker comes from assets/devices.csv
+    by hostname (a domain suffix is ignored) or serial.
+    """
+    from unmask.sources.osquery import TABLE_SQL
+
+    engine.execute(
+        "CREATE OR REPLACE TABLE endpoint_obs AS "  # noqa: S608 - TABLE_SQL is our constant
+        f"WITH o AS (SELECT *, {TABLE_SQL} AS tbl FROM osquery_rows), "
+        "raw AS ("
+        "  SELECT source_file, line, observed_at, hostname, serial, "
+        "  CASE WHEN tbl IN ('programs', 'apps', 'chrome_extensions') THEN 'program' "
+        "       WHEN tbl = 'processes' THEN 'process' WHEN tbl = 'usb_devices' THEN 'usb' "
+        "       WHEN tbl = 'connected_displays' THEN 'display' END AS item, "
+        "  lower(CASE WHEN tbl = 'usb_devices' THEN concat_ws('|', "
+        "      json_extract_string(row, '$.vendor_id') || ':' || json_extract_string(row, '$.model_id'), "
+        "      json_extract_string(row, '$.vendor'), json_extract_string(row, '$.model'), "
+        "      json_extract_string(row, '$.serial')) "
+        "    WHEN tbl = 'processes' THEN coalesce(json_extract_string(row, '$.name'), '') || '|' || "
+        "      coalesce(json_extract_string(row, '$.path'), '') || '|' || "
+        "      coalesce(json_extract_string(row, '$.cmdline'), '') "
+        "    ELSE coalesce(json_extract_string(row, '$.name'), json_extract_string(row, '$.bundle_name')) END) AS text "
+        "  FROM o WHERE action IS DISTINCT FROM 'removed' "
+        "  UNION ALL SELECT source_file, line, observed_at, computer, NULL, 'process', "
+        "    lower(concat_ws('|', image, original_file_name, command_line)) FROM endpoint_events "
+        "    WHERE event_id = 1 "
+        "  UNION ALL SELECT source_file, line, observed_at, computer, NULL, 'dns', query_name FROM endpoint_events "
+        "    WHERE event_id = 22 AND query_name IS NOT NULL) "
+        "SELECT r.*, h.employee_id, h.delivered_at FROM raw r JOIN hosts h "
+        "ON h.hostname = split_part(r.hostname, '.', 1) OR (r.serial IS NOT NULL AND h.serial = r.serial) "
+        "WHERE r.item IS NOT NULL AND r.text IS NOT NULL"
+    )

@@ -1,0 +1,19 @@
+"""An IP-KVM on the laptop, seen as the display it announces (EDID monitor name)."""
+
+from unmask.signals.base import Signal
+
+SIGNAL = Signal(
+    id="ipkvm_display_edid",
+    needs=("endpoint.osquery", "assets.devices"),
+    strength="strong",
+    family="endpoint",
+    description="A connected display whose EDID name is an IP-KVM default (PiKVM, TinyPilot, JetKVM T749-fHD720).",
+    reference="indicators.md §3.G kvm_edid_monitor_name, §4.3",
+    sql="""
+SELECT 'employee' AS subject_type, employee_id AS subject_id, source_file, line, observed_at,
+  'display "' || text || '" on ' || hostname || ' is an IP-KVM capture device' AS detail
+FROM endpoint_obs
+WHERE item = 'display' AND text IN ('pikvm', 'pikvm v3', 'pikvm v4 mini', 'pikvm v4 plus', 'tinypilot',
+                                    't749-fhd720', 'glkvm', 'blikvm')
+""",
+)

@@ -1,0 +1,23 @@
+"""An IP-KVM on the laptop, seen as its default USB identity (PiKVM, TinyPilot, JetKVM, ...)."""
+
+from unmask.signals.base import Signal
+
+SIGNAL = Signal(
+    id="ipkvm_usb_identity",
+    needs=("endpoint.osquery", "assets.devices"),
+    strength="strong",
+    family="endpoint",
+    description="A USB device with an IP-KVM's default identity (1d6b:0104 with KVM strings, or serial CAFEBABE).",
+    reference="indicators.md §3.G kvm_usb_default_identity, §4.3; MITRE DET0159",
+    sql="""
+SELECT 'employee' AS subject_type, employee_id AS subject_id, source_file, line, observed_at,
+  'USB device ' || text || ' on ' || hostname ||
+  CASE WHEN regexp_matches(text, 'pikvm|tinypilot|jetkvm|glkvm|blikvm|nanokvm|aurga|cafebabe')
+       THEN ': an IP-KVM default identity'
+       ELSE ': the generic Linux USB gadget id (a dev board, or a KVM)' END AS detail,
+  CASE WHEN regexp_matches(text, 'pikvm|tinypilot|jetkvm|glkvm|blikvm|nanokvm|aurga|cafebabe')
+       THEN 'strong' ELSE 'weak' END AS strength
+FROM endpoint_obs
+WHERE item = 'usb' AND (text LIKE '1d6b:0104|%' OR text LIKE '3346:1009|%' OR text LIKE '%|cafebabe')
+""",
+)

@@ -1,0 +1,83 @@
+"""Remote-control tools on a worker's laptop (the catalogue shared by the RMM signals)."""
+
+from typing import Any
+
+from unmask.config import Config
+from unmask.signals.base import Signal
+
+# vendor -> lower-case substrings of program, process, command-line or DNS names. A small
+# catalogue of the tools named in DPRK IT-worker cases and SigmaHQ/LOLRMM content.
+CATALOGUE: dict[str, tuple[str, ...]] = {
+    "AnyDesk": ("anydesk",),
+    "TeamViewer": ("teamviewer",),
+    "Chrome Remote Desktop": ("chrome remote desktop", "remoting_host", "remotedesktop-pa.googleapis.com",
+                              "chromoting"),
+    "RustDesk": ("rustdesk",),
+    "ScreenConnect": ("screenconnect", "connectwise control"),
+    "Splashtop": ("splashtop",),
+    "LogMeIn": ("logmein",),
+    "GoTo": ("gotoassist", "gotoopener"),
+    "Parsec": ("parsecd", "parsec.app"),
+    "Zoho Assist": ("zohoassist", "zoho assist"),
+    "UltraViewer": ("ultraviewer",),
+    "Supremo": ("supremo",),
+    "Ammyy": ("ammyy",),
+    "DWService": ("dwagent", "dwservice"),
+    "MeshCentral": ("meshagent",),
+    "Tactical RMM": ("tacticalrmm",),
+    "NetSupport": ("netsupport", "client32.exe"),
+    "SimpleHelp": ("simplehelp", "simple-help"),
+    "Atera": ("ateraagent", "atera"),
+    "NoMachine": ("nomachine", "nxplayer"),
+    "Radmin": ("radmin",),
+    "VNC": ("tightvnc", "realvnc", "ultravnc", "tigervnc", "vncserver"),
+}
+
+
+def vendor_sql(text: str) -> str:
+    whens = " ".join(
+        f"WHEN {' OR '.join(f'contains({text}, {chr(39)}{p}{chr(39)})' for p in pats)} THEN '{v}'"
+        for v, pats in CATALOGUE.items()
+    )
+    return f"CASE {whens} END"
+
+
+def params(cfg: Config) -> dict[str, Any]:
+    return {
+        "allow_depts": [d.lower() for d in cfg.remote_tools_departments],
+        "allow_tools": [t.lower() for t in cfg.remote_tools],
+    }
+
+
+# Remote-tool sightings of workers who are not allowed them, with the vendor named.
+SIGHTINGS = f"""
+WITH seen AS (
+  SELECT o.*, {vendor_sql('o.text')} AS vendor FROM endpoint_obs o WHERE o.item IN ('program', 'process', 'dns')
+)
+SELECT s.*, e.department FROM seen s JOIN employees e USING (employee_id)
+WHERE s.vendor IS NOT NULL
+  AND NOT list_contains($allow_depts, lower(coalesce(e.department, '')))
+  AND NOT list_contains($allow_tools, lower(s.vendor))
+"""  # noqa: S608 - only our catalogue is interpolated
+
+SIGNAL = Signal(
+    id="rmm_on_laptop",
+    needs=("assets.devices", "hr.employees"),
+    uses=("endpoint.osquery", "endpoint.sysmon"),
+    strength="medium",
+    family="endpoint",
+    description="A remote-control tool on a worker's laptop (strong within 30 days of delivery), "
+    "outside the allowed departments and tools.",
+    reference="indicators.md §3.F rat_rmm_present_unapproved; DOJ24c, DOJ25a, MS1, SW",
+    params=params,
+    sql=f"""
+WITH s AS ({SIGHTINGS})
+SELECT 'employee' AS subject_type, employee_id AS subject_id, any_value(source_file) AS source_file,
+  min(line) AS line, min(observed_at) AS observed_at,
+  vendor || ' on ' || any_value(hostname) ||
+  CASE WHEN min(observed_at) <= any_value(delivered_at) + INTERVAL 30 DAY
+       THEN ', within 30 days of the laptop''s delivery' ELSE '' END AS detail,
+  CASE WHEN min(observed_at) <= any_value(delivered_at) + INTERVAL 30 DAY THEN 'strong' ELSE 'medium' END AS strength
+FROM s GROUP BY employee_id, vendor
+""",  # noqa: S608
+)

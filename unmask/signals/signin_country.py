@@ -1,0 +1,38 @@
+"""Sign-ins from a country the worker neither lives in nor may work from."""
+
+from typing import Any
+
+from unmask.config import Config
+from unmask.signals.base import Signal
+
+# Where DPRK IT workers are reported to operate from (indicators.md §3.I): a sign-in from here
+# by a worker declared elsewhere is medium; any other foreign country is weak (travel).
+HIGH_RISK = ["KP", "CN", "RU", "LA", "VN", "KH", "AE", "NG"]
+
+
+def _params(cfg: Config) -> dict[str, Any]:
+    return {"work": cfg.work_countries, "high_risk": HIGH_RISK}
+
+
+SIGNAL = Signal(
+    id="signin_foreign_country",
+    needs=("hr.employees",),
+    uses=("idp.okta", "idp.entra"),
+    strength="weak",
+    family="network",
+    description="Sign-ins from a country other than the declared home and the work countries "
+    "(medium from the countries where the scheme operates, weak elsewhere: travel).",
+    reference="indicators.md §3.I geo_signin_vs_residence; G22, G25",
+    params=_params,
+    sql="""
+SELECT 'employee' AS subject_type, s.employee_id AS subject_id, any_value(s.source_file) AS source_file,
+  min(s.line) AS line, min(s.ts) AS observed_at,
+  count(*) || ' sign-in(s) from ' || s.country || ' (' || count(DISTINCT s.ts::DATE) || ' day(s)) while declaring '
+    || coalesce(e.country, 'US') AS detail,
+  CASE WHEN list_contains($high_risk, s.country) THEN 'medium' ELSE 'weak' END AS strength
+FROM signins s JOIN employees e USING (employee_id)
+WHERE s.country IS NOT NULL AND s.egress NOT IN ('corporate', 'vpn', 'astrill', 'proxy')
+  AND s.country <> coalesce(e.country, 'US') AND NOT list_contains($work, s.country)
+GROUP BY s.employee_id, s.country, e.country
+""",
+)
