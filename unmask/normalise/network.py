@@ -50,6 +50,20 @@ def _cidr_rows(path: Path, kind: str) -> list[tuple[int, int, str, str]]:
     return rows
 
 
+def _merge(rows: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
+    """Merge overlapping ranges of one kind: the ASOF join needs disjoint intervals per kind."""
+    out: list[tuple[int, int, str, str]] = []
+    for kind in dict.fromkeys(r[2] for r in rows):
+        spans = sorted(r for r in rows if r[2] == kind)
+        for a, b, k, c in spans:
+            if out and out[-1][2] == k and a <= out[-1][1] + 1:
+                pa, pb, pk, pc = out[-1]
+                out[-1] = (pa, max(pb, b), pk, pc if pb >= b else f"{pc}+{c}")
+            else:
+                out.append((a, b, k, c))
+    return out
+
+
 def load_ip_ranges(engine: Engine, config: Config, workdir: Path) -> int:
     """``ip_ranges(start, stop, kind, cidr)``, non-overlapping per kind, corporate first."""
     if engine.table_exists("ip_ranges"):
@@ -61,6 +75,7 @@ def load_ip_ranges(engine: Engine, config: Config, workdir: Path) -> int:
             rows.append((int(net.network_address), int(net.broadcast_address), "corporate", cidr))
     rows += _cidr_rows(NETLISTS / "vpn-ipv4.txt", "vpn")
     rows += _cidr_rows(NETLISTS / "datacenter-ipv4.txt", "hosting")
+    rows = _merge(rows)
     csv_path = workdir / "ip_ranges.csv"
     csv_path.write_text("start,stop,kind,cidr\n" + "".join(f"{a},{b},{k},{c}\n" for a, b, k, c in rows))
     engine.execute(

@@ -34,3 +34,17 @@ TABLE_SQL = (
     + ", ".join(f"CASE WHEN query_name LIKE '%{t}' THEN '{t}' END" for t in TABLES)
     + ", query_name)"
 )
+
+# Columns Unmask reads from each table (normalise/network.py, build_endpoint; logged_in_users is
+# stored for investigators, not yet scored); the shipped
+# configuration (unmask/data/osquery/unmask.conf) must collect at least these.
+READ_COLUMNS: dict[str, tuple[str, ...]] = {
+    "usb_devices": ("vendor_id", "model_id", "vendor", "model", "serial"),
+    "connected_displays": ("name",),
+    "processes": ("name", "path", "cmdline"),
+    "programs": ("name",),
+    "apps": ("name", "bundle_name"),
+    "chrome_extensions": ("name",),
+    "logged_in_users": ("user", "host"),
+    "system_info": ("hostname", "hardware_serial"),
+}
