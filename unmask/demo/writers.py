@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,16 @@ def _config(demo: Demo, bundle: Path) -> None:
     )
 
 
+def _ascii(text: str) -> str:
+    """Handles and e-mail local parts are ASCII: fold accents, drop the rest."""
+    folded = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in folded if ch.isascii() and (ch.isalnum() or ch == "-")).lower()
+
+
+def _personal_email(first: str, last: str, uid: str) -> str:
+    return f"{_ascii(first)[:1]}{_ascii(last)}.{uid.lower()}@gmail.com"
+
+
 def _phone(demo: Demo) -> str:
     return f"+1-{demo.rng.randint(201, 989)}-{demo.rng.randint(200, 999)}-{demo.rng.randint(1000, 9999)}"
 
@@ -70,7 +81,7 @@ def _hr(demo: Demo, bundle: Path) -> None:
     for w in demo.workers:
         rows.append({
             "employee_id": w.id, "full_name": w.name, "email": w.email,
-            "personal_email": f"{w.first[0]}{w.last}{demo.rng.randint(1, 99)}@gmail.com".lower(),
+            "personal_email": _personal_email(w.first, w.last, w.id),
             "phone": _phone(demo), "date_of_birth": w.dob.isoformat(), "national_id": w.ssn,
             "address_line1": w.addr["line1"], "address_line2": w.addr.get("line2", ""), "city": w.addr["city"],
             "region": w.addr["region"], "postal_code": w.addr["postal"], "country": "US",
@@ -296,11 +307,11 @@ def _candidates(demo: Demo, bundle: Path) -> None:
         first, last, _ = (w.first, w.last, w.origin) if w else demo.name()
         addr, _z = demo.address()
         cands.append({"candidate_id": cid, "full_name": f"{first} {last}",
-                      "email": f"{first[0]}.{last}{demo.rng.randint(1, 999)}@gmail.com".lower(),
+                      "email": _personal_email(first, last, w.id) if w else _personal_email(first, last, cid),
                       "phone": _phone(demo), "address_line1": addr["line1"], "address_line2": addr["line2"],
                       "city": addr["city"], "region": addr["region"], "postal_code": addr["postal"], "country": "US",
-                      "linkedin_url": f"https://www.linkedin.com/in/{first.lower()}-{last.lower()}-{i}",
-                      "github_url": f"https://github.com/{first.lower()}{i}", "portfolio_url": "",
+                      "linkedin_url": f"https://www.linkedin.com/in/{_ascii(first)}-{_ascii(last)}-{i}",
+                      "github_url": f"https://github.com/{_ascii(first)}{i}", "portfolio_url": "",
                       "resume_path": "", "photo_path": "",
                       "applied_at": _ts(WINDOW_END - timedelta(days=demo.rng.randint(5, 400))),
                       "stage": "hired" if w else demo.rng.choice(("applied", "screen", "interview", "rejected")),

@@ -20,6 +20,7 @@ from unmask.signals import (
     rdp_timezone,
     rmm,
     rmm_multiple,
+    shared_contact,
     shared_egress,
     ship_to_far,
     ship_to_shared,
@@ -49,6 +50,7 @@ SIGNALS: tuple[Signal, ...] = (
     work_hours.SIGNAL,
     bulk_clone.SIGNAL,
     crd_unattended.SIGNAL,
+    shared_contact.SIGNAL,
 )
 SIGNAL_IDS = tuple(s.id for s in SIGNALS)
 BY_ID = {s.id: s for s in SIGNALS}

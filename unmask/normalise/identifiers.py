@@ -1,0 +1,148 @@
+"""Contact identifiers and résumé text, normalised, as one table of (subject, kind, value).
+
+- Phones to E.164 with ``phonenumbers`` (the declared country is the default region).
+- E-mails lower-cased, with provider rules: Gmail ignores dots and ``+tags``; googlemail.com
+  is gmail.com.
+- GitHub and LinkedIn handles from profile URLs.
+- References' e-mails and phones, and interview participant IPs, count as the candidate's.
+- Résumés that are lightly reworded copies of each other, by MinHash LSH (datasketch).
+
+A candidate hired as an employee (``candidates.employee_id``) is that employee: their shared
+identifiers are one person's, not two.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import phonenumbers
+from datasketch import MinHash, MinHashLSH
+
+from unmask.engine import Engine
+
+RESUME_THRESHOLD = 0.8  # Jaccard on word 5-shingles (indicators.md §3.C profile_resume_text_reuse)
+_PERMUTATIONS = 128
+
+
+@lru_cache(maxsize=200_000)
+def phone_e164(raw: str | None, country: str | None) -> str | None:
+    if not raw or not raw.strip():
+        return None
+    try:
+        num = phonenumbers.parse(raw, (country or "US").upper())
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(num):
+        return None
+    return str(phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164))
+
+
+@lru_cache(maxsize=200_000)
+def email_canonical(raw: str | None) -> str | None:
+    if not raw or "@" not in raw:
+        return None
+    local, _, domain = raw.strip().lower().rpartition("@")
+    if not local or not domain:
+        return None
+    if domain == "googlemail.com":
+        domain = "gmail.com"
+    if domain == "gmail.com":
+        local = local.split("+", 1)[0].replace(".", "")
+    elif domain in ("outlook.com", "hotmail.com", "live.com", "yahoo.com", "icloud.com", "proton.me", "protonmail.com"):
+        local = local.split("+", 1)[0]
+    return f"{local}@{domain}"
+
+
+@lru_cache(maxsize=200_000)
+def profile_handle(url: str | None) -> str | None:
+    """github.com/<user> or linkedin.com/in/<user>, lower-cased; None for anything else."""
+    if not url:
+        return None
+    m = re.search(r"(github\.com|linkedin\.com/in)/([\w.-]+)", url, re.IGNORECASE)
+    return f"{m.group(1).lower()}/{m.group(2).lower().rstrip('.')}" if m else None
+
+
+def register(engine: Engine) -> None:
+    engine.register_scalar("unmask_phone", phone_e164, ["VARCHAR", "VARCHAR"], "VARCHAR")
+    engine.register_scalar("unmask_email", email_canonical, ["VARCHAR"], "VARCHAR")
+    engine.register_scalar("unmask_handle", profile_handle, ["VARCHAR"], "VARCHAR")
+
+
+def build(engine: Engine, bundle: Path) -> None:
+    register(engine)
+    # Who a candidate is: their employee id once hired.
+    engine.execute(
+        "CREATE OR REPLACE TABLE identifiers AS "
+        "WITH c AS (SELECT c.*, CASE WHEN e.employee_id IS NOT NULL THEN 'employee' ELSE 'candidate' END AS st, "
+        "  coalesce(e.employee_id, c.candidate_id) AS sid FROM candidates c "
+        "  LEFT JOIN employees e ON e.employee_id = c.employee_id), "
+        "ids AS ("
+        "  SELECT 'employee' AS subject_type, employee_id AS subject_id, 'phone' AS kind, "
+        "    unmask_phone(phone, country) AS value, source_file, line FROM employees "
+        "  UNION ALL SELECT 'employee', employee_id, 'personal_email', unmask_email(personal_email), source_file, line "
+        "    FROM employees "
+        "  UNION ALL SELECT st, sid, 'phone', unmask_phone(phone, country), source_file, line FROM c "
+        "  UNION ALL SELECT st, sid, 'personal_email', unmask_email(email), source_file, line FROM c "
+        "  UNION ALL SELECT st, sid, 'profile', unmask_handle(github_url), source_file, line FROM c "
+        "  UNION ALL SELECT st, sid, 'profile', unmask_handle(linkedin_url), source_file, line FROM c "
+        "  UNION ALL SELECT c.st, c.sid, 'reference_email', unmask_email(r.reference_email), r.source_file, r.line "
+        "    FROM candidate_references r JOIN c USING (candidate_id) "
+        "  UNION ALL SELECT c.st, c.sid, 'reference_phone', unmask_phone(r.reference_phone, c.country), "
+        "    r.source_file, r.line FROM candidate_references r JOIN c USING (candidate_id) "
+        "  UNION ALL SELECT c.st, c.sid, 'interview_ip', i.participant_ip, i.source_file, i.line "
+        "    FROM interviews i JOIN c USING (candidate_id)) "
+        "SELECT DISTINCT * FROM ids WHERE value IS NOT NULL"
+    )
+    _resumes(engine, bundle)
+
+
+def _resumes(engine: Engine, bundle: Path) -> None:
+    """Résumé near-duplicates as identifier rows: each group of similar résumés gets one value."""
+    rows = engine.query(
+        "SELECT CASE WHEN e.employee_id IS NOT NULL THEN 'employee' ELSE 'candidate' END, "
+        "coalesce(e.employee_id, c.candidate_id), c.resume_path, c.source_file, c.line FROM candidates c "
+        "LEFT JOIN employees e ON e.employee_id = c.employee_id WHERE c.resume_path IS NOT NULL"
+    )
+    root = bundle.resolve()
+    docs: list[tuple[str, str, str, int, MinHash]] = []
+    for st, sid, rel, src, line in rows:
+        path = (root / rel).resolve()
+        # Only text résumés inside the bundle; a path that leaves it is ignored, not followed.
+        if not path.is_relative_to(root) or path.suffix.lower() not in (".txt", ".md") or not path.is_file():
+            continue
+        words = re.findall(r"\w+", path.read_text(encoding="utf-8", errors="replace").lower())
+        shingles = {" ".join(words[i : i + 5]) for i in range(max(1, len(words) - 4))}
+        mh = MinHash(num_perm=_PERMUTATIONS, seed=1)
+        for s in shingles:
+            mh.update(s.encode())
+        docs.append((st, sid, src, int(line), mh))
+    lsh = MinHashLSH(threshold=RESUME_THRESHOLD, num_perm=_PERMUTATIONS)
+    for i, d in enumerate(docs):
+        lsh.insert(str(i), d[4])
+    # Union-find over LSH neighbours that really pass the estimated Jaccard threshold.
+    parent = list(range(len(docs)))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for i, d in enumerate(docs):
+        for j in map(int, lsh.query(d[4])):
+            if j != i and d[4].jaccard(docs[j][4]) >= RESUME_THRESHOLD:
+                parent[find(i)] = find(j)
+    engine.execute(
+        "CREATE OR REPLACE TEMP TABLE resume_groups(st VARCHAR, sid VARCHAR, v VARCHAR, f VARCHAR, l BIGINT)"
+    )
+    vals = [(d[0], d[1], f"resume-group-{find(i)}", d[2], d[3]) for i, d in enumerate(docs)]
+    if vals:
+        engine.execute(
+            "INSERT INTO resume_groups "
+            "SELECT * FROM (SELECT unnest($a), unnest($b), unnest($c), unnest($d), unnest($e))",
+            {"a": [v[0] for v in vals], "b": [v[1] for v in vals], "c": [v[2] for v in vals],
+             "d": [v[3] for v in vals], "e": [v[4] for v in vals]},
+        )
+    engine.execute("INSERT INTO identifiers SELECT st, sid, 'resume', v, f, l FROM resume_groups")

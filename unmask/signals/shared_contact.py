@@ -1,0 +1,40 @@
+"""A phone, personal e-mail, reference, profile, interview IP or résumé shared by different people."""
+
+from unmask.signals.base import Signal
+
+SIGNAL = Signal(
+    id="shared_contact",
+    needs=("hr.candidates",),
+    uses=("hr.employees", "hr.references", "hr.interviews"),
+    strength="strong",
+    family="identity",
+    description="Different people (candidates or workers) share a phone or personal e-mail (strong), or a "
+    "reference, profile handle, interview IP or near-identical résumé (medium).",
+    reference="indicators.md §3.B reuse_contact_across_identities, §3.C profile_resume_text_reuse, "
+    "§3.D intv_conference_client_ip; G25, MND",
+    sql="""
+WITH x AS (SELECT * FROM identifiers),
+per AS (
+  SELECT a.subject_type, a.subject_id, a.kind, a.value,
+    count(DISTINCT b.subject_type || b.subject_id) AS others,
+    count(DISTINCT b.subject_type || b.subject_id) FILTER (WHERE NOT EXISTS (
+      SELECT 1 FROM households h WHERE h.a = a.subject_id AND h.b = b.subject_id)) AS unrelated,
+    list(DISTINCT b.subject_id ORDER BY b.subject_id) AS who, min(a.line) AS line, any_value(a.source_file) AS f
+  FROM x a JOIN x b ON a.kind = b.kind AND a.value = b.value
+    AND NOT (a.subject_type = b.subject_type AND a.subject_id = b.subject_id)
+  GROUP BY a.subject_type, a.subject_id, a.kind, a.value
+)
+SELECT subject_type, subject_id, f AS source_file, line, NULL::TIMESTAMPTZ AS observed_at,
+  CASE kind WHEN 'resume' THEN 'résumé is a near-copy of' ELSE replace(kind, '_', ' ') || ' also used by' END
+    || ' ' || others || ' other person(s): ' || array_to_string(who[1:10], ', ')
+    || CASE WHEN unrelated = 0 THEN ' (same household)' ELSE '' END AS detail,
+  CASE WHEN unrelated = 0 THEN 'weak' WHEN kind IN ('phone', 'personal_email') THEN 'strong' ELSE 'medium' END
+    AS strength,
+  CASE WHEN unrelated > 0 THEN kind || ':' || md5(value) END AS group_key,
+  kind AS via,
+  CASE WHEN kind IN ('phone', 'reference_phone') THEN '…' || right(value, 4)
+       WHEN kind IN ('personal_email', 'reference_email') THEN left(value, 2) || '…@' || split_part(value, '@', 2)
+       WHEN kind = 'resume' THEN 'résumé text' ELSE value END AS value_hint
+FROM per
+""",
+)
