@@ -102,3 +102,16 @@ def test_an_interrupted_scan_leaves_the_previous_result(tmp_path: Path, monkeypa
         scan(root, fresh)
     mp.undo()
     assert list(fresh.iterdir()) == []
+
+
+def test_explain_prints_the_evidence_chain(tmp_path: Path) -> None:
+    emps = [emp("E1", "Ann Lee"), emp("E2", "Bo Park", "2 Elm St")]
+    deps = [dep("E1", "5", "Dana Whitfield"), dep("E2", "5", "Dana Whitfield")]
+    root = bundle(tmp_path / "b", emps, deposits=deps)
+    assert _cli("scan", str(root), "--out", str(tmp_path / "o"), "--quiet").returncode == 0
+    p = _cli("explain", str(tmp_path / "o"), "E1")
+    assert p.returncode == 0
+    assert "band medium" in p.stdout and "bank_account_shared" in p.stdout and "payroll/deposits.csv:2" in p.stdout
+    assert "cluster C001: with E2 via bank_account" in p.stdout
+    missing = _cli("explain", str(tmp_path / "o"), "E99")
+    assert missing.returncode == 2 and "E99 has no findings" in missing.stderr

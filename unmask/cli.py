@@ -200,6 +200,56 @@ def demo(
     _summary(result)
 
 
+@app.command()
+def explain(
+    out_dir: Annotated[Path, typer.Argument(help="The output folder of a scan.")],
+    subject_id: Annotated[str, typer.Argument(help="An employee or candidate id.")],
+) -> None:
+    """Print one subject's evidence chain, strongest first, with sources and clusters."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    with _errors():
+        path = out_dir / "findings.jsonl"
+        if not path.exists():
+            _fail(f"no findings.jsonl in {out_dir}: is it the output folder of a scan?", EXIT_INPUT)
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        hits = [r for r in rows if r["subject"]["id"] == subject_id]
+        if not hits:
+            _fail(f"{subject_id} has no findings in {out_dir} (no evidence, or not in the bundle)", EXIT_INPUT)
+        clusters = {}
+        cpath = out_dir / "clusters.jsonl"
+        if cpath.exists():
+            for line in cpath.read_text(encoding="utf-8").splitlines():
+                if line.strip():
+                    c = json.loads(line)
+                    clusters[c["cluster_id"]] = c
+    for r in hits:
+        s = r["subject"]
+        rank = rows.index(r) + 1
+        out.print(f"[bold]{escape(s['type'])} {escape(s['id'])}[/] {escape(s.get('name') or '')}: "
+                  f"score {r['score']:.2f}, band [bold]{r['band']}[/], rank {rank} of {len(rows)}")
+        cells = [(f"{e['weight']:.2f}", f"{e['signal']} ({e.get('strength', '')})", e.get("observed_at") or "",
+                  e["detail"], e["source"]) for e in r["evidence"]]
+        if out.is_terminal:
+            t = Table(show_lines=False)
+            for col in ("weight", "signal", "observed", "detail", "source"):
+                t.add_column(col, overflow="fold")
+            for c in cells:
+                t.add_row(*(escape(x) for x in c))
+            out.print(t)
+        else:  # piped: one evidence row per line, whole, for grep and less
+            for c in cells:
+                out.print("  ".join(c), markup=False, highlight=False, soft_wrap=True)
+        for cid in r["clusters"]:
+            c = clusters.get(cid)
+            if not c:
+                continue
+            others = [m["id"] for m in c["members"] if m["id"] != s["id"]]
+            vias = sorted({link["via"] for link in c["links"] if s["id"] in (link["a"], link["b"])})
+            out.print(f"cluster {cid}: with {escape(', '.join(others))} via {', '.join(vias)}")
+
+
 def main() -> None:
     try:
         app()

@@ -24,8 +24,8 @@ WITH a AS (
   FROM hrs GROUP BY employee_id
 )
 SELECT 'employee' AS subject_type, employee_id AS subject_id, f AS source_file, line, ts AS observed_at,
-  round(100 * night_share) || '% of ' || n || ' activity rows fall at night in the declared zone and '
-    || round(100 * kst_share) || '% in business hours at UTC+9' AS detail
+  round(100 * night_share)::INTEGER || '% of ' || n || ' activity rows fall at night in the declared zone and '
+    || round(100 * kst_share)::INTEGER || '% in business hours at UTC+9' AS detail
 FROM per WHERE n >= 10 AND night_share >= 0.7 AND kst_share >= 0.7
 """,
     params=lambda cfg: {"home_tz": cfg.home_timezone},
