@@ -182,7 +182,10 @@ def build_endpoint(engine: Engine) -> None:
         "    WHERE event_id = 1 "
         "  UNION ALL SELECT source_file, line, observed_at, computer, NULL, 'dns', query_name FROM endpoint_events "
         "    WHERE event_id = 22 AND query_name IS NOT NULL) "
-        "SELECT r.*, h.employee_id, h.delivered_at FROM raw r JOIN hosts h "
-        "ON h.hostname = split_part(r.hostname, '.', 1) OR (r.serial IS NOT NULL AND h.serial = r.serial) "
-        "WHERE r.item IS NOT NULL AND r.text IS NOT NULL"
+        # Two equality joins, not one OR-join: an OR in the condition forces a nested loop.
+        "SELECT r.*, coalesce(h1.employee_id, h2.employee_id) AS employee_id, "
+        "coalesce(h1.delivered_at, h2.delivered_at) AS delivered_at FROM raw r "
+        "LEFT JOIN hosts h1 ON h1.hostname = split_part(r.hostname, '.', 1) "
+        "LEFT JOIN hosts h2 ON h2.serial = r.serial "
+        "WHERE r.item IS NOT NULL AND r.text IS NOT NULL AND coalesce(h1.employee_id, h2.employee_id) IS NOT NULL"
     )
