@@ -20,7 +20,7 @@ from unmask.link import build_clusters
 from unmask.normalise import identifiers, network, stage
 from unmask.report import html, outputs
 from unmask.score import score
-from unmask.signals import SIGNAL_IDS, SignalRun, run_signals
+from unmask.signals import SIGNAL_IDS, SignalRun, run_signals, sigma
 from unmask.sources import ALL_PARTS, CSV_COLUMNS, PartResult, load_bundle, load_intel
 from unmask.sources.base import LoadContext
 from unmask.tokenize import Tokenizer, load_tokenizer
@@ -206,13 +206,16 @@ def _scan_into(
                 "nothing in the bundle could be used: no known part has a readable record "
                 "(run `unmask validate` to see why)"
             )
-        step = _stepper(progress, 5)
+        step = _stepper(progress, 6)
         step("normalising")
         with _timed(t, "normalise"):
             stage.build(eng, loaded.config, loaded.ctx.workdir)
             network.build(eng, loaded.config, loaded.ctx.workdir)
             network.build_endpoint(eng)
             identifiers.build(eng, loaded.ctx.bundle)
+        step("running Sigma rules")
+        with _timed(t, "sigma"):
+            sigma.evaluate(eng)
         step("running signals")
         with _timed(t, "signals"):
             runs = run_signals(eng, loaded.config, loaded.present)

@@ -24,6 +24,7 @@ from unmask.signals import (
     shared_egress,
     ship_to_far,
     ship_to_shared,
+    sigma_rules,
     signin_country,
     signin_egress,
     work_hours,
@@ -51,6 +52,7 @@ SIGNALS: tuple[Signal, ...] = (
     bulk_clone.SIGNAL,
     crd_unattended.SIGNAL,
     shared_contact.SIGNAL,
+    sigma_rules.SIGNAL,
 )
 SIGNAL_IDS = tuple(s.id for s in SIGNALS)
 BY_ID = {s.id: s for s in SIGNALS}
