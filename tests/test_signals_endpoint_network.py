@@ -210,3 +210,70 @@ def test_bulk_clone_soon_after_hire(org: Path, tmp_path: Path) -> None:
     out = _scan(org, tmp_path)
     assert "25 clones/downloads of 12 repositories" in signals_of(out, "E1")["bulk_code_copy_after_hire"][0]["detail"]
     assert "E2" not in findings(out)  # many clones of one repository is a normal day
+
+
+def _okta_geo(root: Path, email: str, ip: str, when: str, lat: float, lon: float, city: str) -> None:
+    path = root / "idp/okta/geo.jsonl"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as fh:
+        fh.write(json.dumps({
+            "uuid": f"g{ip}{when}", "published": when, "eventType": "user.session.start",
+            "actor": {"alternateId": email}, "outcome": {"result": "SUCCESS"},
+            "client": {"ipAddress": ip, "geographicalContext": {
+                "city": city, "country": "United States", "geolocation": {"lat": lat, "lon": lon}}},
+            "securityContext": {"asOrg": "Comcast", "isProxy": False}}) + "\n")
+
+
+def test_impossible_travel_and_a_real_trip(org: Path, tmp_path: Path) -> None:
+    # E1: Columbus, then Seattle 20 minutes later. E2: Columbus, then Seattle 9 hours later.
+    _okta_geo(org, "e1@corp.example", "73.1.1.1", "2026-09-01T15:00:00Z", 39.96, -83.0, "Columbus")
+    _okta_geo(org, "e1@corp.example", "73.9.9.9", "2026-09-01T15:20:00Z", 47.61, -122.33, "Seattle")
+    _okta_geo(org, "e2@corp.example", "73.1.1.2", "2026-09-01T08:00:00Z", 39.96, -83.0, "Columbus")
+    _okta_geo(org, "e2@corp.example", "73.9.9.8", "2026-09-01T17:00:00Z", 47.61, -122.33, "Seattle")
+    out = _scan(org, tmp_path)
+    (ev,) = signals_of(out, "E1")["impossible_travel"]
+    assert "Columbus" in ev["detail"] and "Seattle" in ev["detail"] and "20 min" in ev["detail"]
+    assert "E2" not in findings(out)
+
+
+def test_concurrent_sessions_need_several_days(org: Path, tmp_path: Path) -> None:
+    for d in (1, 2, 3):
+        _okta(org, "e1@corp.example", "73.1.1.1", when=f"2026-09-0{d}T15:00:00.000Z")
+        _okta(org, "e1@corp.example", "73.2.2.2", when=f"2026-09-0{d}T15:02:00.000Z")
+    _okta(org, "e2@corp.example", "73.3.3.3", when="2026-09-01T15:00:00.000Z")
+    _okta(org, "e2@corp.example", "73.4.4.4", when="2026-09-01T15:01:00.000Z")  # once: a phone
+    out = _scan(org, tmp_path)
+    assert signals_of(out, "E1")["concurrent_sessions"][0]["strength"] == "weak"
+    assert "E2" not in findings(out)
+
+
+def test_mouse_jiggler(org: Path, tmp_path: Path) -> None:
+    _osq(org, "lt-e1", "programs", {"name": "Mouse Jiggler 2.0"})
+    _osq(org, "lt-e2", "programs", {"name": "Microsoft Mouse and Keyboard Center"})
+    out = _scan(org, tmp_path)
+    assert signals_of(out, "E1")["mouse_jiggler"][0]["strength"] == "weak" and "E2" not in findings(out)
+
+
+def test_panther_anonymising_proxy_fixtures_agree_on_the_egress(tmp_path: Path) -> None:
+    """panther's Okta.Anonymizing.VPN.Login fires on securityContext.isProxy; Unmask classifies
+    the same events' egress as 'proxy'. Panther also alerts on failed attempts; Unmask scores
+    only successful sign-ins (a refused attempt is not the worker's egress): that is the one
+    difference, by design."""
+    from tests.helpers import DATA
+
+    rows = [json.loads(x) for x in (DATA / "panther/okta_system_log_test_events.jsonl").read_text().splitlines()]
+    cases = [r for r in rows if r["rule_id"] == "Okta.Anonymizing.VPN.Login"]
+    root = _org(tmp_path / "b", [emp("E1", "Homer Simpson", email="homer.simpson@duff.com")])
+    path = root / "idp/okta/panther.jsonl"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(json.dumps(c["log"]) for c in cases) + "\n")
+    from unmask.normalise import network, stage
+    from unmask.pipeline import load
+
+    ld = load(root, None)
+    stage.build(ld.engine, ld.config, ld.ctx.workdir)
+    # Classify every event, successful or not, the way sign-ins are classified.
+    ld.engine.execute("UPDATE okta_events SET outcome = 'SUCCESS'")
+    network.build(ld.engine, ld.config, ld.ctx.workdir)
+    got = [r[0] == "proxy" for r in ld.engine.query("SELECT egress FROM signins ORDER BY line")]
+    assert got == [c["expected_result"] for c in cases]

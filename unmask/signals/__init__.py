@@ -10,11 +10,14 @@ from unmask.signals import (
     astrill_client,
     bank_account_shared,
     bulk_clone,
+    concurrent_sessions,
     crd_unattended,
     deposit_churn,
     holder_mismatch,
+    impossible_travel,
     kvm_display,
     kvm_usb,
+    mouse_jiggler,
     national_id_shared,
     payout_platform,
     rdp_timezone,
@@ -53,6 +56,9 @@ SIGNALS: tuple[Signal, ...] = (
     crd_unattended.SIGNAL,
     shared_contact.SIGNAL,
     sigma_rules.SIGNAL,
+    impossible_travel.SIGNAL,
+    concurrent_sessions.SIGNAL,
+    mouse_jiggler.SIGNAL,
 )
 SIGNAL_IDS = tuple(s.id for s in SIGNALS)
 BY_ID = {s.id: s for s in SIGNALS}

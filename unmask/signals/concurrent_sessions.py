@@ -1,0 +1,25 @@
+"""Sign-ins of one account from different IPs within the same five minutes."""
+
+from unmask.signals.base import Signal
+
+SIGNAL = Signal(
+    id="concurrent_sessions",
+    needs=("hr.employees",),
+    uses=("idp.okta", "idp.entra"),
+    strength="weak",
+    family="network",
+    description="Successful sign-ins from two or more IPs in one five-minute window on three or more days "
+    "(weak: a phone and a laptop look the same).",
+    reference="indicators.md §3.J time_concurrent_sessions_diff_ips (Splunk: 5-minute buckets, >1 IP)",
+    sql="""
+WITH b AS (
+  SELECT employee_id, time_bucket(INTERVAL 5 MINUTE, ts) AS bucket, count(DISTINCT ip) AS ips,
+    min(line) AS line, any_value(source_file) AS f
+  FROM signins WHERE egress <> 'corporate' GROUP BY ALL HAVING count(DISTINCT ip) > 1
+)
+SELECT 'employee' AS subject_type, employee_id AS subject_id, any_value(f) AS source_file, min(line) AS line,
+  min(bucket) AS observed_at,
+  'sign-ins from ' || max(ips) || ' IPs within five minutes, on ' || count(DISTINCT bucket::DATE) || ' day(s)' AS detail
+FROM b GROUP BY employee_id HAVING count(DISTINCT bucket::DATE) >= 3
+""",
+)

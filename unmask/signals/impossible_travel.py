@@ -1,0 +1,36 @@
+"""Consecutive sign-ins too far apart to have been made by one person travelling."""
+
+from unmask.normalise.geo import haversine_sql
+from unmask.signals.base import Signal
+
+_KM = haversine_sql("p_lat", "p_lon", "lat", "lon")
+
+SIGNAL = Signal(
+    id="impossible_travel",
+    needs=("hr.employees",),
+    uses=("idp.okta", "idp.entra"),
+    strength="medium",
+    family="network",
+    description="Two consecutive sign-ins more than 500 km apart at more than 1,000 km/h "
+    "(VPN, proxy and corporate egress excluded: their locations are not the user's).",
+    reference="indicators.md §3.H net_many_ips_many_countries_short_window (Datadog: >500 km at >1,000 km/h)",
+    sql=f"""
+WITH s AS (
+  SELECT employee_id, source_file, line, ts, ip, city, country, lat, lon,
+    lag(lat) OVER w AS p_lat, lag(lon) OVER w AS p_lon, lag(ts) OVER w AS p_ts, lag(city) OVER w AS p_city,
+    lag(country) OVER w AS p_country
+  FROM signins WHERE egress = 'residential' AND lat IS NOT NULL AND lon IS NOT NULL
+  WINDOW w AS (PARTITION BY employee_id ORDER BY ts, line)
+), legs AS (
+  SELECT *, {_KM} AS km, greatest(epoch(ts) - epoch(p_ts), 1) / 3600.0 AS hours FROM s WHERE p_lat IS NOT NULL
+)
+SELECT 'employee' AS subject_type, employee_id AS subject_id, any_value(source_file) AS source_file,
+  min(line) AS line, min(ts) AS observed_at,
+  count(*) || ' impossible leg(s), e.g. ' || coalesce(any_value(p_city), '?') || ', '
+    || coalesce(any_value(p_country), '?') || ' to ' || coalesce(any_value(city), '?') || ', '
+    || coalesce(any_value(country), '?') || ': '
+    || round(max(km))::BIGINT || ' km in ' || round(min(hours) * 60)::BIGINT || ' min' AS detail
+FROM legs WHERE km > 500 AND km / hours > 1000
+GROUP BY employee_id
+""",  # noqa: S608 - only our distance formula is interpolated
+)

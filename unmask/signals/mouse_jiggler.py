@@ -1,0 +1,22 @@
+"""Mouse-jiggler software or a jiggler USB device, keeping a laptop "active"."""
+
+from unmask.signals.base import Signal
+
+SIGNAL = Signal(
+    id="mouse_jiggler",
+    needs=("assets.devices",),
+    uses=("endpoint.osquery", "endpoint.sysmon"),
+    strength="weak",
+    family="endpoint",
+    description="Mouse-jiggler software or USB hardware on a worker's laptop (weak: also used to dodge screen locks).",
+    reference="indicators.md §3.F rat_mouse_jiggler; MND",
+    sql="""
+SELECT 'employee' AS subject_type, employee_id AS subject_id, any_value(source_file) AS source_file,
+  min(line) AS line, min(observed_at) AS observed_at,
+  'mouse jiggler on ' || any_value(hostname) || ': ' || any_value(text)[1:80] AS detail
+FROM endpoint_obs
+WHERE item IN ('program', 'process', 'usb')
+  AND regexp_matches(text, 'jiggl|mouse ?mover|move ?mouse|caffeine\\.exe|wiggler')
+GROUP BY employee_id
+""",
+)
