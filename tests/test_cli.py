@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.helpers import bundle, dep, emp
+from tests.helpers import EMP_COLS, bundle, dep, emp
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -58,7 +58,8 @@ def test_fail_on_threshold(tmp_path: Path) -> None:
 def test_validate_reports_rejects_and_missing_parts(tmp_path: Path) -> None:
     root = bundle(tmp_path / "b", [emp("E1", "Ann Lee")])
     with (root / "hr/employees.csv").open("a") as fh:
-        fh.write("E2,Bo,b@x,,,,,,,,,not-a-date,\n")
+        row = {"employee_id": "E2", "full_name": "Bo", "email": "b@x", "hire_date": "not-a-date"}
+        fh.write(",".join(row.get(c, "") for c in EMP_COLS) + "\n")
     p = _cli("validate", str(root), "--quiet")
     assert p.returncode == 0
     assert "reject hr/employees.csv:3: invalid hire_date" in p.stdout

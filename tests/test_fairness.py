@@ -70,9 +70,19 @@ def _swap_names(src: Path, dst: Path) -> dict[str, str]:
     return names
 
 
+SANCTIONS = "sanctions_name_match"  # the one place a name is evidence (documented exception)
+
+
 def _scores(result: ScanResult) -> dict[str, tuple[float, str, tuple[str, ...]]]:
-    return {r["subject"]["id"]: (r["score"], r["band"], tuple(sorted(e["signal"] for e in r["evidence"])))
-            for r in jsonl(result.out / "findings.jsonl")}
+    """Scores of subjects without a sanctions name match, and everyone's other signals."""
+    out = {}
+    for r in jsonl(result.out / "findings.jsonl"):
+        sigs = tuple(sorted(e["signal"] for e in r["evidence"] if e["signal"] != SANCTIONS))
+        if not sigs:
+            continue
+        screened = any(e["signal"] == SANCTIONS for e in r["evidence"])
+        out[r["subject"]["id"]] = (None if screened else r["score"], None if screened else r["band"], sigs)
+    return out  # type: ignore[return-value]
 
 
 def test_name_swap_changes_no_score(demo_scan: tuple[object, ScanResult, Path], tmp_path: Path) -> None:
@@ -80,13 +90,20 @@ def test_name_swap_changes_no_score(demo_scan: tuple[object, ScanResult, Path], 
     names = _swap_names(root / "bundle", tmp_path / "swapped")
     assert len(names) > 200 and all(a != b for a, b in names.items())
     swapped = scan(tmp_path / "swapped", tmp_path / "out")
-    assert _scores(swapped) == _scores(original)
+    a, b = _scores(swapped), _scores(original)
+    assert a.keys() == b.keys()
+    for sid in a:
+        if a[sid][0] is not None and b[sid][0] is not None:
+            assert a[sid] == b[sid], sid
+        else:  # a sanctions name hit on one side: the other signals are still the same
+            assert a[sid][2] == b[sid][2], sid
 
 
 def test_korean_american_engineer_in_ohio_scores_like_everyone_else(tmp_path: Path) -> None:
     people = [("E1", "Min-jun Kim"), ("E2", "Wei Zhang"), ("E3", "Emily Walker"), ("E4", "José García")]
-    emps = [emp(eid, name, f"{i + 1}0 Oak St", "43215", "Columbus", "OH", national_id=f"900-1{i}-0000")
-            for i, (eid, name) in enumerate(people)]
+    # HR holds birth dates: a namesake on a sanctions list born in another year is not them.
+    emps = [emp(eid, name, f"{i + 1}0 Oak St", "43215", "Columbus", "OH", national_id=f"900-1{i}-0000",
+                date_of_birth="1990-05-17") for i, (eid, name) in enumerate(people)]
     out = tmp_path / "out"
     scan(bundle(tmp_path / "b", emps, shipments=[], deposits=[]), out)
     assert findings(out) == {}  # nobody is scored: the same clean signals give the same (zero) score

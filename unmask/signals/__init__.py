@@ -23,6 +23,7 @@ from unmask.signals import (
     rdp_timezone,
     rmm,
     rmm_multiple,
+    sanctions_match,
     shared_contact,
     shared_egress,
     ship_to_far,
@@ -59,6 +60,7 @@ SIGNALS: tuple[Signal, ...] = (
     impossible_travel.SIGNAL,
     concurrent_sessions.SIGNAL,
     mouse_jiggler.SIGNAL,
+    sanctions_match.SIGNAL,
 )
 SIGNAL_IDS = tuple(s.id for s in SIGNALS)
 BY_ID = {s.id: s for s in SIGNALS}
