@@ -36,5 +36,14 @@ def test_a_person_needs_the_birth_year_to_be_strong(tmp_path: Path) -> None:
     run(bundle(tmp_path / "b", emps), out)
     assert signals_of(out, "E1")["sanctions_name_match"][0]["strength"] == "strong"
     assert "E2" not in findings(out)
-    e3 = findings(out)["E3"]
-    assert e3["evidence"][0]["strength"] == "weak" and e3["band"] == "low"
+    # A name alone (no date of birth on file) makes no finding by itself...
+    assert "E3" not in findings(out)
+
+
+def test_a_name_only_hit_joins_other_evidence(tmp_path: Path) -> None:
+    emps = [emp("E1", "Sang Man Kim", national_id="900-11-2222"),
+            emp("E2", "Ann Lee", "2 Oak St", national_id="900-11-2222")]
+    out = tmp_path / "out"
+    run(bundle(tmp_path / "b", emps), out)
+    sig = signals_of(out, "E1")
+    assert sig["sanctions_name_match"][0]["strength"] == "weak" and "national_id_shared" in sig

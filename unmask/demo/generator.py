@@ -109,6 +109,7 @@ class Demo:
         self.relations: list[tuple[str, str, str]] = []
         self.changes: list[dict[str, Any]] = []
         self.deposits: list[dict[str, Any]] = []
+        self.ssns: set[str] = set()
         self.zips = self._zip_pool()
 
     # -- building blocks -------------------------------------------------------------------
@@ -151,7 +152,12 @@ class Demo:
 
     def ssn(self) -> str:
         # 9xx area numbers are never issued: realistic shape, never a real person's number.
-        return f"9{self.rng.randint(0, 99):02d}-{self.rng.randint(10, 99)}-{self.rng.randint(1000, 9999)}"
+        # Unique, as real ones are: only the planted stolen identity shares one.
+        while True:
+            v = f"9{self.rng.randint(0, 99):02d}-{self.rng.randint(10, 99)}-{self.rng.randint(1000, 9999)}"
+            if v not in self.ssns:
+                self.ssns.add(v)
+                return v
 
     def account(self) -> str:
         return str(self.rng.randint(10**9, 10**11))

@@ -53,7 +53,8 @@ def build(engine: Engine) -> None:
         "SELECT n.ent_num, n.name, n.kind, unmask_screen_key(n.name) AS key, "
         "coalesce(s.sdn_type, 'entity') AS sdn_type, s.programs, s.name AS primary_name, s.remarks, "
         # Birth years from the remarks ("DOB 25 Apr 1965; alt. DOB 1966"): support or contradiction.
-        "regexp_extract_all(coalesce(s.remarks, ''), 'DOB (?:\\d{1,2} )?(?:[A-Z][a-z]{2} )?(\\d{4})', 1) AS dob_years "
+        "regexp_extract_all(coalesce(s.remarks, ''), 'DOB (?:\\d{1,2} )?(?:[A-Z][a-z]{2} )?(\\d{4})', 1) AS dob_years, "
+        "regexp_extract_all(coalesce(s.remarks, ''), 'DOB (\\d{1,2} [A-Z][a-z]{2} \\d{4})', 1) AS dob_dates "
         "FROM n LEFT JOIN ofac_sdn s USING (ent_num) WHERE n.name IS NOT NULL"
     )
     engine.execute(
@@ -62,8 +63,10 @@ def build(engine: Engine) -> None:
         "  date_of_birth AS dob, source_file, line FROM employees "
         "UNION ALL SELECT 'employee', employee_id, 'vendor company', vendor_company, NULL, source_file, line "
         "  FROM employees WHERE vendor_company IS NOT NULL "
-        "UNION ALL SELECT 'employee', employee_id, 'account holder', account_holder_name, NULL, source_file, line "
-        "  FROM deposits WHERE account_holder_name IS NOT NULL "
+        # An account in the worker's own name is screened as the worker, not twice.
+        "UNION ALL SELECT 'employee', d.employee_id, 'account holder', d.account_holder_name, NULL, d.source_file, "
+        "  d.line FROM deposits d JOIN employees e USING (employee_id) WHERE d.account_holder_name IS NOT NULL "
+        "  AND unmask_name_sim(e.full_name, d.account_holder_name) < 0.85 "
         "UNION ALL SELECT 'candidate', candidate_id, 'candidate', full_name, NULL, source_file, line FROM candidates "
         "UNION ALL SELECT 'candidate', candidate_id, 'reference', reference_name, NULL, source_file, line "
         "  FROM candidate_references WHERE reference_name IS NOT NULL"
@@ -88,6 +91,6 @@ def build(engine: Engine) -> None:
         "  p.key AS pkey, l.key AS lkey FROM p JOIN rare USING (tok) JOIN list_tokens l USING (tok)), "
         "s AS (SELECT *, unmask_screen_sim(pkey, lkey) AS score FROM c) "
         "SELECT s.*, n.ent_num, n.name AS list_name, n.kind, n.sdn_type, n.programs, n.primary_name, n.remarks, "
-        "n.dob_years "
+        "n.dob_years, n.dob_dates "
         "FROM s JOIN sanction_names n ON n.key = s.lkey WHERE s.score >= 0.9"
     )

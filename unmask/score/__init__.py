@@ -31,10 +31,18 @@ def score(engine: Engine, config: Config) -> None:
     engine.execute("CREATE OR REPLACE TEMP TABLE weight_overrides(signal VARCHAR, mult DOUBLE)")
     for sid, mult in config.weights.items():
         engine.execute("INSERT INTO weight_overrides VALUES (?, ?)", [sid, mult])
+    # A name-only sanctions similarity (weak) never makes a finding by itself: common names
+    # would otherwise single out people by their names. It joins the evidence of subjects
+    # that have something else.
+    engine.execute(
+        "CREATE OR REPLACE TEMP VIEW evidence_kept AS SELECT * FROM evidence e WHERE EXISTS ("
+        "SELECT 1 FROM evidence o WHERE o.subject_type = e.subject_type AND o.subject_id = e.subject_id "
+        "AND NOT (o.signal = 'sanctions_name_match' AND o.strength = 'weak'))"
+    )
     engine.execute(
         "CREATE OR REPLACE TABLE scored_evidence AS "
         "WITH w AS (SELECT e.*, (CASE e.strength WHEN 'strong' THEN $s WHEN 'medium' THEN $m ELSE $w END) "
-        "  * coalesce(o.mult, 1.0) AS w0 FROM evidence e LEFT JOIN weight_overrides o USING (signal)), "
+        "  * coalesce(o.mult, 1.0) AS w0 FROM evidence_kept e LEFT JOIN weight_overrides o USING (signal)), "
         "r AS (SELECT *, row_number() OVER (PARTITION BY subject_type, subject_id, family "
         "  ORDER BY w0 DESC, observed_at, source_file, line) AS rk FROM w), "
         "c AS (SELECT *, w0 * pow(0.5, rk - 1) AS w1 FROM r), "
