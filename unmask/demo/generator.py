@@ -44,7 +44,15 @@ RESUME_TEMPLATE = (
     "Senior full-stack engineer with 9 years building scalable web platforms in React, Node.js and "
     "Go. Led migration of a payments monolith to microservices on Kubernetes, cutting latency 40%. "
     "Delivered blockchain wallet integrations and real-time dashboards for fintech clients. "
-    "Passionate about clean code, mentoring and remote collaboration across time zones."
+    "Passionate about clean code, mentoring and remote collaboration across time zones.\n"
+    "Experience: Lead Software Engineer at a global payments company, designing event-driven "
+    "services in Go and TypeScript, owning CI/CD on GitHub Actions and Terraform, and mentoring six "
+    "engineers. Full Stack Developer at a digital agency, shipping React and Next.js storefronts, "
+    "GraphQL APIs and PostgreSQL schemas for retail and healthcare clients. Backend Developer at a "
+    "startup, building REST services in Node.js with Redis caching and AWS Lambda functions.\n"
+    "Skills: JavaScript, TypeScript, Go, Python, Solidity, React, Vue, Node.js, NestJS, Docker, "
+    "Kubernetes, AWS, GCP, PostgreSQL, MongoDB, Redis, Kafka, GraphQL, Web3, smart contracts.\n"
+    "Education: Bachelor of Science in Computer Science."
 )
 
 
