@@ -276,8 +276,3 @@ def validate(bundle: Path, progress: Progress | None = None) -> dict[str, Any]:
         loaded.engine.close()
         loaded.ctx.cleanup()
 
-
-def known_parts() -> list[str]:
-    return [p.id for p in ALL_PARTS]
-
-

@@ -11,7 +11,7 @@ from unmask.sources.base import load_csv_part as load_csv_part
 from unmask.sources.code_audit import CODE_AUDIT
 from unmask.sources.entra import ENTRA
 from unmask.sources.entra import PREFIXES as ENTRA_PREFIXES
-from unmask.sources.jsonload import load_json_files, load_json_part
+from unmask.sources.jsonload import load_json_files
 from unmask.sources.okta import OKTA
 from unmask.sources.osquery import OSQUERY
 from unmask.sources.sanctions import SHIPPED, SHIPPED_VERSION, load_ofac_csv
@@ -33,16 +33,8 @@ class PartResult:
         return any(f.loaded > 0 for f in self.files)
 
 
-def _loader(part: Part, path: Path) -> Callable[[LoadContext], FileReport]:
-    if part.fmt == "csv":
-        return lambda ctx: load_csv_part(ctx, part, path)
-    if part is SYSMON and path.name.lower().endswith((".evtx", ".evtx.gz")):
-        return lambda ctx: load_evtx(ctx, path)
-    if part is ENTRA:
-        return lambda ctx: load_json_part(ctx, part, path, prefixes=ENTRA_PREFIXES)
-    if part is OSQUERY:
-        return lambda ctx: load_json_part(ctx, part, path, explode="$.snapshot")
-    return lambda ctx: load_json_part(ctx, part, path)
+def _is_evtx(path: Path) -> bool:
+    return path.name.lower().endswith((".evtx", ".evtx.gz"))
 
 
 def plan(bundle: Path) -> list[tuple[Part, Path]]:
@@ -61,18 +53,17 @@ def load_bundle(
     for part, path in plan(ctx.bundle):
         if on_file:
             on_file(part, path)
-        if part.fmt == "json" and not path.name.lower().endswith((".evtx", ".evtx.gz")):
+        if part.fmt == "csv":
+            results[part.id].append(load_csv_part(ctx, part, path))
+        elif _is_evtx(path):
+            results[part.id].append(load_evtx(ctx, path))
+        else:
             batches.setdefault(part.id, []).append(path)  # JSON files of a part are read together
-            continue
-        results[part.id].append(_loader(part, path)(ctx))
     for pid, paths in batches.items():
         part = PARTS_BY_ID[pid]
-        kw: dict[str, object] = {}
-        if part is ENTRA:
-            kw["prefixes"] = ENTRA_PREFIXES
-        if part is OSQUERY:
-            kw["explode"] = "$.snapshot"
-        results[pid].extend(load_json_files(ctx, part, paths, **kw))  # type: ignore[arg-type]
+        prefixes = ENTRA_PREFIXES if part is ENTRA else ("$",)
+        explode = "$.snapshot" if part is OSQUERY else None
+        results[pid].extend(load_json_files(ctx, part, paths, prefixes=prefixes, explode=explode))
     return {pid: PartResult(PARTS_BY_ID[pid], files) for pid, files in results.items()}
 
 

@@ -13,7 +13,6 @@ import itertools
 import shutil
 import tempfile
 import zlib
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -404,11 +403,3 @@ def _plain(e: BaseException) -> str:
     msg = str(e).splitlines()[0] if str(e) else e.__class__.__name__
     return msg[:200]
 
-
-def iter_lines_preview(path: Path, n: int = 1) -> Iterator[str]:
-    with _open_text(path) as fh:
-        for _ in range(n):
-            line = fh.readline()
-            if not line:
-                return
-            yield line

@@ -262,10 +262,6 @@ class DuckDBEngine:
         )
         return int(rel[0]) if rel else 0
 
-    def raw(self) -> duckdb.DuckDBPyConnection:
-        """The underlying connection, for benchmarks only."""
-        return self._con
-
     def close(self) -> None:
         self._con.close()
 
