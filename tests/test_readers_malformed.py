@@ -237,3 +237,15 @@ def test_every_reader_survives_bad_files(part_id: str, kind: str, tmp_path: Path
     assert n >= 1 or kind == "empty"
     if rep.status == "unreadable":
         assert rep.note and ctx.engine.query("SELECT unit FROM rejects")[0][0] == "file"
+
+
+def test_truncated_gzip_csv_keeps_whole_rows(tmp_path: Path) -> None:
+    body = "employee_id,full_name,email\n" + "".join(f"E{i},Name {i},e{i}@x\n" for i in range(20000))
+    data = gzip.compress(body.encode())
+    (tmp_path / "hr").mkdir()
+    (tmp_path / "hr/employees.csv.gz").write_bytes(data[: len(data) // 2])
+    ctx = _load(tmp_path)
+    (rep,) = ctx.files
+    assert rep.status == "partial" and 0 < rep.loaded < 20000
+    assert ctx.engine.query("SELECT count(*) FROM rejects WHERE reason LIKE 'gzip stream is truncated%'")[0][0] == 1
+    _reconciles(ctx)

@@ -13,9 +13,10 @@ import itertools
 import shutil
 import tempfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 from unmask.config import Config
 from unmask.engine import Engine, RawReject
@@ -124,7 +125,7 @@ def _open_text(path: Path) -> io.TextIOBase:
 
 
 def salvage_gzip(path: Path, dest: Path) -> tuple[int, str]:
-    """Copy out every complete line of a damaged gzip; return (lines kept, why it stopped)."""
+    """Copy out every complete line of a gzip; return (lines kept, why it stopped, or "" if whole)."""
     kept = 0
     buf = b""
     reason = ""
@@ -141,7 +142,7 @@ def salvage_gzip(path: Path, dest: Path) -> tuple[int, str]:
                 reason = "gzip stream is truncated"
         except zlib.error:
             reason = "gzip stream is corrupt"
-    return kept, reason or "gzip stream ended early"
+    return kept, reason
 
 
 def is_gzip(path: Path) -> bool:
@@ -149,26 +150,38 @@ def is_gzip(path: Path) -> bool:
         return fh.read(2) == b"\x1f\x8b"
 
 
-def materialise(ctx: LoadContext, path: Path, report: FileReport) -> tuple[Path, RawReject | None]:
-    """Return a path DuckDB can read. A damaged gzip is salvaged up to its last whole line."""
-    if path.suffix != ".gz":
-        if not is_gzip(path):
-            return path, None
-        # Compressed without the suffix: let the reader see it as what it is.
-        alias = ctx.workdir / f"{next(_tmp)}-{path.name}.gz"
-        alias.symlink_to(path.resolve())
-        path = alias
+def readable_path(ctx: LoadContext, path: Path) -> Path:
+    """The path to give the engine: gzip data without a .gz suffix gets an alias that has one."""
+    if path.suffix == ".gz" or not is_gzip(path):
+        return path
+    alias = ctx.workdir / f"{next(_tmp)}-{path.name}.gz"
+    alias.symlink_to(path.resolve())
+    return alias
+
+
+T = TypeVar("T")
+
+
+def read_with_salvage(
+    ctx: LoadContext, path: Path, report: FileReport, read: Callable[[Path], T]
+) -> tuple[T, RawReject | None]:
+    """Read ``path``; if that fails on a damaged gzip, read again from its whole lines.
+
+    The gzip is only examined after the engine failed on it, so intact files are read once.
+    Any failure that is not a damaged gzip is raised as it was.
+    """
     try:
-        with gzip.open(path, "rb") as fh:
-            while fh.read(1 << 22):
-                pass
-        return path, None
-    except (OSError, EOFError, zlib.error):
+        return read(path), None
+    except Exception:
+        if path.suffix != ".gz":
+            raise
         dest = ctx.workdir / f"salvaged{next(_tmp)}"
         kept, why = salvage_gzip(path, dest)
-        report.status = "partial"
-        report.note = f"{why}: kept the first {kept} lines, the rest is lost"
-        return dest, RawReject(kept + 1, f"{why}; nothing after this point could be read")
+        if not why:
+            raise
+    report.status = "partial"
+    report.note = f"{why}: kept the first {kept} lines, the rest is lost"
+    return read(dest), RawReject(kept + 1, f"{why}; nothing after this point could be read")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -379,16 +392,19 @@ def load_csv_part(ctx: LoadContext, part: Part, path: Path) -> FileReport:
                 checks.append((f"{t} IS NULL", sql_str(f"empty {c.name}")))
             if c.kind in _CHECKED:
                 checks.append((f"{t} IS NOT NULL AND {ident(c.name)} IS NULL", sql_str(f"invalid {c.name}")))
-    readable, salvage_reject = materialise(ctx, path, report)
     staged = f"__csv{next(_tmp)}"
     uses_token = any(c.kind == "token" and c.name in where for c in part.columns)
-    try:
-        raw_rejects = ctx.engine.load_csv(
-            readable, header, staged, ctx.config.max_line_bytes,
+
+    def read(p: Path) -> list[RawReject]:
+        return ctx.engine.load_csv(
+            p, header, staged, ctx.config.max_line_bytes,
             (", ".join(selects), f"*, {error_expr(checks)} AS _err"),
             ctx.token_params if uses_token else None,
             materialize=part.key is not None,
         )
+
+    try:
+        raw_rejects, salvage_reject = read_with_salvage(ctx, readable_path(ctx, path), report, read)
     except Exception as e:  # noqa: BLE001 - any engine failure is reported per file
         return unreadable(ctx, report, f"cannot parse as CSV: {_plain(e)}")
     if salvage_reject:

@@ -24,7 +24,8 @@ from unmask.sources.base import (
     error_expr,
     finish,
     finish_many,
-    materialise,
+    read_with_salvage,
+    readable_path,
     reject_raw,
     sql_str,
     typed,
@@ -149,7 +150,7 @@ def load_json_files(
     """
     reports = reports or [FileReport(p.relative_to(ctx.bundle).as_posix(), part.id) for p in paths]
     out: list[FileReport] = []
-    batch: list[tuple[Path, FileReport, RawReject | None]] = []
+    batch: list[tuple[Path, FileReport]] = []
     for path, report in zip(paths, reports, strict=True):
         try:
             layout = sniff_layout(path)
@@ -160,19 +161,18 @@ def load_json_files(
             if path.suffix != ".gz":
                 out.append(unreadable(ctx, report, f"cannot open: {_plain(e)}"))
                 continue
-        readable, salvage_reject = materialise(ctx, path, report)
+        readable = readable_path(ctx, path)
         if layout == "lines" and not explode:
-            batch.append((readable, report, salvage_reject))
+            batch.append((readable, report))
         else:
-            out.append(_load_one_slow(ctx, part, readable, report, salvage_reject, layout, prefixes, explode))
+            out.append(_load_one_slow(ctx, part, readable, report, layout, prefixes, explode))
     if batch:
         out.extend(_load_lines_fast(ctx, part, batch, prefixes))
     return out
 
 
 def _load_lines_fast(
-    ctx: LoadContext, part: Part, batch: list[tuple[Path, FileReport, RawReject | None]],
-    prefixes: tuple[str, ...],
+    ctx: LoadContext, part: Part, batch: list[tuple[Path, FileReport]], prefixes: tuple[str, ...],
 ) -> list[FileReport]:
     """Read, validate, extract and type JSON Lines in the statement that reads the files.
 
@@ -184,18 +184,27 @@ def _load_lines_fast(
     x = f"CASE WHEN {_IS_OBJ} THEN try({_extract_sql('raw', paths)}) END AS x"
     typed_layer, check_layer = _column_layers(part, paths, prefixes)
     staged = f"__js{next(_n)}"
-    reports = [r for _p, r, _s in batch]
-    try:
-        per_file = eng.load_lines(
-            [p for p, _r, _s in batch], staged, ctx.config.max_line_bytes,
+    reports = [r for _p, r in batch]
+
+    def read(files: list[Path]) -> list[list[RawReject]]:
+        return eng.load_lines(
+            files, staged, ctx.config.max_line_bytes,
             (x, f"x, {_PERR.format(v='x')}", typed_layer, check_layer), materialize=part.key is not None,
         )
+
+    salvages: list[RawReject | None] = [None] * len(batch)
+    per_file: list[list[RawReject]]
+    try:
+        if len(batch) == 1:
+            per_file, salvages[0] = read_with_salvage(ctx, batch[0][0], reports[0], lambda p: read([p]))
+        else:
+            per_file = read([p for p, _r in batch])
     except Exception as e:  # noqa: BLE001
         if len(batch) == 1:
             return [unreadable(ctx, reports[0], f"cannot read as text lines: {_plain(e)}")]
         # One bad file must not sink the others: read them one by one to find it.
         return [r for item in batch for r in _load_lines_fast(ctx, part, [item], prefixes)]
-    for (_p, report, salvage), rejects in zip(batch, per_file, strict=True):
+    for report, salvage, rejects in zip(reports, salvages, per_file, strict=True):
         if salvage:
             rejects.append(salvage)
         reject_raw(ctx, report.path, part.id, rejects, "line")
@@ -204,8 +213,8 @@ def _load_lines_fast(
 
 
 def _load_one_slow(
-    ctx: LoadContext, part: Part, readable: Path, report: FileReport, salvage_reject: RawReject | None,
-    layout: Layout, prefixes: tuple[str, ...], explode: str | None,
+    ctx: LoadContext, part: Part, readable: Path, report: FileReport, layout: Layout,
+    prefixes: tuple[str, ...], explode: str | None,
 ) -> FileReport:
     """Whole JSON documents, or records to explode: parse to JSON first, then extract."""
     eng = ctx.engine
@@ -214,19 +223,25 @@ def _load_one_slow(
     parsed = f"__jp{next(_n)}"
     unit = "line"
     if layout == "lines":
-        try:
-            (raw_rejects,) = eng.load_lines(
-                [readable], parsed, ctx.config.max_line_bytes,
+        def read_lines(p: Path) -> list[RawReject]:
+            (rejects,) = eng.load_lines(
+                [p], parsed, ctx.config.max_line_bytes,
                 (f"CASE WHEN {_IS_OBJ} THEN try(raw::JSON) END AS j", f"j, {_PERR.format(v='j')}"),
                 materialize=True,
             )
+            return rejects
+
+        try:
+            raw_rejects, salvage_reject = read_with_salvage(ctx, readable, report, read_lines)
         except Exception as e:  # noqa: BLE001
             return unreadable(ctx, report, f"cannot read as text lines: {_plain(e)}")
     else:
         unit = "record"
         docs = f"__jd{next(_n)}"
         try:
-            eng.load_json_documents(readable, docs, array=layout == "array")
+            salvage_reject = read_with_salvage(
+                ctx, readable, report, lambda p: eng.load_json_documents(p, docs, array=layout == "array")
+            )[1]
         except Exception as e:  # noqa: BLE001
             return unreadable(ctx, report, f"not valid JSON: {_plain(e)}")
         _unroll(eng, docs, parsed, array=layout == "array")
