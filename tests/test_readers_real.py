@@ -12,7 +12,7 @@ from unmask.config import Config
 from unmask.engine import open_engine
 from unmask.sources import load_bundle
 from unmask.sources.base import LoadContext
-from unmask.sources.sanctions import SHIPPED, load_ofac_csv
+from unmask.sources.intel import load_default_or, load_lists
 from unmask.tokenize import load_tokenizer
 
 
@@ -117,11 +117,15 @@ def test_sysmon_regression_event_fields(tmp_path: Path) -> None:
 
 def test_ofac_sdn_csv_is_readable() -> None:
     eng = open_engine(None)
-    files = {f.path: f for f in load_ofac_csv(eng, DATA / "ofac")}
-    sdn = files["sdn.csv"]
-    assert sdn.loaded == 14965 and sdn.rejected == []  # 0x1A end marker is not a record
-    row = eng.query("SELECT name, programs, sdn_type FROM ofac_sdn WHERE ent_num = '24977'")[0]
-    assert row == ("YANBIAN SILVERSTAR NETWORK TECHNOLOGY CO., LTD.", "DPRK3] [DPRK4", None)
+    (lst,), rejects = load_lists(eng, DATA / "ofac", "bundle", "intel/sanctions/")
+    assert rejects == []  # the 0x1A end marker is not a record
+    assert [(f.file, f.loaded) for f in lst.files] == [("intel/sanctions/sdn.csv", 14965)]
+    row = eng.query("SELECT caption, programs, schema FROM intel_entities WHERE entity_id = '24977'")[0]
+    assert row == ("YANBIAN SILVERSTAR NETWORK TECHNOLOGY CO., LTD.", "DPRK3, DPRK4", "Organization")
+    # Remarks hold birth dates and digital-currency addresses: both are taken out as data.
+    kim = eng.query("SELECT birth_dates FROM intel_entities WHERE entity_id = '43377'")[0][0]
+    assert kim == ["1965-04-25"]
+    assert eng.query("SELECT count(*) FROM intel_iocs WHERE kind = 'crypto_address'")[0][0] > 100
 
 
 def test_ofac_csv_is_decoded_as_latin1(tmp_path: Path) -> None:
@@ -130,16 +134,28 @@ def test_ofac_csv_is_decoded_as_latin1(tmp_path: Path) -> None:
         b'1,"JOS\xc9 P\xc9REZ","individual","SDGT",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n\x1a'
     )
     eng = open_engine(None)
-    (f,) = load_ofac_csv(eng, tmp_path)
-    assert (f.loaded, f.rejected) == (1, [])
-    assert eng.query("SELECT name, title FROM ofac_sdn")[0] == ("JOSÉ PÉREZ", None)
+    (lst,), rejects = load_lists(eng, tmp_path, "bundle", "")
+    assert (lst.files[0].loaded, rejects) == (1, [])
+    assert eng.query("SELECT caption, remarks FROM intel_entities")[0] == ("JOSÉ PÉREZ", None)
 
 
-def test_shipped_ofac_copy_loads_with_aliases() -> None:
+def test_shipped_lists_load_with_aliases_and_dates() -> None:
     eng = open_engine(None)
-    files = {f.path: f.loaded for f in load_ofac_csv(eng, SHIPPED)}
-    assert files == {"sdn.csv": 14965, "alt.csv": 20107, "add.csv": 24244, "sdn_comments.csv": 28}
-    assert eng.query("SELECT count(*) FROM ofac_alt WHERE alt_name = 'YANBIAN SILVERSTAR'")[0][0] == 1
+    lists, rejects = load_default_or(eng, None)
+    assert rejects == []
+    by_id = {lst.id: lst for lst in lists}
+    assert set(by_id) == {"ofac_sdn", "ofac_cons", "un_sc"}
+    assert {f.file: f.loaded for f in by_id["ofac_sdn"].files} == {
+        "(shipped) ofac/sdn.csv": 14965, "(shipped) ofac/alt.csv": 20107, "(shipped) ofac/add.csv": 24244,
+        "(shipped) ofac/sdn_comments.csv": 28}
+    assert by_id["ofac_cons"].files[0].loaded == 442
+    assert by_id["un_sc"].published == "2026-02-27" and by_id["un_sc"].files[0].loaded == 1003
+    assert eng.query("SELECT count(*) FROM intel_names WHERE name = 'YANBIAN SILVERSTAR'")[0][0] == 1
+    # UN DPRK entries: reference numbers KPi/KPe, nationality as ISO code, birth dates as ISO text.
+    row = eng.query("SELECT caption, nationalities, birth_dates, programs FROM intel_entities "
+                    "WHERE list = 'un_sc' AND entity_id = 'KPi.033'")[0]
+    assert row == ("RI WON HO", ["kp"], ["1964-07-17"], "UN DPRK")
+    assert eng.query("SELECT count(*) FROM intel_entities WHERE list = 'un_sc' AND programs = 'UN DPRK'")[0][0] == 155
 
 
 def test_osquery_differential_and_snapshot_rows(tmp_path: Path) -> None:

@@ -5,13 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.helpers import bundle, dep, emp, findings, run, signals_of
-from unmask.normalise.sanctions import screen_key
-
-
-def test_screen_key_drops_legal_forms_and_order() -> None:
-    assert screen_key("Yanbian Silverstar Network Technology Co., Ltd.") == screen_key(
-        "YANBIAN SILVERSTAR NETWORK TECHNOLOGY CO., LTD.")
-    assert screen_key("KIM, Sang Man") == screen_key("Sang Man Kim") == "kim man sang"
 
 
 def test_sanctioned_vendor_and_account_holder(tmp_path: Path) -> None:
@@ -24,6 +17,7 @@ def test_sanctioned_vendor_and_account_holder(tmp_path: Path) -> None:
     assert evs['vendor company "Volasys Silver Star"']["strength"] == "strong"
     assert "entry 24978" in evs['vendor company "Volasys Silver Star"']["detail"]
     assert "entry 24977" in evs['account holder "Yanbian Silverstar Network Technology Co., Ltd."']["detail"]
+    assert "OFAC SDN" in evs['vendor company "Volasys Silver Star"']["detail"]
     assert "E2" not in findings(out)
 
 
@@ -47,3 +41,23 @@ def test_a_name_only_hit_joins_other_evidence(tmp_path: Path) -> None:
     run(bundle(tmp_path / "b", emps), out)
     sig = signals_of(out, "E1")
     assert sig["sanctions_name_match"][0]["strength"] == "weak" and "national_id_shared" in sig
+
+
+def test_romanisation_variants_and_hangul_meet_the_listed_person(tmp_path: Path) -> None:
+    # OFAC 43377 "KIM, Sang Man" (DOB 25 Apr 1965) under three romanisations and in Hangul.
+    names = ["Kim Sang-man", "Gim Sangman", "김상만"]
+    emps = [emp(f"E{i}", n, f"{i} Oak St", date_of_birth="1965-04-25") for i, n in enumerate(names, start=1)]
+    out = tmp_path / "out"
+    run(bundle(tmp_path / "b", emps), out)
+    for i in range(1, len(names) + 1):
+        (ev,) = signals_of(out, f"E{i}")["sanctions_name_match"]
+        assert "entry 43377" in ev["detail"] and ev["strength"] == "strong", ev
+
+
+def test_un_list_is_screened_too(tmp_path: Path) -> None:
+    # UN KPi.033 RI WON HO, born 1964-07-17; DPRK usage "Ri", ROK usage "Rhee".
+    emps = [emp("E1", "Rhee Won-ho", date_of_birth="1964-07-17")]
+    out = tmp_path / "out"
+    run(bundle(tmp_path / "b", emps), out)
+    details = [e["detail"] for e in signals_of(out, "E1")["sanctions_name_match"]]
+    assert any("UN SC entry KPi.033" in d for d in details), details

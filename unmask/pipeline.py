@@ -17,9 +17,10 @@ from unmask import __version__
 from unmask.config import Config, load_config
 from unmask.engine import Engine, open_engine
 from unmask.link import build_clusters
-from unmask.normalise import identifiers, network, sanctions, stage
+from unmask.normalise import identifiers, network, stage
 from unmask.report import html, outputs
 from unmask.score import score
+from unmask.screen import parties as screening
 from unmask.signals import SIGNAL_IDS, SignalRun, run_signals, sigma
 from unmask.sources import ALL_PARTS, CSV_COLUMNS, PartResult, load_bundle, load_intel
 from unmask.sources.base import LoadContext
@@ -213,7 +214,7 @@ def _scan_into(
             network.build(eng, loaded.config, loaded.ctx.workdir)
             network.build_endpoint(eng)
             identifiers.build(eng, loaded.ctx.bundle)
-            sanctions.build(eng)
+            screening.build(eng)
         step("running Sigma rules")
         with _timed(t, "sigma"):
             sigma.evaluate(eng)

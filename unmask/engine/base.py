@@ -83,6 +83,10 @@ class Engine(Protocol):
         """Create ``table(doc JSON)``: one row per top-level value, or per element of a top-level array."""
         ...
 
+    def insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Append Python rows to an existing table (records parsed outside the engine: XML, FtM)."""
+        ...
+
     def register_scalar(
         self, name: str, fn: Callable[..., Any], arg_types: Sequence[str], return_type: str
     ) -> None: ...

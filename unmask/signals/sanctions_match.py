@@ -1,6 +1,10 @@
-"""A party of the bundle matches an OFAC SDN entry (list, entry id, matched name and score named)."""
+"""A party of the bundle matches a sanctioned entity (list, entry id, matched alias, score and
+its components named)."""
 
 from unmask.signals.base import Signal
+
+LIST_NAMES = "CASE list WHEN 'ofac_sdn' THEN 'OFAC SDN' WHEN 'ofac_cons' THEN 'OFAC Consolidated' " \
+    "WHEN 'un_sc' THEN 'UN SC' ELSE list END"
 
 SIGNAL = Signal(
     id="sanctions_name_match",
@@ -8,36 +12,28 @@ SIGNAL = Signal(
     uses=("hr.candidates", "hr.references", "payroll.deposits"),
     strength="strong",
     family="sanctions",
-    description="A vendor company or account holder matches an OFAC SDN name or alias (strong); a person's "
-    "name matches a sanctioned person: strong with the same date of birth, none with a different birth "
-    "year, weak otherwise (common names).",
-    reference="indicators.md §3.M sanc_name_match, sanc_front_company_link, §4.1; OFAC SDN",
-    sql="""
-WITH best AS (
-  SELECT subject_type, subject_id, role, name, ent_num, arg_max(list_name, score) AS list_name, max(score) AS score,
-    any_value(sdn_type) AS sdn_type, any_value(programs) AS programs, any_value(primary_name) AS primary_name,
-    any_value(dob_years) AS dob_years, any_value(dob_dates) AS dob_dates, any_value(dob) AS dob,
-    min(line) AS line, any_value(source_file) AS source_file
-  FROM screen_pairs GROUP BY subject_type, subject_id, role, name, ent_num
-), judged AS (
-  SELECT *, dob IS NOT NULL AND (list_contains(dob_dates, strftime(dob, '%d %b %Y'))
-      OR list_contains(dob_dates, strftime(dob, '%-d %b %Y'))) AS dob_agrees,
-    dob IS NOT NULL AND len(dob_years) > 0 AND NOT list_contains(dob_years, year(dob)::VARCHAR) AS dob_differs
-  FROM best
+    description="A vendor company, paying bank or account holder matches a sanctioned company (strong); a "
+    "person matches a sanctioned person with the same date of birth (strong), or on the name alone (weak: "
+    "names are common); a different birth year rules the person out.",
+    reference="indicators.md §3.M sanc_name_match, sanc_front_company_link, §4.1; OFAC SDN, OFAC "
+    "Consolidated, UN SC Consolidated List",
+    sql=f"""
+WITH m AS (
+  SELECT *, row_number() OVER (PARTITION BY subject_type, subject_id, role, name, list, entity_id
+                               ORDER BY score DESC) AS r
+  FROM screen_matches WHERE score >= 0.88 AND dob <> 'different year'
 )
 SELECT subject_type, subject_id, source_file, line, NULL::TIMESTAMPTZ AS observed_at,
-  role || ' "' || name || '" matches OFAC SDN entry ' || ent_num || ' "' || coalesce(primary_name, list_name) || '"'
-    || CASE WHEN list_name IS DISTINCT FROM primary_name THEN ' (alias "' || list_name || '")' ELSE '' END
-    || coalesce(' [' || replace(programs, '] [', ', ') || ']', '') || ', score ' || round(score, 2)
-    || CASE WHEN dob_agrees THEN ', same date of birth' ELSE '' END AS detail,
+  role || ' "' || name || '" matches ' || {LIST_NAMES} || ' entry ' || entity_id || ' "' || caption || '"'
+    || CASE WHEN list_name IS DISTINCT FROM caption THEN ' (' || kind || ' "' || list_name || '")' ELSE '' END
+    || coalesce(' [' || programs || ']', '') || ': score ' || round(score, 2)
+    || ' (name ' || round(name_score, 2) || ', OFAC-scale ' || ofac_score || ', birth date ' || dob
+    || ', country ' || country || ')' AS detail,
   -- Names of people are common: only a company, or a person with the same date of birth, is
   -- strong. A birth year alone is not enough (namesakes born the same year are many).
-  CASE WHEN role IN ('vendor company', 'account holder') AND sdn_type IS DISTINCT FROM 'individual' THEN 'strong'
-       WHEN dob_agrees THEN 'strong'
+  CASE WHEN party_schema <> 'Person' AND schema <> 'Person' THEN 'strong'
+       WHEN dob = 'same date' THEN 'strong'
        ELSE 'weak' END AS strength
-FROM judged
--- A person is not the listed person when the birth years disagree; a company is not a person.
-WHERE NOT dob_differs
-  AND NOT (role IN ('worker', 'candidate', 'reference') AND sdn_type IS DISTINCT FROM 'individual')
-""",
+FROM m WHERE r = 1
+""",  # noqa: S608 - LIST_NAMES is our constant
 )

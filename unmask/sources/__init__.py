@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from unmask.engine import RawReject
 from unmask.sources.base import FileReport, LoadContext, Part, create_part_table, find_files, init_store
 from unmask.sources.base import load_csv_part as load_csv_part
 from unmask.sources.code_audit import CODE_AUDIT
@@ -14,7 +15,6 @@ from unmask.sources.entra import PREFIXES as ENTRA_PREFIXES
 from unmask.sources.jsonload import load_json_files
 from unmask.sources.okta import OKTA
 from unmask.sources.osquery import OSQUERY
-from unmask.sources.sanctions import SHIPPED, SHIPPED_VERSION, load_ofac_csv
 from unmask.sources.sysmon import SYSMON, load_evtx
 from unmask.sources.tabular import CSV_PARTS
 
@@ -68,18 +68,14 @@ def load_bundle(
 
 
 def load_intel(ctx: LoadContext) -> list[dict[str, object]]:
-    """Sanctions lists: the bundle's ``intel/sanctions/`` if it has one, else the shipped copy."""
+    """Sanctions lists: the bundle's ``intel/sanctions/`` if it has any, else the shipped copies."""
     from unmask.sources.base import reject_raw
+    from unmask.sources.intel import load_default_or
 
-    own = ctx.bundle / "intel" / "sanctions"
-    folder, origin = (own, "bundle") if (own / "sdn.csv").exists() else (SHIPPED, "shipped default")
-    files = load_ofac_csv(ctx.engine, folder, ctx.config.max_line_bytes)
-    for f in files:
-        shown = f"intel/sanctions/{f.path}" if origin == "bundle" else f"(shipped) ofac/{f.path}"
-        reject_raw(ctx, shown, "intel.sanctions", f.rejected, "line")
-    return [{
-        "name": "OFAC SDN (CSV)",
-        "version": SHIPPED_VERSION if origin == "shipped default" else "as supplied in the bundle",
-        "origin": origin,
-        "files": [{"file": f.path, "loaded": f.loaded, "rejected": len(f.rejected)} for f in files],
-    }]
+    lists, rejects = load_default_or(ctx.engine, ctx.bundle / "intel" / "sanctions", ctx.config.max_line_bytes)
+    by_file: dict[str, list[RawReject]] = {}
+    for shown, r in rejects:
+        by_file.setdefault(shown, []).append(r)
+    for shown, rs in by_file.items():
+        reject_raw(ctx, shown, "intel.sanctions", rs, "line" if all(r.line is not None for r in rs) else "file")
+    return [lst.manifest() for lst in lists]

@@ -237,6 +237,19 @@ class DuckDBEngine:
             {"p": str(path), "f": "array" if array else "unstructured"},
         )
 
+    def insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        if not rows:
+            return
+        # One statement, the values bound as one list per column and unnested side by side:
+        # thousands of times faster than a prepared INSERT per row.
+        cols = list(zip(*rows, strict=True))
+        params = {f"c{i}": list(c) for i, c in enumerate(cols)}
+        sel = ", ".join(f"unnest($c{i})" for i in range(len(cols)))
+        self.execute(
+            f"INSERT INTO {ident(table)} ({', '.join(ident(c) for c in columns)}) SELECT {sel}",  # noqa: S608
+            params,
+        )
+
     # -- functions and export ----------------------------------------------------------------
     def register_scalar(
         self, name: str, fn: Callable[..., Any], arg_types: Sequence[str], return_type: str

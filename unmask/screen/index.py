@@ -1,0 +1,138 @@
+"""Screening in the engine: an inverted index of list-name keys, candidates by shared rare keys,
+then the explainable score of each candidate.
+
+Tables in: ``intel_entities`` / ``intel_names`` (sources/intel) and ``screen_parties``
+(subject_type, subject_id, role, name, schema, dob, country, source_file, line) from the
+caller: the bundle's parties in a scan, a CSV's rows in ``unmask screen``. Table out:
+``screen_matches``, one row per party and listed entity (best alias), with the score and
+its components:
+
+- ``name``: :func:`unmask.screen.names.name_score` of the party name and the alias;
+- ``ofac``: the same pair on OFAC's own tool's 0-100 scale;
+- ``dob``: 'same date', 'same year', 'different year' or 'unknown';
+- ``country``: 'agrees', 'differs' or 'unknown' (party country against the entity's
+  nationalities and address countries).
+
+The score is the name score, raised a little when the date of birth agrees and lowered
+when it or the country contradicts: a namesake born in another year is not the listed person.
+"""
+
+from __future__ import annotations
+
+from unmask.engine import Engine
+from unmask.screen.names import prepare
+from unmask.screen.ofac_scale import ofac_score
+
+MIN_NAME_SCORE = 0.78  # below this a pair is not kept at all
+MAX_KEY_ENTITIES = 300  # a key shared by more listed entities than this ("kim", "trading") does not block
+TOP_CANDIDATES = 25  # per party, by summed key rarity, before the Python scorer runs
+
+
+def block_keys(name: str | None, schema: str) -> list[str]:
+    """Index keys of a name: its folded tokens, and for long tokens their first and last four
+    letters (one typo at either end still meets). Keys of one letter carry nothing."""
+    p = prepare(name, schema)
+    out: set[str] = set()
+    for t in p.folded:
+        if len(t) >= 2:
+            out.add(t)
+        if len(t) >= 6:
+            out.add(t[:4] + ">")
+            out.add("<" + t[-4:])
+    if len(p.folded) > 1:
+        # All tokens written as one word ("Sangman", "Siemensag") meet the spaced form.
+        out.add("".join(p.folded))
+    return sorted(out)
+
+
+def _screen_schema(schema: str | None) -> str:
+    # 'Any' (an account holder: person or company) is prepared as a company: legal forms go,
+    # and a person's name has none to lose.
+    return "Person" if schema == "Person" else "Company"
+
+
+def _name_score(a: str | None, b: str | None, schema: str | None) -> float:
+    from unmask.screen.names import name_score
+
+    s = _screen_schema(schema)
+    return name_score(prepare(a, s), prepare(b, s))
+
+
+def _keys(name: str | None, schema: str | None) -> list[str]:
+    return block_keys(name, _screen_schema(schema))
+
+
+def _ofac(a: str | None, b: str | None) -> int:
+    return ofac_score(a or "", b or "")
+
+
+def register(engine: Engine) -> None:
+    engine.register_scalar("unmask_block_keys", _keys, ["VARCHAR", "VARCHAR"], "VARCHAR[]")
+    engine.register_scalar("unmask_name_score", _name_score, ["VARCHAR", "VARCHAR", "VARCHAR"], "DOUBLE")
+    engine.register_scalar("unmask_ofac_score", _ofac, ["VARCHAR", "VARCHAR"], "INTEGER")
+
+
+def build_list_index(engine: Engine) -> None:
+    """``intel_keys``: (key, list, entity_id, name, kind) for every name worth indexing."""
+    register(engine)
+    engine.execute("""
+CREATE OR REPLACE TABLE intel_keys AS
+WITH n AS (
+  SELECT n.list, n.entity_id, n.name, n.kind, e.schema,
+    unmask_block_keys(n.name, e.schema) AS keys
+  FROM intel_names n JOIN intel_entities e USING (list, entity_id)
+), k AS (SELECT list, entity_id, name, kind, schema, unnest(keys) AS key FROM n),
+common AS (SELECT key FROM k GROUP BY key HAVING count(DISTINCT (list, entity_id)) > $max_key)
+SELECT k.*, ln(1 + (SELECT count(*) FROM intel_entities) / count(*) OVER (PARTITION BY key)) AS idf
+FROM k WHERE key NOT IN (SELECT key FROM common)
+""", {"max_key": MAX_KEY_ENTITIES})
+
+
+def screen(engine: Engine) -> None:
+    """``screen_parties`` against the index into ``screen_matches``."""
+    register(engine)
+    engine.execute("""
+CREATE OR REPLACE TABLE screen_matches AS
+WITH p AS (
+  SELECT row_number() OVER () AS pid, *, unnest(unmask_block_keys(name, schema)) AS key
+  FROM screen_parties WHERE name IS NOT NULL
+), cand AS (
+  -- Schemas must be compatible: a person is not a company. Alias-only OFAC entries have no
+  -- schema (LegalEntity) and meet both.
+  SELECT p.pid, k.list, k.entity_id, k.name AS list_name, k.kind, sum(k.idf) AS weight
+  FROM p JOIN intel_keys k USING (key)
+  WHERE (p.schema = 'Person') = (k.schema = 'Person') OR k.schema = 'LegalEntity' OR p.schema = 'Any'
+  GROUP BY ALL
+), ranked AS (
+  SELECT *, row_number() OVER (PARTITION BY pid ORDER BY weight DESC, list, entity_id, list_name) AS r FROM cand
+), scored AS (
+  SELECT r.*, unmask_name_score(pp.name, r.list_name, pp.schema) AS name_score
+  FROM ranked r JOIN (SELECT DISTINCT pid, name, schema FROM p) pp USING (pid)
+  WHERE r.r <= $top
+), best AS (
+  SELECT pid, list, entity_id, arg_max(list_name, name_score) AS list_name, arg_max(kind, name_score) AS kind,
+    max(name_score) AS name_score
+  FROM scored WHERE name_score >= $min GROUP BY ALL
+), parties AS (SELECT DISTINCT pid, subject_type, subject_id, role, name, schema, dob, country, source_file, line
+               FROM p)
+SELECT pa.subject_type, pa.subject_id, pa.role, pa.name, pa.schema AS party_schema, pa.source_file, pa.line,
+  b.list, b.entity_id, b.list_name, b.kind, e.caption, e.schema, e.programs, e.birth_dates,
+  b.name_score, unmask_ofac_score(pa.name, b.list_name) AS ofac_score,
+  CASE WHEN pa.dob IS NULL OR len(e.birth_dates) = 0 THEN 'unknown'
+       WHEN list_contains(e.birth_dates, strftime(pa.dob, '%Y-%m-%d')) THEN 'same date'
+       WHEN list_contains(list_transform(e.birth_dates, lambda d: left(d, 4)), strftime(pa.dob, '%Y'))
+         THEN 'same year'
+       ELSE 'different year' END AS dob,
+  CASE WHEN pa.country IS NULL OR len(e.nationalities) + len(e.countries) = 0 THEN 'unknown'
+       WHEN list_contains(e.nationalities, lower(pa.country)) OR list_contains(e.countries, lower(pa.country))
+         THEN 'agrees'
+       ELSE 'differs' END AS country
+FROM best b JOIN parties pa USING (pid) JOIN intel_entities e USING (list, entity_id)
+""", {"top": TOP_CANDIDATES, "min": MIN_NAME_SCORE})
+    engine.execute("""
+CREATE OR REPLACE TABLE screen_matches AS
+SELECT *, greatest(0.0, least(1.0, name_score
+    + CASE dob WHEN 'same date' THEN 0.1 WHEN 'same year' THEN 0.03 WHEN 'different year' THEN -0.3 ELSE 0 END
+    + CASE country WHEN 'agrees' THEN 0.02 WHEN 'differs' THEN -0.05 ELSE 0 END)) AS score
+FROM screen_matches
+""")
