@@ -117,8 +117,8 @@ SELECT r.ent_num AS entity_id,
 FROM r LEFT JOIN a USING (ent_num)
 """)  # noqa: S608 - table names are ours
     engine.execute(
-        "INSERT INTO intel_entities SELECT $list, entity_id, schema, caption, programs, birth_dates, "
-        f"{_iso_countries('nat_names')}, {_iso_countries('add_countries')}, remarks, $src, line "  # noqa: S608
+        "INSERT INTO intel_entities SELECT $list, entity_id, schema, caption, programs, birth_dates, "  # noqa: S608
+        f"{_iso_countries('nat_names')}, {_iso_countries('add_countries')}, remarks, $src, line "
         "FROM __ofac_ent",
         {"list": list_id, "src": src["prim"]},
     )
