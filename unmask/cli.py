@@ -1,4 +1,4 @@
-"""Command line: ``unmask scan | validate | demo``.
+"""Command line: ``unmask scan | validate | demo | explain | screen | intel show``.
 
 Exit codes: 0 ok; 1 a finding at or above ``--fail-on``; 2 unusable input or configuration;
 3 an internal error (a bug: please report it). Errors are one line on stderr, never a traceback
@@ -248,6 +248,81 @@ def explain(
             others = [m["id"] for m in c["members"] if m["id"] != s["id"]]
             vias = sorted({link["via"] for link in c["links"] if s["id"] in (link["a"], link["b"])})
             out.print(f"cluster {cid}: with {escape(', '.join(others))} via {', '.join(vias)}")
+
+
+intel_app = typer.Typer(no_args_is_help=True, help="Sanctions lists: what is loaded and how old it is.")
+app.add_typer(intel_app, name="intel")
+
+
+@intel_app.command("show")
+def intel_show(
+    bundle: Annotated[
+        Path | None, typer.Argument(help="A bundle: show its intel/sanctions/ lists (default: the shipped copies).")
+    ] = None,
+) -> None:
+    """Print the sanctions lists a scan would use: source, version, age, entities, names, IOCs."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from unmask.engine import open_engine
+    from unmask.sources.intel import age_days, load_default_or
+
+    with _errors():
+        if bundle is not None and not bundle.is_dir():
+            _fail(f"{bundle} is not a folder", EXIT_INPUT)
+        eng = open_engine(None)
+        lists, rejects = load_default_or(eng, bundle / "intel" / "sanctions" if bundle else None)
+        counts = {
+            (lst, tbl): n for tbl in ("intel_entities", "intel_names", "intel_iocs")
+            for lst, n in eng.query(f"SELECT list, count(*) FROM {tbl} GROUP BY list")  # noqa: S608 - our names
+        }
+        t = Table(title="sanctions lists" + (f" of {escape(str(bundle))}" if bundle else " (shipped copies)"))
+        for col in ("list", "published", "age (days)", "entities", "names", "IOCs", "rejected"):
+            t.add_column(col, overflow="fold")
+        for lst in lists:
+            age = age_days(lst)
+            t.add_row(
+                escape(lst.name), escape(lst.published or "?"), "?" if age is None else str(age),
+                str(counts.get((lst.id, "intel_entities"), 0)), str(counts.get((lst.id, "intel_names"), 0)),
+                str(counts.get((lst.id, "intel_iocs"), 0)), str(sum(len(f.rejected) for f in lst.files)),
+            )
+        out.print(t)
+        for lst in lists:
+            out.print(f"{escape(lst.name)} ({lst.origin}): {escape(lst.version)}; "
+                      f"files {escape(', '.join(f.file for f in lst.files))}", soft_wrap=True)
+        if not lists:
+            out.print("no list found: screening is off for this bundle")
+        if rejects:
+            out.print(f"{len(rejects)} record(s) could not be read; a scan lists them in rejects.jsonl")
+
+
+@app.command()
+def screen(
+    names: Annotated[Path, typer.Argument(help="CSV with a 'name' column; optional schema, birth_date, country.")],
+    out_file: Annotated[Path | None, typer.Option("--out", "-o", help="Write JSON lines here (default: stdout).")]
+    = None,
+    lists: Annotated[Path | None, typer.Option("--lists", help="A folder of list files instead of the shipped copies.")]
+    = None,
+    top: Annotated[int, typer.Option(help="Matches kept per name, best first.")] = 5,
+    min_score: Annotated[float, typer.Option(help="Lowest score reported (0-1).")] = 0.8,
+) -> None:
+    """Screen a CSV of names against the sanctions lists, without a bundle: one JSON line per row."""
+    from unmask.screen.batch import ScreenInputError, screen_file
+
+    with _errors():
+        if lists is not None and not lists.is_dir():
+            _fail(f"--lists {lists} is not a folder", EXIT_INPUT)
+        try:
+            result, payload = screen_file(names, out_file, lists, top, min_score)
+        except ScreenInputError as e:
+            _fail(str(e), EXIT_INPUT)
+            return
+        if out_file is None:
+            sys.stdout.buffer.write(b"".join(b + b"\n" for b in payload))
+            sys.stdout.flush()
+        else:
+            err.print(f"{result.rows} row(s) screened, {result.with_matches} with a match at {min_score} or above, "
+                      f"{result.errors} without a name; written to {out_file}", highlight=False)
 
 
 def main() -> None:

@@ -2,7 +2,8 @@
 then the explainable score of each candidate.
 
 Tables in: ``intel_entities`` / ``intel_names`` (sources/intel) and ``screen_parties``
-(subject_type, subject_id, role, name, schema, dob, country, source_file, line) from the
+(subject_type, subject_id, role, name, schema, dob as ISO text, country as ISO alpha-2,
+source_file, line) from the
 caller: the bundle's parties in a scan, a CSV's rows in ``unmask screen``. Table out:
 ``screen_matches``, one row per party and listed entity (best alias), with the score and
 its components:
@@ -25,7 +26,7 @@ from unmask.screen.ofac_scale import ofac_score
 
 MIN_NAME_SCORE = 0.78  # below this a pair is not kept at all
 MAX_KEY_ENTITIES = 300  # a key shared by more listed entities than this ("kim", "trading") does not block
-TOP_CANDIDATES = 25  # per party, by summed key rarity, before the Python scorer runs
+TOP_CANDIDATES = 12  # per party, by summed key rarity, before the Python scorer runs
 
 
 def block_keys(name: str | None, schema: str) -> list[str]:
@@ -92,23 +93,30 @@ def screen(engine: Engine) -> None:
     """``screen_parties`` against the index into ``screen_matches``."""
     register(engine)
     engine.execute("""
-CREATE OR REPLACE TABLE screen_matches AS
-WITH p AS (
-  SELECT row_number() OVER () AS pid, *, unnest(unmask_block_keys(name, schema)) AS key
-  FROM screen_parties WHERE name IS NOT NULL
-), cand AS (
+CREATE OR REPLACE TEMP TABLE screen_p AS
+SELECT row_number() OVER () AS pid, *, unnest(unmask_block_keys(name, schema)) AS key
+FROM screen_parties WHERE name IS NOT NULL
+""")
+    # The candidates (kept for inspection and for the side-by-side benchmark, which hands the
+    # same pairs to another matcher).
+    engine.execute("""
+CREATE OR REPLACE TEMP TABLE screen_candidates AS
+WITH cand AS (
   -- Schemas must be compatible: a person is not a company. Alias-only OFAC entries have no
   -- schema (LegalEntity) and meet both.
   SELECT p.pid, k.list, k.entity_id, k.name AS list_name, k.kind, sum(k.idf) AS weight
-  FROM p JOIN intel_keys k USING (key)
+  FROM screen_p p JOIN intel_keys k USING (key)
   WHERE (p.schema = 'Person') = (k.schema = 'Person') OR k.schema = 'LegalEntity' OR p.schema = 'Any'
   GROUP BY ALL
-), ranked AS (
-  SELECT *, row_number() OVER (PARTITION BY pid ORDER BY weight DESC, list, entity_id, list_name) AS r FROM cand
-), scored AS (
+)
+SELECT * FROM cand
+QUALIFY row_number() OVER (PARTITION BY pid ORDER BY weight DESC, list, entity_id, list_name) <= $top
+""", {"top": TOP_CANDIDATES})
+    engine.execute("""
+CREATE OR REPLACE TABLE screen_matches AS
+WITH p AS (SELECT * FROM screen_p), ranked AS (SELECT * FROM screen_candidates), scored AS (
   SELECT r.*, unmask_name_score(pp.name, r.list_name, pp.schema) AS name_score
   FROM ranked r JOIN (SELECT DISTINCT pid, name, schema FROM p) pp USING (pid)
-  WHERE r.r <= $top
 ), best AS (
   SELECT pid, list, entity_id, arg_max(list_name, name_score) AS list_name, arg_max(kind, name_score) AS kind,
     max(name_score) AS name_score
@@ -118,17 +126,17 @@ WITH p AS (
 SELECT pa.subject_type, pa.subject_id, pa.role, pa.name, pa.schema AS party_schema, pa.source_file, pa.line,
   b.list, b.entity_id, b.list_name, b.kind, e.caption, e.schema, e.programs, e.birth_dates,
   b.name_score, unmask_ofac_score(pa.name, b.list_name) AS ofac_score,
+  -- dob is ISO text of any precision: '1965-04-25', '1965-04' or '1965'.
   CASE WHEN pa.dob IS NULL OR len(e.birth_dates) = 0 THEN 'unknown'
-       WHEN list_contains(e.birth_dates, strftime(pa.dob, '%Y-%m-%d')) THEN 'same date'
-       WHEN list_contains(list_transform(e.birth_dates, lambda d: left(d, 4)), strftime(pa.dob, '%Y'))
-         THEN 'same year'
+       WHEN length(pa.dob) = 10 AND list_contains(e.birth_dates, pa.dob) THEN 'same date'
+       WHEN list_contains(list_transform(e.birth_dates, lambda d: left(d, 4)), left(pa.dob, 4)) THEN 'same year'
        ELSE 'different year' END AS dob,
   CASE WHEN pa.country IS NULL OR len(e.nationalities) + len(e.countries) = 0 THEN 'unknown'
        WHEN list_contains(e.nationalities, lower(pa.country)) OR list_contains(e.countries, lower(pa.country))
          THEN 'agrees'
        ELSE 'differs' END AS country
 FROM best b JOIN parties pa USING (pid) JOIN intel_entities e USING (list, entity_id)
-""", {"top": TOP_CANDIDATES, "min": MIN_NAME_SCORE})
+""", {"min": MIN_NAME_SCORE})
     engine.execute("""
 CREATE OR REPLACE TABLE screen_matches AS
 SELECT *, greatest(0.0, least(1.0, name_score

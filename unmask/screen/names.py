@@ -24,6 +24,7 @@ from functools import lru_cache
 
 from nicknames import NickNamer
 from normality import ascii_text
+from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 from rigour.names import remove_org_types, remove_person_prefixes
 
@@ -60,6 +61,7 @@ _FOLD_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), r) 
 ))
 
 
+@lru_cache(maxsize=500_000)
 def fold(token: str) -> str:
     """Romanisation fold of one lower-case ASCII token: 'gim' -> 'kim', 'jeong' -> 'jong'."""
     t = _SURNAMES.get(token, token)
@@ -132,6 +134,7 @@ MATCH_FLOOR = 0.8  # two tokens below this are different words
 EXTRA_PENALTY = 0.04  # per token of the longer name left unmatched
 DIGIT_PENALTY = 0.25  # per unmatched number: numbers identify (Fund 1 / Fund 2)
 SINGLE_TOKEN_CAP = 0.75
+GATE = 60  # rapidfuzz 0-100: below this on both measures a pair is not aligned at all
 
 
 def _align(short: Prepared, long: Prepared) -> tuple[float, int, int]:
@@ -160,13 +163,25 @@ def _align(short: Prepared, long: Prepared) -> tuple[float, int, int]:
     return got / total, len(left), digits
 
 
-def _joined_variants(p: Prepared) -> list[Prepared]:
-    """``p`` and each version of it with two adjacent tokens joined into one."""
-    out = [p]
+@lru_cache(maxsize=200_000)
+def _joined_variants(p: Prepared) -> tuple[Prepared, ...]:
+    """Each version of ``p`` with two adjacent tokens joined into one."""
+    out = []
     for k in range(len(p.tokens) - 1):
+        if p.tokens[k].isdigit() or p.tokens[k + 1].isdigit():
+            continue  # a number stays a word of its own: joined, "company23" would pass for "company24"
         toks = (*p.tokens[:k], p.tokens[k] + p.tokens[k + 1], *p.tokens[k + 2:])
         out.append(Prepared(toks, tuple(fold(t) for t in toks)))
-    return out
+    return tuple(out)
+
+
+def _pair_score(x: Prepared, y: Prepared) -> float:
+    short, long = (x, y) if len(x.tokens) <= len(y.tokens) else (y, x)
+    cov, left, digits = _align(short, long)
+    s = cov - EXTRA_PENALTY * min(left, 5) - DIGIT_PENALTY * digits
+    if len(short.tokens) == 1 and len(long.tokens) > 1:
+        s = min(s, SINGLE_TOKEN_CAP)
+    return s
 
 
 def name_score(a: Prepared, b: Prepared) -> float:
@@ -175,15 +190,20 @@ def name_score(a: Prepared, b: Prepared) -> float:
         return 0.0
     if a.tokens == b.tokens:
         return 1.0
-    best = 0.0
-    for x in _joined_variants(a) if len(a.tokens) > 1 else [a]:
-        for y in _joined_variants(b) if len(b.tokens) > 1 else [b]:
-            short, long = (x, y) if len(x.tokens) <= len(y.tokens) else (y, x)
-            cov, left, digits = _align(short, long)
-            s = cov - EXTRA_PENALTY * min(left, 5) - DIGIT_PENALTY * digits
-            if len(short.tokens) == 1 and len(long.tokens) > 1:
-                s = min(s, SINGLE_TOKEN_CAP)
-            best = max(best, s)
+    # A cheap gate first (rapidfuzz, in C): pairs that share little text at all are not worth
+    # the alignment. Generous by design: token_set_ratio passes a name inside a longer one.
+    ja, jb = " ".join(a.folded), " ".join(b.folded)
+    if fuzz.token_set_ratio(ja, jb) < GATE and fuzz.ratio(ja.replace(" ", ""), jb.replace(" ", "")) < GATE:
+        return 0.0
+    best = _pair_score(a, b)
+    if best < 0.99:
+        # Split or joined words ("Sang Man" / "Sangman"): join adjacent words of either name
+        # in turn.
+        xs, ys = (a, *_joined_variants(a)), (b, *_joined_variants(b))
+        for x in xs:
+            for y in ys:
+                if x is not a or y is not b:
+                    best = max(best, _pair_score(x, y))
     return max(0.0, min(1.0, best))
 
 

@@ -14,8 +14,10 @@ from unmask.screen import index
 PARTIES_SQL = """
 CREATE OR REPLACE TABLE screen_parties AS
 SELECT 'employee' AS subject_type, employee_id AS subject_id, 'worker' AS role, full_name AS name,
-  'Person' AS schema, date_of_birth AS dob, NULL::VARCHAR AS country, source_file, line FROM employees
-UNION ALL SELECT 'employee', employee_id, 'vendor company', vendor_company, 'Company', NULL, NULL, source_file, line
+  'Person' AS schema, strftime(date_of_birth, '%Y-%m-%d') AS dob, NULL::VARCHAR AS country, source_file, line
+  FROM employees
+UNION ALL SELECT 'employee', employee_id, 'vendor company', vendor_company, 'Company', NULL, NULL, source_file,
+  line
   FROM employees WHERE vendor_company IS NOT NULL
 UNION ALL SELECT 'employee', d.employee_id, 'account holder', d.account_holder_name, 'Any', NULL, NULL, d.source_file,
   d.line FROM deposits d JOIN employees e USING (employee_id) WHERE d.account_holder_name IS NOT NULL

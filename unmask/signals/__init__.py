@@ -15,6 +15,7 @@ from unmask.signals import (
     deposit_churn,
     holder_mismatch,
     impossible_travel,
+    ioc_match,
     kvm_display,
     kvm_usb,
     mouse_jiggler,
@@ -61,6 +62,7 @@ SIGNALS: tuple[Signal, ...] = (
     concurrent_sessions.SIGNAL,
     mouse_jiggler.SIGNAL,
     sanctions_match.SIGNAL,
+    ioc_match.SIGNAL,
 )
 SIGNAL_IDS = tuple(s.id for s in SIGNALS)
 BY_ID = {s.id: s for s in SIGNALS}

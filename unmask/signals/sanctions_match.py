@@ -4,7 +4,7 @@ its components named)."""
 from unmask.signals.base import Signal
 
 LIST_NAMES = "CASE list WHEN 'ofac_sdn' THEN 'OFAC SDN' WHEN 'ofac_cons' THEN 'OFAC Consolidated' " \
-    "WHEN 'un_sc' THEN 'UN SC' ELSE list END"
+    "WHEN 'un_sc' THEN 'UN SC' WHEN 'iocs' THEN 'intel/iocs.csv' ELSE list END"
 
 SIGNAL = Signal(
     id="sanctions_name_match",

@@ -17,6 +17,7 @@ from unmask.sources.okta import OKTA
 from unmask.sources.osquery import OSQUERY
 from unmask.sources.sysmon import SYSMON, load_evtx
 from unmask.sources.tabular import CSV_PARTS
+from unmask.tokenize import sql_token
 
 ALL_PARTS: tuple[Part, ...] = (*CSV_PARTS, OKTA, ENTRA, OSQUERY, SYSMON, CODE_AUDIT)
 PARTS_BY_ID = {p.id: p for p in ALL_PARTS}
@@ -78,4 +79,26 @@ def load_intel(ctx: LoadContext) -> list[dict[str, object]]:
         by_file.setdefault(shown, []).append(r)
     for shown, rs in by_file.items():
         reject_raw(ctx, shown, "intel.sanctions", rs, "line" if all(r.line is not None for r in rs) else "file")
+    ctx.engine.execute(
+        f"UPDATE intel_iocs SET token = {sql_token('value')} "  # noqa: S608 - our SQL, values bound
+        "WHERE kind IN ('crypto_address', 'bank_account')",
+        ctx.token_params,
+    )
+    _iocs_as_list(ctx)
     return [lst.manifest() for lst in lists]
+
+
+def _iocs_as_list(ctx: LoadContext) -> None:
+    """Names and companies of intel/iocs.csv join the screening index as a list of their own
+    ("iocs"), so they are matched with the same care as a sanctions list."""
+    if not ctx.engine.table_exists("iocs"):
+        return
+    ctx.engine.execute(
+        "INSERT INTO intel_entities SELECT 'iocs', 'line ' || line, CASE type WHEN 'name' THEN 'Person' "
+        "ELSE 'Organization' END, value, coalesce(source, 'intel/iocs.csv') || coalesce(': ' || note, ''), [], [], [], "
+        "note, source_file, line FROM iocs WHERE type IN ('name', 'company')"
+    )
+    ctx.engine.execute(
+        "INSERT INTO intel_names SELECT 'iocs', 'line ' || line, value, 'primary' FROM iocs "
+        "WHERE type IN ('name', 'company')"
+    )

@@ -23,7 +23,12 @@ from unmask.engine import Engine, RawReject
 from unmask.engine.sqlbuild import ident
 from unmask.tokenize import Tokenizer, sql_token
 
-Kind = Literal["text", "lower", "upper", "date", "ts", "bool", "int", "float", "token", "json"]
+# "token_if_sensitive": a value column whose row's ``type`` says whether it is sensitive
+# (intel/iocs.csv: a bank account or crypto address is tokenised, a domain is not).
+Kind = Literal[
+    "text", "lower", "upper", "date", "ts", "bool", "int", "float", "token", "json", "token_if_sensitive"
+]
+SENSITIVE_IOC_TYPES = ("bank_account", "crypto_address", "national_id")
 _tmp = itertools.count()
 
 
@@ -308,7 +313,7 @@ def finish_many(
 
 def create_part_table(engine: Engine, part: Part) -> None:
     sqltype = {
-        "text": "VARCHAR", "lower": "VARCHAR", "upper": "VARCHAR", "token": "VARCHAR",
+        "text": "VARCHAR", "lower": "VARCHAR", "upper": "VARCHAR", "token": "VARCHAR", "token_if_sensitive": "VARCHAR",
         "date": "DATE", "ts": "TIMESTAMPTZ", "bool": "BOOLEAN", "int": "BIGINT",
         "float": "DOUBLE", "json": "JSON",
     }
@@ -382,6 +387,10 @@ def load_csv_part(ctx: LoadContext, part: Part, path: Path) -> FileReport:
         text = f"nullif(trim(c{where[c.name]}), '')"
         if c.kind == "token":  # keyed token in the reading statement: no clear value is stored
             selects.append(f"{sql_token(text)} AS {ident(c.name)}")
+        elif c.kind == "token_if_sensitive" and "type" in where:
+            kind = f"lower(trim(c{where['type']}))"
+            listed = ", ".join(sql_str(t) for t in SENSITIVE_IOC_TYPES)
+            selects.append(f"CASE WHEN {kind} IN ({listed}) THEN {sql_token(text)} ELSE {text} END AS {ident(c.name)}")
         else:
             selects.append(f"{typed(text, c.kind)} AS {ident(c.name)}")
         if c.required or c.kind in _CHECKED:
@@ -393,7 +402,7 @@ def load_csv_part(ctx: LoadContext, part: Part, path: Path) -> FileReport:
             if c.kind in _CHECKED:
                 checks.append((f"{t} IS NOT NULL AND {ident(c.name)} IS NULL", sql_str(f"invalid {c.name}")))
     staged = f"__csv{next(_tmp)}"
-    uses_token = any(c.kind == "token" and c.name in where for c in part.columns)
+    uses_token = any(c.kind in ("token", "token_if_sensitive") and c.name in where for c in part.columns)
 
     def read(p: Path) -> list[RawReject]:
         return ctx.engine.load_csv(

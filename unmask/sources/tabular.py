@@ -93,7 +93,8 @@ ACTIVITY = Part(
 IOCS = Part(
     "intel.iocs", "iocs", ("intel/iocs.csv",),
     (
-        Col("type", "lower", required=True), Col("value", required=True), Col("source"), Col("note"),
+        Col("type", "lower", required=True), Col("value", "token_if_sensitive", required=True), Col("source"),
+        Col("note"),
     ),
     "csv", description="indicators of compromise to match",
 )

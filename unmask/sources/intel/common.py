@@ -30,7 +30,12 @@ def create_tables(engine: Engine) -> None:
         "source_file VARCHAR, line BIGINT)"
     )
     engine.execute("CREATE OR REPLACE TABLE intel_names(list VARCHAR, entity_id VARCHAR, name VARCHAR, kind VARCHAR)")
-    engine.execute("CREATE OR REPLACE TABLE intel_iocs(list VARCHAR, entity_id VARCHAR, kind VARCHAR, value VARCHAR)")
+    # ``token``: the keyed token of a payment identifier (crypto address), filled in by a scan so
+    # that it meets the tokenised account numbers of payroll.
+    engine.execute(
+        "CREATE OR REPLACE TABLE intel_iocs(list VARCHAR, entity_id VARCHAR, kind VARCHAR, value VARCHAR, "
+        "token VARCHAR)"
+    )
 
 
 @dataclass

@@ -136,7 +136,7 @@ SELECT $list, ent_num, name, 'primary' FROM {prim} WHERE name IS NOT NULL
 UNION ALL SELECT $list, ent_num, alt_name, coalesce(lower(alt_type), 'aka') FROM {alt} WHERE alt_name IS NOT NULL
 """, {"list": list_id})  # noqa: S608
     engine.execute(r"""
-INSERT INTO intel_iocs
+INSERT INTO intel_iocs (list, entity_id, kind, value)
 WITH x AS (
   SELECT entity_id, regexp_extract_all(remarks, 'Digital Currency Address - ([A-Z0-9]+) ([A-Za-z0-9:]+)', 2) AS crypto,
     regexp_extract_all(remarks, 'Email Address ([^;\s]+)', 1) AS email,

@@ -1,0 +1,129 @@
+"""Screening quality and speed on labelled third-party data, against the shipped lists.
+
+- OFAC parity: our OFAC-scale score against the scores OFAC's own Sanctions List Search
+  tool gave (nomenklatura's fixture); share within +/-5 points.
+- yente UN positives (clean and noised): share of real UN-listed people found at the cut.
+- yente synthetic negatives (global, US) and US Congress members: share wrongly hit.
+- watchman cross-script pairs: our name score per pair, beside watchman's expected minimum.
+- Speed: names screened per second (one thread), index built once; the candidate pairs are
+  written to ``--pairs`` so ``bench/nk_logicv2.py`` can score the same pairs with nomenklatura.
+
+    python -m bench.screen_quality --pairs bench/work/screen_pairs.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from unmask.engine import open_engine
+from unmask.normalise.network import country_code
+from unmask.screen import index
+from unmask.screen.batch import PARTY_COLUMNS
+from unmask.screen.names import compare
+from unmask.screen.ofac_scale import ofac_score
+from unmask.sources.intel import load_default_or
+from unmask.sources.intel.common import iso_date
+
+DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
+YENTE = DATA / "yente"
+SETS = {
+    "un_positives_clean": YENTE / "candidate_generation_benchmark" / "positives_un_untreated.csv",
+    "un_positives_noised": YENTE / "candidate_generation_benchmark" / "positives_un_treated.csv",
+    "negatives_global": YENTE / "validation_report" / "negatives_global.csv",
+    "negatives_us": YENTE / "validation_report" / "negatives_us.csv",
+    "us_congress": YENTE / "candidate_generation_benchmark" / "positives_us_congress_untreated.csv",
+}
+
+
+def parity() -> dict[str, float]:
+    rows = [r for r in csv.DictReader((DATA / "nomenklatura/ofac_parity/ofac_fixtures.csv").open(encoding="utf-8"))
+            if r["ofac_score"] != "-1"]
+    deltas = [abs(ofac_score(r["query_name"], r["result_name"]) - int(r["ofac_score"])) for r in rows]
+    return {"rows": len(rows), "within_5": sum(d <= 5 for d in deltas) / len(rows),
+            "mean_abs_delta": sum(deltas) / len(deltas)}
+
+
+def cross_script() -> list[tuple[str, str, float, float]]:
+    path = DATA / "watchman/cross-script/cross_script_pairs.csv"
+    lines = [x for x in path.read_text(encoding="utf-8").splitlines() if x.strip() and not x.startswith("#")]
+    out = []
+    for q, e, m, *_ in csv.reader(lines):  # no header row: the format is given in a comment
+        out.append((q, e, compare(q, e), float(m)))
+    return out
+
+
+def _parties(path: Path, tag: str) -> list[tuple[Any, ...]]:
+    rows = []
+    for i, r in enumerate(csv.DictReader(path.open(encoding="utf-8")), start=2):
+        rows.append(("row", f"{tag}:{i}", "query", r["full_name"], "Person", iso_date(r.get("date_of_birth")),
+                     (country_code(r.get("nationality")) or "").lower() or None, tag, i))
+    return rows
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--cut", type=float, default=0.88, help="the high cut (the scan's sanctions signal uses 0.88)")
+    ap.add_argument("--pairs", type=Path, help="write the candidate pairs here for bench/nk_logicv2.py")
+    a = ap.parse_args()
+
+    p = parity()
+    print(f"OFAC parity: {p['within_5']:.1%} of {p['rows']} rows within ±5 points "
+          f"(mean |delta| {p['mean_abs_delta']:.1f})")
+    cs = cross_script()
+    ok = sum(s >= m for _, _, s, m in cs)
+    print(f"cross-script pairs: {ok}/{len(cs)} at or above watchman's minimum")
+    for q, e, s, m in cs:
+        print(f"   {s:.2f} (min {m:.2f}) {q} -> {e}")
+
+    eng = open_engine(None, threads=1)
+    t0 = time.perf_counter()
+    load_default_or(eng, None)
+    t1 = time.perf_counter()
+    index.build_list_index(eng)
+    t2 = time.perf_counter()
+    n_names = eng.query("SELECT count(*) FROM intel_names")[0][0]
+    print(f"lists loaded in {t1 - t0:.2f} s, index built in {t2 - t1:.2f} s ({n_names} names)")
+    parties = [row for tag, path in SETS.items() for row in _parties(path, tag)]
+    eng.execute("CREATE OR REPLACE TABLE screen_parties(" + ", ".join(
+        f"{c} {'BIGINT' if c == 'line' else 'VARCHAR'}" for c in PARTY_COLUMNS) + ")")
+    eng.insert_rows("screen_parties", PARTY_COLUMNS, parties)
+    t3 = time.perf_counter()
+    index.screen(eng)
+    t4 = time.perf_counter()
+    n = len(parties)
+    print(f"speed: {n} names screened in {t4 - t3:.2f} s = {n / (t4 - t3):,.0f} names/s on one thread")
+    best = dict(eng.query("SELECT subject_id, max(score) FROM screen_matches GROUP BY subject_id"))
+    for tag in SETS:
+        ids = [r[1] for r in parties if r[7] == tag]
+        hit = sum(1 for i in ids if (best.get(i) or 0) >= a.cut)
+        hit80 = sum(1 for i in ids if (best.get(i) or 0) >= 0.8)
+        kind = "recall" if "positives" in tag else "hit rate (false positives)"
+        print(f"{tag:22} n={len(ids):4} {kind} at {a.cut}: {hit / len(ids):.3f}   at 0.80: {hit80 / len(ids):.3f}")
+    if a.pairs:
+        rows = eng.query("""
+SELECT p.name, p.dob, p.country, list(DISTINCT {'id': c.list || ':' || c.entity_id, 'schema': e.schema,
+  'birth_dates': e.birth_dates, 'nationalities': e.nationalities}), list(DISTINCT c.list || ':' || c.entity_id || '|'
+  || c.list_name)
+FROM (SELECT DISTINCT pid, name, dob, country FROM screen_p) p JOIN screen_candidates c USING (pid)
+JOIN intel_entities e USING (list, entity_id) GROUP BY ALL
+""")
+        a.pairs.parent.mkdir(parents=True, exist_ok=True)
+        with a.pairs.open("w", encoding="utf-8") as fh:
+            for name, dob, ctry, ents, names in rows:
+                by_id = {e["id"]: {**e, "names": []} for e in ents}
+                for x in names:
+                    eid, nm = x.split("|", 1)
+                    by_id[eid]["names"].append(nm)
+                fh.write(json.dumps({"name": name, "birth_date": dob, "country": ctry,
+                                     "candidates": list(by_id.values()), "queries": n,
+                                     "our_seconds": t4 - t3}) + "\n")
+        print(f"candidate pairs written to {a.pairs}")
+
+
+if __name__ == "__main__":
+    main()
