@@ -202,7 +202,9 @@ def name_score(a: Prepared, b: Prepared) -> float:
         xs, ys = (a, *_joined_variants(a)), (b, *_joined_variants(b))
         for x in xs:
             for y in ys:
-                if x is not a or y is not b:
+                # One side joined, the other as written: joining both erases the word
+                # boundaries that tell "Mei Zhang" from "Lei Zhang".
+                if (x is a) != (y is b):
                     best = max(best, _pair_score(x, y))
     return max(0.0, min(1.0, best))
 

@@ -22,6 +22,11 @@ WITH m AS (
   SELECT *, row_number() OVER (PARTITION BY subject_type, subject_id, role, name, list, entity_id
                                ORDER BY score DESC) AS r
   FROM screen_matches WHERE score >= 0.88 AND dob <> 'different year'
+    -- A person known only by name: the whole listed name must be there, not two common
+    -- words of a longer name ("Luis Ramírez" in "RAMIREZ, Joise Luis").
+    AND (dob = 'same date' OR schema <> 'Person' OR party_schema <> 'Person'
+         OR len(list_filter(string_split_regex(list_name, '[[:space:],.''-]+'), lambda t: t <> ''))
+            <= len(list_filter(string_split_regex(name, '[[:space:],.''-]+'), lambda t: t <> '')))
 )
 SELECT subject_type, subject_id, source_file, line, NULL::TIMESTAMPTZ AS observed_at,
   role || ' "' || name || '" matches ' || {LIST_NAMES} || ' entry ' || entity_id || ' "' || caption || '"'
