@@ -135,22 +135,22 @@ EXTRA_PENALTY = 0.04  # per token of the longer name left unmatched
 DIGIT_PENALTY = 0.25  # per unmatched number: numbers identify (Fund 1 / Fund 2)
 SINGLE_TOKEN_CAP = 0.75
 GATE = 60  # rapidfuzz 0-100: below this on both measures a pair is not aligned at all
+JOIN_GATE = 75  # ... and below this without spaces, joining words cannot help
 
 
 def _align(short: Prepared, long: Prepared) -> tuple[float, int, int]:
     """Weighted coverage of ``short`` by ``long``; leftover tokens of long; leftover numbers."""
-    pairs = sorted(
-        ((token_similarity(a, b, fa, fb), i, j)
-         for i, (a, fa) in enumerate(zip(short.tokens, short.folded, strict=True))
-         for j, (b, fb) in enumerate(zip(long.tokens, long.folded, strict=True))),
-        reverse=True,
-    )
+    pairs = []
+    for i, (a, fa) in enumerate(zip(short.tokens, short.folded, strict=True)):
+        for j, (b, fb) in enumerate(zip(long.tokens, long.folded, strict=True)):
+            sim = 1.0 if a == b else token_similarity(a, b, fa, fb)
+            if sim >= MATCH_FLOOR:
+                pairs.append((sim, i, j))
+    pairs.sort(reverse=True)
     used_i: set[int] = set()
     used_j: set[int] = set()
     got = 0.0
     for sim, i, j in pairs:
-        if sim < MATCH_FLOOR:
-            break
         if i in used_i or j in used_j:
             continue
         used_i.add(i)
@@ -193,19 +193,18 @@ def name_score(a: Prepared, b: Prepared) -> float:
     # A cheap gate first (rapidfuzz, in C): pairs that share little text at all are not worth
     # the alignment. Generous by design: token_set_ratio passes a name inside a longer one.
     ja, jb = " ".join(a.folded), " ".join(b.folded)
-    if fuzz.token_set_ratio(ja, jb) < GATE and fuzz.ratio(ja.replace(" ", ""), jb.replace(" ", "")) < GATE:
+    flat = fuzz.ratio(ja.replace(" ", ""), jb.replace(" ", ""))
+    if fuzz.token_set_ratio(ja, jb) < GATE and flat < GATE:
         return 0.0
     best = _pair_score(a, b)
-    if best < 0.99:
-        # Split or joined words ("Sang Man" / "Sangman"): join adjacent words of either name
-        # in turn.
-        xs, ys = (a, *_joined_variants(a)), (b, *_joined_variants(b))
-        for x in xs:
-            for y in ys:
-                # One side joined, the other as written: joining both erases the word
-                # boundaries that tell "Mei Zhang" from "Lei Zhang".
-                if (x is a) != (y is b):
-                    best = max(best, _pair_score(x, y))
+    # Split or joined words ("Sang Man" / "Sangman"): join adjacent words of one name in turn
+    # and compare with the other as written. Worth trying only when the names, written
+    # without spaces (as given or sorted), are alike.
+    if best < 0.99 and max(flat, fuzz.ratio("".join(sorted(a.folded)), "".join(sorted(b.folded)))) >= JOIN_GATE:
+        for x in _joined_variants(a):
+            best = max(best, _pair_score(x, b))
+        for y in _joined_variants(b):
+            best = max(best, _pair_score(a, y))
     return max(0.0, min(1.0, best))
 
 
