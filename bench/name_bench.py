@@ -24,7 +24,7 @@ def prf(rows: list[tuple[bool, bool]]) -> dict[str, float]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--data", type=Path, default=DATA)
-    ap.add_argument("--cut", type=float, default=0.85)
+    ap.add_argument("--cut", type=float, default=0.88, help="the high cut the scan's sanctions signal uses")
     ap.add_argument("--show-errors", action="store_true")
     a = ap.parse_args()
     frozen_rows = csv.DictReader((a.data / "logicv2-frozen.csv").open(encoding="utf-8"))

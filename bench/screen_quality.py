@@ -69,6 +69,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cut", type=float, default=0.88, help="the high cut (the scan's sanctions signal uses 0.88)")
     ap.add_argument("--pairs", type=Path, help="write the candidate pairs here for bench/nk_logicv2.py")
+    ap.add_argument("--ftm", type=Path, help="write the lists and the queries as FtM files into this folder "
+                    "for bench/nk_logicv2.py --end-to-end")
     a = ap.parse_args()
 
     p = parity()
@@ -123,6 +125,31 @@ JOIN intel_entities e USING (list, entity_id) GROUP BY ALL
                                      "candidates": list(by_id.values()), "queries": n,
                                      "our_seconds": t4 - t3}) + "\n")
         print(f"candidate pairs written to {a.pairs}")
+    if a.ftm:
+        _write_ftm(eng, parties, a.ftm, t4 - t3)
+        print(f"FtM lists and queries written to {a.ftm}")
+
+
+def _write_ftm(eng: Any, parties: list[tuple[Any, ...]], folder: Path, seconds: float) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = eng.query(
+        "SELECT e.list || '-' || e.entity_id, e.schema, list(n.name), e.birth_dates, e.nationalities "
+        "FROM intel_entities e JOIN intel_names n USING (list, entity_id) GROUP BY ALL"
+    )
+    with (folder / "lists.ftm.json").open("w", encoding="utf-8") as fh:
+        for eid, schema, names, dobs, nats in rows:
+            person = schema == "Person"
+            props: dict[str, list[str]] = {"name": names}
+            if person:
+                props.update({"birthDate": dobs, "nationality": nats})
+            fh.write(json.dumps({"id": eid, "schema": "Person" if person else "LegalEntity",
+                                 "properties": props}) + "\n")
+    with (folder / "queries.ftm.json").open("w", encoding="utf-8") as fh:
+        for p in parties:
+            props = {"name": [p[3]]} | ({"birthDate": [p[5]]} if p[5] else {}) | (
+                {"nationality": [p[6]]} if p[6] else {})
+            fh.write(json.dumps({"id": f"q{p[1]}".replace(":", "-"), "schema": "Person", "properties": props,
+                                 "our_seconds": seconds}) + "\n")
 
 
 if __name__ == "__main__":

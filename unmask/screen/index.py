@@ -26,7 +26,8 @@ from unmask.screen.ofac_scale import ofac_score
 
 MIN_NAME_SCORE = 0.78  # below this a pair is not kept at all
 MAX_KEY_ENTITIES = 300  # a key shared by more listed entities than this ("kim", "trading") does not block
-TOP_CANDIDATES = 12  # per party, by summed key rarity, before the Python scorer runs
+MIN_WEIGHT_RATIO = 0.4  # ... and at least this share of the best candidate's weight
+TOP_CANDIDATES = 8  # per party, by summed key rarity, before the Python scorer runs
 
 
 def block_keys(name: str | None, schema: str) -> list[str]:
@@ -74,17 +75,25 @@ def register(engine: Engine) -> None:
 
 
 def build_list_index(engine: Engine) -> None:
-    """``intel_keys``: (key, list, entity_id, name, kind) for every name worth indexing."""
+    """``intel_name_ids`` (nid, list, entity_id, name, kind, schema) and ``intel_keys``
+    (key, nid, person, idf) for every name worth indexing. Candidates are grouped by the
+    integer ``nid``, not by the text of the name: the search is a join and a group-by."""
     register(engine)
     engine.execute("""
+CREATE OR REPLACE TABLE intel_name_ids AS
+SELECT row_number() OVER (ORDER BY n.list, n.entity_id, n.name, n.kind) AS nid, n.list, n.entity_id, n.name, n.kind,
+  e.schema
+FROM intel_names n JOIN intel_entities e USING (list, entity_id)
+""")
+    engine.execute("""
 CREATE OR REPLACE TABLE intel_keys AS
-WITH n AS (
-  SELECT n.list, n.entity_id, n.name, n.kind, e.schema,
-    unmask_block_keys(n.name, e.schema) AS keys
-  FROM intel_names n JOIN intel_entities e USING (list, entity_id)
-), k AS (SELECT list, entity_id, name, kind, schema, unnest(keys) AS key FROM n),
-common AS (SELECT key FROM k GROUP BY key HAVING count(DISTINCT (list, entity_id)) > $max_key)
-SELECT k.*, ln(1 + (SELECT count(*) FROM intel_entities) / count(*) OVER (PARTITION BY key)) AS idf
+WITH k AS (
+  SELECT nid, entity_id, list, schema = 'Person' AS person, schema = 'LegalEntity' AS any_schema,
+    unnest(unmask_block_keys(name, schema)) AS key
+  FROM intel_name_ids
+), common AS (SELECT key FROM k GROUP BY key HAVING count(DISTINCT (list, entity_id)) > $max_key)
+SELECT key, nid, person, any_schema,
+  ln(1 + (SELECT count(*) FROM intel_entities) / count(*) OVER (PARTITION BY key)) AS idf
 FROM k WHERE key NOT IN (SELECT key FROM common)
 """, {"max_key": MAX_KEY_ENTITIES})
 
@@ -104,14 +113,20 @@ CREATE OR REPLACE TEMP TABLE screen_candidates AS
 WITH cand AS (
   -- Schemas must be compatible: a person is not a company. Alias-only OFAC entries have no
   -- schema (LegalEntity) and meet both.
-  SELECT p.pid, k.list, k.entity_id, k.name AS list_name, k.kind, sum(k.idf) AS weight
+  SELECT p.pid, k.nid, sum(k.idf) AS weight
   FROM screen_p p JOIN intel_keys k USING (key)
-  WHERE (p.schema = 'Person') = (k.schema = 'Person') OR k.schema = 'LegalEntity' OR p.schema = 'Any'
-  GROUP BY ALL
+  WHERE (p.schema = 'Person') = k.person OR k.any_schema OR p.schema = 'Any'
+  GROUP BY p.pid, k.nid
+), top AS (
+  SELECT * FROM cand
+  -- The best few by shared-key rarity, and none far below the best: a candidate that shares
+  -- only a common word with the party, when another shares its rare ones, is not worth scoring.
+  QUALIFY row_number() OVER (PARTITION BY pid ORDER BY weight DESC, nid) <= $top
+    AND weight >= $ratio * max(weight) OVER (PARTITION BY pid)
 )
-SELECT * FROM cand
-QUALIFY row_number() OVER (PARTITION BY pid ORDER BY weight DESC, list, entity_id, list_name) <= $top
-""", {"top": TOP_CANDIDATES})
+SELECT t.pid, n.list, n.entity_id, n.name AS list_name, n.kind, t.weight
+FROM top t JOIN intel_name_ids n USING (nid)
+""", {"top": TOP_CANDIDATES, "ratio": MIN_WEIGHT_RATIO})
     engine.execute("""
 CREATE OR REPLACE TABLE screen_matches AS
 WITH p AS (SELECT * FROM screen_p), ranked AS (SELECT * FROM screen_candidates), scored AS (

@@ -37,6 +37,7 @@ _ORG_STOP = frozenset({
 })
 _PERSON_STOP = frozenset({"mr", "mrs", "ms", "dr", "jr", "sr", "prof", "phd", "md", "sir"})
 _HANGUL = re.compile("([\uac00-\ud7a3])")
+_SYLLABIC = re.compile("[\uac00-\ud7a3\u4e00-\u9fff\u3400-\u4dbf]")
 _SPLIT = re.compile(r"[^a-z0-9]+")
 _APOSTROPHES = re.compile("['\u2019\u02bc`]")
 _nick = NickNamer()
@@ -58,6 +59,8 @@ for _canon, _variants in {
 _FOLD_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), r) for p, r in (
     (r"eo", "o"), (r"eu", "u"), (r"oo", "u"), (r"ee", "i"), (r"ae", "e"), (r"ch", "j"), (r"sh", "s"),
     (r"^g", "k"), (r"^b", "p"), (r"^d", "t"), (r"(.)\1", r"\1"), (r"h$", ""),
+    # Cyrillic in ICU's scheme against the English habit: Aleksandr / Alexander, Dmitrij / Dmitry.
+    (r"ks", "x"), (r"[iy]j$", "y"), (r"iy$", "y"),
 ))
 
 
@@ -74,6 +77,10 @@ def fold(token: str) -> str:
 class Prepared:
     tokens: tuple[str, ...]
     folded: tuple[str, ...]
+    person: bool = True
+    # Written in Hangul or Chinese characters: one syllable a token, each spelled one way by
+    # the transliteration, so two such names differ where a syllable differs (종 / 정).
+    syllabic: bool = False
 
     @property
     def key(self) -> str:
@@ -92,9 +99,9 @@ def to_ascii(name: str) -> str:
 @lru_cache(maxsize=400_000)
 def prepare(name: str | None, schema: str = "Person") -> Prepared:
     """Tokens and folds of ``name`` for ``schema`` Person, Company, Organization, LegalEntity..."""
-    if not name:
-        return Prepared((), ())
     person = schema == "Person"
+    if not name:
+        return Prepared((), (), person)
     # McCune-Reischauer writes the breve as an apostrophe ("HYO'K" = hyŏk): part of the word.
     s = _APOSTROPHES.sub("", name).replace("&", " and ")
     s = remove_person_prefixes(s) if person else remove_org_types(s)
@@ -102,7 +109,7 @@ def prepare(name: str | None, schema: str = "Person") -> Prepared:
     toks = tuple(t for t in _SPLIT.split(to_ascii(s)) if t and t not in stop)
     if not toks:  # a name made only of stop words ("The Company") keeps them
         toks = tuple(t for t in _SPLIT.split(to_ascii(name)) if t)
-    return Prepared(toks, tuple(fold(t) for t in toks))
+    return Prepared(toks, tuple(fold(t) for t in toks), person, bool(_SYLLABIC.search(name)))
 
 
 @lru_cache(maxsize=1_000_000)
@@ -118,10 +125,22 @@ def token_similarity(a: str, b: str, fa: str, fb: str) -> float:
         return 0.9 if a[0] == b[0] else 0.0  # an initial agrees with a name
     if b in _nick.nicknames_of(a) or a in _nick.nicknames_of(b):
         return 0.9
+    # Transliterations move vowels, not consonants (Muhammad / Mohammed, Hussein / Husayn):
+    # the same consonant skeleton of three or more, from the same first letter, is one name.
+    if fa[0] == fb[0] and len(sa := _skeleton(fa)) >= 3 and sa == _skeleton(fb):
+        return 0.9
     # Edit distance, not Jaro-Winkler: JW forgives any ending after a shared prefix, and
     # near-miss surnames (Lukashevich / Lukashenko) are different people. A typo or two
     # (one per nine letters, transpositions counted once) costs little; more is a new word.
     return max(_edit_similarity(a, b), _edit_similarity(fa, fb) - 0.02)
+
+
+_VOWELS = re.compile("[aeiouyw]")
+
+
+@lru_cache(maxsize=500_000)
+def _skeleton(folded: str) -> str:
+    return _VOWELS.sub("", folded)
 
 
 def _edit_similarity(a: str, b: str) -> float:
@@ -135,15 +154,17 @@ EXTRA_PENALTY = 0.04  # per token of the longer name left unmatched
 DIGIT_PENALTY = 0.25  # per unmatched number: numbers identify (Fund 1 / Fund 2)
 SINGLE_TOKEN_CAP = 0.75
 GATE = 60  # rapidfuzz 0-100: below this on both measures a pair is not aligned at all
+PATRONYM_PENALTY = 0.2
 JOIN_GATE = 75  # ... and below this without spaces, joining words cannot help
 
 
 def _align(short: Prepared, long: Prepared) -> tuple[float, int, int]:
     """Weighted coverage of ``short`` by ``long``; leftover tokens of long; leftover numbers."""
     pairs = []
+    strict = short.syllabic and long.syllabic
     for i, (a, fa) in enumerate(zip(short.tokens, short.folded, strict=True)):
         for j, (b, fb) in enumerate(zip(long.tokens, long.folded, strict=True)):
-            sim = 1.0 if a == b else token_similarity(a, b, fa, fb)
+            sim = 1.0 if a == b else 0.0 if strict else token_similarity(a, b, fa, fb)
             if sim >= MATCH_FLOOR:
                 pairs.append((sim, i, j))
     pairs.sort(reverse=True)
@@ -171,7 +192,7 @@ def _joined_variants(p: Prepared) -> tuple[Prepared, ...]:
         if p.tokens[k].isdigit() or p.tokens[k + 1].isdigit():
             continue  # a number stays a word of its own: joined, "company23" would pass for "company24"
         toks = (*p.tokens[:k], p.tokens[k] + p.tokens[k + 1], *p.tokens[k + 2:])
-        out.append(Prepared(toks, tuple(fold(t) for t in toks)))
+        out.append(Prepared(toks, tuple(fold(t) for t in toks), p.person, p.syllabic))
     return tuple(out)
 
 
@@ -179,7 +200,7 @@ def _pair_score(x: Prepared, y: Prepared) -> float:
     short, long = (x, y) if len(x.tokens) <= len(y.tokens) else (y, x)
     cov, left, digits = _align(short, long)
     s = cov - EXTRA_PENALTY * min(left, 5) - DIGIT_PENALTY * digits
-    if len(short.tokens) == 1 and len(long.tokens) > 1:
+    if len(short.tokens) == 1 and len(long.tokens) > 1 and (short.person or long.person):
         s = min(s, SINGLE_TOKEN_CAP)
     return s
 
@@ -205,7 +226,30 @@ def name_score(a: Prepared, b: Prepared) -> float:
             best = max(best, _pair_score(x, b))
         for y in _joined_variants(b):
             best = max(best, _pair_score(a, y))
+    if a.person and b.person and best >= MATCH_FLOOR and _patronyms_differ(a, b):
+        best -= PATRONYM_PENALTY
     return max(0.0, min(1.0, best))
+
+
+_CONNECTORS = frozenset({"bin", "ibn", "bint", "binti", "ben", "bn"})
+
+
+def _patronyms(p: Prepared) -> list[tuple[int, int]]:
+    """(son, father) token positions around each "bin"/"ibn" of a name."""
+    return [(i - 1, i + 1) for i, t in enumerate(p.tokens) if t in _CONNECTORS and 0 < i < len(p.tokens) - 1]
+
+
+def _patronyms_differ(a: Prepared, b: Prepared) -> bool:
+    """Both names spell a lineage ("Salman bin Muhammad") and no link of one is a link of
+    the other: the same words in another order name another man ("Muhammad bin Salman")."""
+    pa, pb = _patronyms(a), _patronyms(b)
+    if not pa or not pb:
+        return False
+
+    def same(i: int, j: int) -> bool:
+        return token_similarity(a.tokens[i], b.tokens[j], a.folded[i], b.folded[j]) >= MATCH_FLOOR
+
+    return not any(same(x, u) and same(y, v) for x, y in pa for u, v in pb)
 
 
 def compare(a: str | None, b: str | None, schema: str = "Person") -> float:
