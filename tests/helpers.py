@@ -39,10 +39,10 @@ def emp(eid: str, name: str, line1: str = "1 Oak St", postal: str = "43215", cit
 
 
 def ship(sid: str, eid: str, line1: str, postal: str, city: str = "", region: str = "", line2: str = "",
-         when: str = "2026-07-28T12:00:00Z") -> dict[str, Any]:
+         when: str = "2026-07-28T12:00:00Z", country: str = "US") -> dict[str, Any]:
     return {"shipment_id": sid, "asset_tag": "A" + sid, "employee_id": eid, "recipient_name": eid,
             "address_line1": line1, "address_line2": line2, "city": city, "region": region,
-            "postal_code": postal, "country": "US", "shipped_at": when, "delivered_at": when}
+            "postal_code": postal, "country": country, "shipped_at": when, "delivered_at": when}
 
 
 def dep(eid: str, account: str, holder: str, when: str = "2026-08-01", method: str = "direct_deposit",

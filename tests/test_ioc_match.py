@@ -57,3 +57,35 @@ def test_no_indicator_no_evidence(tmp_path: Path) -> None:
     out = tmp_path / "out"
     run(root, out)
     assert findings(out) == {}
+
+
+def test_a_ship_to_address_that_ofac_lists(tmp_path: Path) -> None:
+    # Real: OFAC entry 24977 (Yanbian Silverstar) lists "20998B-26 Changbaishan East Road",
+    # Yanji, China. A laptop shipped there is evidence; the same street in the US is not.
+    from tests.helpers import ship
+
+    emps = [emp("E1", "Linh Nguyen"), emp("E2", "Ann Lee", "2 Oak St")]
+    ships = [ship("S1", "E1", "20998B-26 Changbaishan East Road", "133000", "Yanji", "Jilin", country="CN"),
+             ship("S2", "E2", "20998B-26 Changbaishan East Road", "43215", "Columbus", "OH")]
+    out = tmp_path / "out"
+    run(bundle(tmp_path / "b", emps, shipments=ships), out)
+    (ev,) = signals_of(out, "E1")["ioc_match"]
+    assert "ship-to address" in ev["detail"] and "OFAC SDN entry 24977 address" in ev["detail"]
+    assert ev["strength"] == "medium"
+    assert "ioc_match" not in signals_of(out, "E2")
+
+
+def test_an_ip_inside_a_known_range(tmp_path: Path) -> None:
+    root = bundle(tmp_path / "b", [emp("E1", "Linh Nguyen")])
+    write_csv(root / "hr/candidates.csv", ["candidate_id", "full_name", "email"],
+              [{"candidate_id": "C1", "full_name": "Bo Park", "email": "bo@example.org"},
+               {"candidate_id": "C2", "full_name": "Cy Diaz", "email": "cy@example.org"}])
+    write_csv(root / "hr/interviews.csv", ["candidate_id", "interview_at", "participant_ip"],
+              [{"candidate_id": "C1", "interview_at": "2026-06-01T10:00:00Z", "participant_ip": "175.45.176.9"},
+               {"candidate_id": "C2", "interview_at": "2026-06-01T11:00:00Z", "participant_ip": "175.45.180.1"}])
+    _iocs(root, [{"type": "cidr", "value": "175.45.176.0/22", "source": "DPRK allocation", "note": ""}])
+    out = tmp_path / "out"
+    run(root, out)
+    (ev,) = signals_of(out, "C1")["ioc_match"]
+    assert "interview ip 175.45.176.9 is in a known range" in ev["detail"] and "175.45.176.0/22" in ev["detail"]
+    assert "C2" not in findings(out) or "ioc_match" not in signals_of(out, "C2")

@@ -181,6 +181,7 @@ def test_screen_command_writes_a_line_per_row(tmp_path: Path) -> None:
     assert kim["score"] >= 0.95 and kim["components"]["ofac"] >= 90
     assert rows[1]["error"] == "empty name"
     assert rows[2]["matches"][0]["entity_id"] == "24978"
+    assert set(kim["components"]) == {"name", "ofac", "dob", "nationality", "country"}
     assert all(m["components"]["dob"] != "different year" for m in rows[3]["matches"])
     assert rows[3]["matches"] == [] or rows[3]["matches"][0]["score"] < 0.7
     assert rows[4]["matches"] == []

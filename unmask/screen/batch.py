@@ -87,7 +87,8 @@ def screen_file(
 SELECT p.line, p.name, p.schema, p.dob, p.country,
   list({'list': m.list, 'entity_id': m.entity_id, 'caption': m.caption, 'matched_name': m.list_name,
         'kind': m.kind, 'schema': m.schema, 'programs': m.programs, 'score': round(m.score, 3),
-        'components': {'name': round(m.name_score, 3), 'ofac': m.ofac_score, 'dob': m.dob, 'country': m.country}}
+        'components': {'name': round(m.name_score, 3), 'ofac': m.ofac_score, 'dob': m.dob,
+                       'nationality': m.nationality, 'country': m.country}}
        ORDER BY m.score DESC, m.list, m.entity_id) FILTER (WHERE m.entity_id IS NOT NULL) AS matches
 FROM screen_parties p LEFT JOIN screen_matches m ON m.subject_id = p.subject_id AND m.score >= $min
 GROUP BY ALL ORDER BY p.line

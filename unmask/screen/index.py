@@ -11,8 +11,9 @@ its components:
 - ``name``: :func:`unmask.screen.names.name_score` of the party name and the alias;
 - ``ofac``: the same pair on OFAC's own tool's 0-100 scale;
 - ``dob``: 'same date', 'same year', 'different year' or 'unknown';
-- ``country``: 'agrees', 'differs' or 'unknown' (party country against the entity's
-  nationalities and address countries).
+- ``nationality``: 'agrees', 'differs' or 'unknown' (the party's country against the
+  entity's nationalities and citizenships);
+- ``country``: the same against the countries of the entity's addresses.
 
 The score is the name score, raised a little when the date of birth agrees and lowered
 when it or the country contradicts: a namesake born in another year is not the listed person.
@@ -146,16 +147,19 @@ SELECT pa.subject_type, pa.subject_id, pa.role, pa.name, pa.schema AS party_sche
        WHEN length(pa.dob) = 10 AND list_contains(e.birth_dates, pa.dob) THEN 'same date'
        WHEN list_contains(list_transform(e.birth_dates, lambda d: left(d, 4)), left(pa.dob, 4)) THEN 'same year'
        ELSE 'different year' END AS dob,
-  CASE WHEN pa.country IS NULL OR len(e.nationalities) + len(e.countries) = 0 THEN 'unknown'
-       WHEN list_contains(e.nationalities, lower(pa.country)) OR list_contains(e.countries, lower(pa.country))
-         THEN 'agrees'
-       ELSE 'differs' END AS country
+  CASE WHEN pa.country IS NULL OR len(e.nationalities) = 0 THEN 'unknown'
+       WHEN list_contains(e.nationalities, lower(pa.country)) THEN 'agrees' ELSE 'differs' END AS nationality,
+  CASE WHEN pa.country IS NULL OR len(e.countries) = 0 THEN 'unknown'
+       WHEN list_contains(e.countries, lower(pa.country)) THEN 'agrees' ELSE 'differs' END AS country
 FROM best b JOIN parties pa USING (pid) JOIN intel_entities e USING (list, entity_id)
 """, {"min": MIN_NAME_SCORE})
     engine.execute("""
 CREATE OR REPLACE TABLE screen_matches AS
 SELECT *, greatest(0.0, least(1.0, name_score
     + CASE dob WHEN 'same date' THEN 0.1 WHEN 'same year' THEN 0.03 WHEN 'different year' THEN -0.3 ELSE 0 END
-    + CASE country WHEN 'agrees' THEN 0.02 WHEN 'differs' THEN -0.05 ELSE 0 END)) AS score
+    + CASE nationality WHEN 'agrees' THEN 0.02 WHEN 'differs' THEN -0.05 ELSE 0 END
+    -- Listed entities keep addresses abroad: an address country agreeing helps a little,
+    -- one disagreeing says nothing.
+    + CASE country WHEN 'agrees' THEN 0.01 ELSE 0 END)) AS score
 FROM screen_matches
 """)

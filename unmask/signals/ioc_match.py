@@ -1,20 +1,23 @@
 """Something the bundle holds is a known indicator: an e-mail, phone, domain, profile, IP,
 bank account or crypto address from ``intel/iocs.csv`` or published on a sanctions list."""
 
+from unmask.normalise.network import IPV4_INT
 from unmask.signals.base import Signal
 
 SIGNAL = Signal(
     id="ioc_match",
     needs=("hr.employees",),
-    uses=("intel.iocs", "hr.candidates", "hr.references", "hr.interviews", "payroll.deposits", "idp.okta",
+    uses=("intel.iocs", "assets.shipments", "hr.candidates", "hr.references", "hr.interviews", "payroll.deposits",
+          "idp.okta",
           "idp.entra"),
     strength="strong",
     family="sanctions",
     description="A worker's or candidate's e-mail, phone, profile, payout account or crypto address is a known "
-    "indicator (strong); their e-mail domain or a sign-in or interview IP is one (medium).",
+    "indicator (strong); their e-mail domain, a sign-in or interview IP, or a home or ship-to address that a "
+    "sanctions list gives for a listed entity is one (medium).",
     reference="indicators.md §3.M (IOC matching), §4.1; OFAC remarks 'Digital Currency Address', 'Email "
     "Address', 'Website'; intel/iocs.csv",
-    sql=r"""
+    sql=rf"""
 WITH ioc AS (
   SELECT type AS kind,
     CASE type WHEN 'email' THEN unmask_email(value) WHEN 'phone' THEN unmask_phone(value, NULL)
@@ -32,6 +35,21 @@ WITH ioc AS (
     CASE list WHEN 'ofac_sdn' THEN 'OFAC SDN' WHEN 'ofac_cons' THEN 'OFAC Consolidated' WHEN 'un_sc' THEN 'UN SC'
       ELSE list END || ' entry ' || entity_id
   FROM intel_iocs
+  UNION ALL
+  -- Addresses of listed entities: the street written without spaces or punctuation, and the
+  -- country. Short streets ("Central District") say too little to match on.
+  SELECT 'address', regexp_replace(lower(street), '[^a-z0-9]', '', 'g') || '|' || country,
+    CASE list WHEN 'ofac_sdn' THEN 'OFAC SDN' WHEN 'ofac_cons' THEN 'OFAC Consolidated' WHEN 'un_sc' THEN 'UN SC'
+      ELSE list END || ' entry ' || entity_id || ' address'
+  FROM intel_addresses WHERE length(regexp_replace(lower(street), '[^a-z0-9]', '', 'g')) >= 10
+    AND country IS NOT NULL
+), addr AS (
+  SELECT 'employee' AS subject_type, employee_id AS subject_id, source_file, line, address_line1 AS street,
+    country, 'home address' AS what FROM employees
+  UNION ALL SELECT 'candidate', candidate_id, source_file, line, address_line1, country, 'home address'
+    FROM candidates
+  UNION ALL SELECT 'employee', employee_id, source_file, line, address_line1, country, 'ship-to address'
+    FROM shipments WHERE employee_id IS NOT NULL
 ), obs AS (
   SELECT subject_type, subject_id, source_file, line, NULL::TIMESTAMPTZ AS observed_at,
     CASE WHEN kind LIKE '%email' THEN 'email' WHEN kind LIKE '%phone' THEN 'phone' WHEN kind = 'interview_ip' THEN 'ip'
@@ -50,14 +68,33 @@ WITH ioc AS (
   SELECT 'employee', employee_id, source_file, line, NULL, unnest(['bank_account', 'crypto_address']), account_number,
     'payout account'
   FROM deposits WHERE account_number IS NOT NULL
+  UNION ALL
+  SELECT subject_type, subject_id, source_file, line, NULL, 'address',
+    regexp_replace(lower(street), '[^a-z0-9]', '', 'g') || '|' || lower(unmask_country(coalesce(country, 'US'))),
+    what || ' "' || street || '"'
+  FROM addr WHERE street IS NOT NULL
 )
 SELECT o.subject_type, o.subject_id, any_value(o.source_file) AS source_file, min(o.line) AS line,
   min(o.observed_at) AS observed_at,
-  o.what || CASE WHEN o.kind IN ('bank_account', 'crypto_address') THEN '' ELSE ' ' || o.v END
+  o.what || CASE WHEN o.kind IN ('bank_account', 'crypto_address', 'address') THEN '' ELSE ' ' || o.v END
     || ' is a known indicator: ' || string_agg(DISTINCT i.said_by, '; ') AS detail,
-  CASE WHEN o.kind IN ('domain', 'ip') THEN 'medium' ELSE 'strong' END AS strength
+  CASE WHEN o.kind IN ('domain', 'ip', 'address') THEN 'medium' ELSE 'strong' END AS strength
 FROM obs o JOIN ioc i ON i.kind = o.kind AND i.v = o.v
 WHERE o.v IS NOT NULL
 GROUP BY o.subject_type, o.subject_id, o.kind, o.v, o.what
-""",
+UNION ALL
+-- IPv4 ranges of intel/iocs.csv (type cidr): the few ranges against every IP seen.
+SELECT o.subject_type, o.subject_id, any_value(o.source_file), min(o.line), min(o.observed_at),
+  o.what || ' ' || o.v || ' is in a known range: ' || string_agg(DISTINCT r.said_by, '; '), 'medium'
+FROM (SELECT *, {IPV4_INT.format(ip="v")} AS n FROM obs WHERE kind = 'ip') o
+JOIN (
+  SELECT said_by, base >> (32 - bits) << (32 - bits) AS lo,
+    (base >> (32 - bits) << (32 - bits)) + (1::UBIGINT << (32 - bits)) - 1 AS hi
+  FROM (SELECT 'intel/iocs.csv line ' || line || ' ' || value || coalesce(' (' || source || ')', '') AS said_by,
+          {IPV4_INT.format(ip="split_part(value, '/', 1)")} AS base,
+          least(32, greatest(8, coalesce(try_cast(split_part(value, '/', 2) AS INTEGER), 32))) AS bits
+        FROM iocs WHERE type = 'cidr') WHERE base IS NOT NULL
+) r ON o.n BETWEEN r.lo AND r.hi
+GROUP BY o.subject_type, o.subject_id, o.v, o.what
+""",  # noqa: S608 - IPV4_INT is our SQL
 )

@@ -4,6 +4,7 @@
 programmes, birth dates as ISO text, nationalities and countries as ISO alpha-2, remarks,
 where it was read). ``intel_names``: every name and alias of an entity. ``intel_iocs``:
 contact and payment identifiers the lists publish (e-mail, website, phone, crypto address).
+``intel_addresses``: street, city and country (ISO alpha-2) of listed entities.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ ENTITY_COLUMNS = (
 )
 NAME_COLUMNS = ("list", "entity_id", "name", "kind")
 IOC_COLUMNS = ("list", "entity_id", "kind", "value")
+ADDRESS_COLUMNS = ("list", "entity_id", "street", "city", "country")
 
 
 def create_tables(engine: Engine) -> None:
@@ -30,6 +32,10 @@ def create_tables(engine: Engine) -> None:
         "source_file VARCHAR, line BIGINT)"
     )
     engine.execute("CREATE OR REPLACE TABLE intel_names(list VARCHAR, entity_id VARCHAR, name VARCHAR, kind VARCHAR)")
+    engine.execute(
+        "CREATE OR REPLACE TABLE intel_addresses(list VARCHAR, entity_id VARCHAR, street VARCHAR, city VARCHAR, "
+        "country VARCHAR)"
+    )
     # ``token``: the keyed token of a payment identifier (crypto address), filled in by a scan so
     # that it meets the tokenised account numbers of payroll.
     engine.execute(

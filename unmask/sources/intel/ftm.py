@@ -18,7 +18,14 @@ from followthemoney.exc import InvalidData
 from followthemoney.proxy import EntityProxy
 
 from unmask.engine import Engine, RawReject
-from unmask.sources.intel.common import ENTITY_COLUMNS, IOC_COLUMNS, NAME_COLUMNS, ListFile, iso_date
+from unmask.sources.intel.common import (
+    ADDRESS_COLUMNS,
+    ENTITY_COLUMNS,
+    IOC_COLUMNS,
+    NAME_COLUMNS,
+    ListFile,
+    iso_date,
+)
 
 _PARTIES = ("LegalEntity", "Vessel", "Airplane")
 _NAME_PROPS = (("name", "primary"), ("alias", "aka"), ("previousName", "fka"), ("weakAlias", "weak aka"))
@@ -33,6 +40,7 @@ def load(engine: Engine, path: Path, list_id: str, shown: str) -> tuple[ListFile
     ents: list[tuple[Any, ...]] = []
     names: list[tuple[Any, ...]] = []
     iocs: list[tuple[Any, ...]] = []
+    addrs: list[tuple[Any, ...]] = []
     rejects: list[RawReject] = []
     newest: str | None = None
     with path.open("r", encoding="utf-8", errors="replace") as fh:
@@ -71,10 +79,12 @@ def load(engine: Engine, path: Path, list_id: str, shown: str) -> tuple[ListFile
             ents.append((list_id, eid, schema.name, proxy.caption, programs, dates, nats, ctry,
                          "; ".join(_get(proxy, "notes"))[:2000] or None, shown, n))
             names.extend((list_id, eid, v, kind) for v, kind in all_names)
+            addrs.extend((list_id, eid, v, None, ctry[0] if len(ctry) == 1 else None) for v in _get(proxy, "address"))
             iocs.extend((list_id, eid, "email", v.lower()) for v in _get(proxy, "email"))
             iocs.extend((list_id, eid, "phone", v) for v in _get(proxy, "phone"))
             iocs.extend((list_id, eid, "domain", v.lower()) for v in _get(proxy, "website"))
     engine.insert_rows("intel_entities", ENTITY_COLUMNS, ents)
     engine.insert_rows("intel_names", NAME_COLUMNS, names)
     engine.insert_rows("intel_iocs", IOC_COLUMNS, iocs)
+    engine.insert_rows("intel_addresses", ADDRESS_COLUMNS, addrs)
     return ListFile(shown, len(ents), rejects), iso_date(newest)

@@ -149,6 +149,11 @@ UNION ALL SELECT $list, entity_id, 'email', lower(unnest(email)) FROM x
 UNION ALL SELECT $list, entity_id, 'domain', lower(unnest(website)) FROM x
 UNION ALL SELECT $list, entity_id, 'phone', trim(unnest(phone)) FROM x
 """, {"list": list_id})
+    engine.execute(f"""
+INSERT INTO intel_addresses
+SELECT $list, ent_num, address, city_state_postal, lower(unmask_country(country)) FROM {add}
+WHERE address IS NOT NULL OR city_state_postal IS NOT NULL
+""", {"list": list_id})  # noqa: S608
     for t in (*tables.values(), "__ofac_ent"):
         engine.drop(t)
     return files

@@ -19,6 +19,7 @@ from defusedxml import ElementTree as SafeET
 
 from unmask.engine import Engine, RawReject
 from unmask.sources.intel.common import (
+    ADDRESS_COLUMNS,
     ENTITY_COLUMNS,
     IOC_COLUMNS,
     NAME_COLUMNS,
@@ -97,6 +98,7 @@ def load_ofac_xml(engine: Engine, path: Path, list_id: str, shown: str) -> tuple
     ents: Rows = []
     names: Rows = []
     iocs: Rows = []
+    addrs: Rows = []
     rejects: list[RawReject] = []
     for n, e in enumerate(_kids(root, "sdnEntry"), start=1):
         uid, name = _text(e, "uid"), _ofac_name(e)
@@ -111,6 +113,11 @@ def load_ofac_xml(engine: Engine, path: Path, list_id: str, shown: str) -> tuple
         nats = [t for x in (*_all(e, "nationalityList", "nationality"), *_all(e, "citizenshipList", "citizenship"))
                 if (t := _text(x, "country"))]
         where = [t for x in _all(e, "addressList", "address") if (t := _text(x, "country"))]
+        for x in _all(e, "addressList", "address"):
+            street = ", ".join(v for k in ("address1", "address2", "address3") if (v := _text(x, k)))
+            city = " ".join(v for k in ("city", "stateOrProvince", "postalCode") if (v := _text(x, k)))
+            if street or city:
+                addrs.append((list_id, uid, street or None, city or None, _iso(_text(x, "country"))))
         ents.append((list_id, uid, schema, name, programs or None, dobs, countries(nats), countries(where),
                      _text(e, "remarks"), shown, n))
         names.append((list_id, uid, name, "primary"))
@@ -129,8 +136,13 @@ def load_ofac_xml(engine: Engine, path: Path, list_id: str, shown: str) -> tuple
                 iocs.append((list_id, uid, "email", num.lower()))
             elif typ == "Website":
                 iocs.append((list_id, uid, "domain", num.lower()))
-    _insert(engine, ents, names, iocs)
+    _insert(engine, ents, names, iocs, addrs)
     return ListFile(shown, len(ents), rejects), published
+
+
+def _iso(country: str | None) -> str | None:
+    got = countries([country]) if country else []
+    return got[0] if got else None
 
 
 def _un_name(e: Element) -> str | None:
@@ -154,6 +166,7 @@ def load_un_xml(engine: Engine, path: Path, shown: str) -> tuple[ListFile, str |
     published = iso_date(root.get("dateGenerated"))
     ents: Rows = []
     names: Rows = []
+    addrs: Rows = []
     rejects: list[RawReject] = []
     n = 0
     for group, item, alias_tag, addr_tag, schema in (
@@ -168,6 +181,11 @@ def load_un_xml(engine: Engine, path: Path, shown: str) -> tuple[ListFile, str |
                 continue
             nats = [t for x in _kids(e, "NATIONALITY") for v in _kids(x, "VALUE") if (t := (v.text or "").strip())]
             where = [c for x in _kids(e, addr_tag) if (c := _text(x, "COUNTRY"))]
+            for x in _kids(e, addr_tag):
+                street, city = _text(x, "STREET"), " ".join(
+                    v for k in ("CITY", "STATE_PROVINCE", "ZIP_CODE") if (v := _text(x, k)))
+                if street or city:
+                    addrs.append(("un_sc", ref, street, city or None, _iso(_text(x, "COUNTRY"))))
             program = _text(e, "UN_LIST_TYPE")
             ents.append(("un_sc", ref, schema, caption, f"UN {program}" if program else None, _un_dates(e),
                          countries(nats), countries(where), _text(e, "COMMENTS1"), shown, n))
@@ -180,11 +198,12 @@ def load_un_xml(engine: Engine, path: Path, shown: str) -> tuple[ListFile, str |
                 if alias:
                     weak = (_text(a, "QUALITY") or "").lower() == "low"
                     names.append(("un_sc", ref, alias, "weak aka" if weak else "aka"))
-    _insert(engine, ents, names, [])
+    _insert(engine, ents, names, [], addrs)
     return ListFile(shown, len(ents), rejects), published
 
 
-def _insert(engine: Engine, ents: Rows, names: Rows, iocs: Rows) -> None:
+def _insert(engine: Engine, ents: Rows, names: Rows, iocs: Rows, addrs: Rows) -> None:
+    engine.insert_rows("intel_addresses", ADDRESS_COLUMNS, addrs)
     engine.insert_rows("intel_entities", ENTITY_COLUMNS, ents)
     engine.insert_rows("intel_names", NAME_COLUMNS, names)
     engine.insert_rows("intel_iocs", IOC_COLUMNS, iocs)
