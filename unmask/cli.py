@@ -1,4 +1,4 @@
-"""Command line: ``unmask scan | validate | demo | explain | screen | intel show``.
+"""Command line: ``unmask scan | validate | demo | explain | screen | intel show | export-iocs``.
 
 Exit codes: 0 ok; 1 a finding at or above ``--fail-on``; 2 unusable input or configuration;
 3 an internal error (a bug: please report it). Errors are one line on stderr, never a traceback
@@ -323,6 +323,40 @@ def screen(
         else:
             err.print(f"{result.rows} row(s) screened, {result.with_matches} with a match at {min_score} or above, "
                       f"{result.errors} without a name; written to {out_file}", highlight=False)
+
+
+class IocFormat(StrEnum):
+    stix = "stix"
+    csv = "csv"
+
+
+@app.command("export-iocs")
+def export_iocs(
+    out_dir: Annotated[Path, typer.Argument(help="The output folder of a scan.")],
+    cluster: Annotated[str | None, typer.Option("--cluster", help="A cluster id from clusters.jsonl.")] = None,
+    subject: Annotated[str | None, typer.Option("--subject", help="An employee or candidate id.")] = None,
+    fmt: Annotated[IocFormat, typer.Option("--format", help="STIX 2.1 bundle or intel/iocs.csv rows.")]
+    = IocFormat.stix,
+    to: Annotated[Path | None, typer.Option("--to", help="Write here (default: stdout).")] = None,
+    include_tokens: Annotated[
+        bool, typer.Option("--include-tokens", help="Also export payout accounts, as their keyed tokens.")
+    ] = False,
+) -> None:
+    """Write one case's indicators (e-mails, phones, IPs, domains, addresses, hashes) to share."""
+    from unmask.report.export import ExportError, export
+
+    with _errors():
+        try:
+            text, n = export(out_dir, cluster, subject, fmt.value, include_tokens)
+        except ExportError as e:
+            _fail(str(e), EXIT_INPUT)
+            return
+        if to is None:
+            sys.stdout.write(text)
+        else:
+            to.parent.mkdir(parents=True, exist_ok=True)
+            to.write_text(text, encoding="utf-8")
+            err.print(f"{n} indicator(s) written to {to}", highlight=False)
 
 
 def main() -> None:

@@ -29,6 +29,12 @@ WITH ioc AS (
     'intel/iocs.csv line ' || line || coalesce(' (' || source || ')', '') AS said_by
   FROM iocs WHERE type IN ('email', 'phone', 'domain', 'github', 'linkedin', 'ip', 'bank_account', 'crypto_address')
   UNION ALL
+  -- An address IOC is "street, ..., CC" (what export-iocs writes): its street and country.
+  SELECT 'address', regexp_replace(lower(split_part(value, ',', 1)), '[^a-z0-9]', '', 'g') || '|'
+      || lower(unmask_country(trim(list_last(string_split(value, ','))))),
+    'intel/iocs.csv line ' || line || coalesce(' (' || source || ')', '')
+  FROM iocs WHERE type = 'address' AND strpos(value, ',') > 0
+  UNION ALL
   SELECT kind, CASE kind WHEN 'email' THEN unmask_email(value) WHEN 'phone' THEN unmask_phone(value, NULL)
       WHEN 'domain' THEN regexp_replace(lower(value), '^(https?://)?(www\.)?([^/]+).*$', '\3')
       WHEN 'crypto_address' THEN token ELSE value END,

@@ -21,7 +21,7 @@ from typing import Literal, TypeVar
 from unmask.config import Config
 from unmask.engine import Engine, RawReject
 from unmask.engine.sqlbuild import ident
-from unmask.tokenize import Tokenizer, sql_token
+from unmask.tokenize import TOKEN_PREFIX, Tokenizer, sql_token
 
 # "token_if_sensitive": a value column whose row's ``type`` says whether it is sensitive
 # (intel/iocs.csv: a bank account or crypto address is tokenised, a domain is not).
@@ -390,7 +390,11 @@ def load_csv_part(ctx: LoadContext, part: Part, path: Path) -> FileReport:
         elif c.kind == "token_if_sensitive" and "type" in where:
             kind = f"lower(trim(c{where['type']}))"
             listed = ", ".join(sql_str(t) for t in SENSITIVE_IOC_TYPES)
-            selects.append(f"CASE WHEN {kind} IN ({listed}) THEN {sql_token(text)} ELSE {text} END AS {ident(c.name)}")
+            # A value that is already a token (an export of another scan) is kept as it is.
+            selects.append(
+                f"CASE WHEN {kind} IN ({listed}) AND NOT starts_with({text}, '{TOKEN_PREFIX}') "
+                f"THEN {sql_token(text)} ELSE {text} END AS {ident(c.name)}"
+            )
         else:
             selects.append(f"{typed(text, c.kind)} AS {ident(c.name)}")
         if c.required or c.kind in _CHECKED:
