@@ -234,7 +234,8 @@ def _scan_into(
             outputs.write_jsonl(eng, outputs.REJECTS_SQL, stage_dir / "rejects.jsonl")
             bands = dict(eng.query("SELECT band, count(*) FROM scores GROUP BY band"))
             man = manifest(loaded, runs, started, bundle)
-            outputs.write_text(html.render(eng, man, planted_note), stage_dir / "report.html")
+            page = html.render(eng, man, planted_note, loaded.config.home_timezone)
+            outputs.write_text(page, stage_dir / "report.html")
         man["timings"] = loaded.timings
         outputs.write_json(man, stage_dir / "manifest.json")
         step("done")

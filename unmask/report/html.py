@@ -1,4 +1,9 @@
-"""``report.html``: one self-contained page, no network, every bundle string escaped."""
+"""``report.html``: one self-contained page, no network, every bundle string escaped.
+
+Sections: summary, bundle coverage, the ranked table (sortable, filterable), clusters with
+their graphs, evidence per subject with a timeline picture for workers at medium and above,
+and what the data could not tell. Pictures are inline SVG (``pictures.py``).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ from html import escape
 from typing import Any
 
 from unmask.engine import Engine
+from unmask.report import pictures
 
 _CSS = """
 body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#1b1b1b;max-width:1200px}
@@ -53,7 +59,12 @@ def _anchor(subject_type: str, subject_id: str) -> str:
     return "s-" + safe
 
 
-def render(engine: Engine, manifest: dict[str, Any], planted_note: str | None = None) -> str:
+MAX_PICTURES = 200  # timelines for the top subjects (medium band and above); the rest have tables
+MAX_CLUSTER_PICTURES = 50
+
+
+def render(engine: Engine, manifest: dict[str, Any], planted_note: str | None = None,
+           home_tz: str = "America/Chicago") -> str:
     scores = engine.query_dicts(
         "SELECT s.*, p.full_name FROM scores s LEFT JOIN people p USING (subject_type, subject_id) "
         "ORDER BY score DESC, subject_type, subject_id"
@@ -73,6 +84,11 @@ def render(engine: Engine, manifest: dict[str, Any], planted_note: str | None = 
     bands: dict[str, int] = {}
     for s in scores:
         bands[s["band"]] = bands.get(s["band"], 0) + 1
+    pictured = [s["subject_id"] for s in scores
+                if s["subject_type"] == "employee" and s["band"] != "low"][:MAX_PICTURES]
+    timeline = pictures.timelines(engine, pictured, home_tz)
+    links = engine.query_dicts("SELECT cluster_id, a, b, via, value_hint FROM cluster_links")
+    band_of = {s["subject_id"]: s["band"] for s in scores}
 
     out: list[str] = [
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
@@ -120,10 +136,14 @@ def render(engine: Engine, manifest: dict[str, Any], planted_note: str | None = 
         out.append("<table><tr><th>cluster</th><th>members</th><th>shared</th></tr>")
         for c in clusters:
             out.append(
-                f"<tr><td>{_e(c['cluster_id'])}</td><td>{_e(', '.join(c['members']))}</td>"
-                f"<td>{_e(', '.join(c['vias'] or []))}</td></tr>"
+                f"<tr><td><a href='#cl-{_e(c['cluster_id'])}'>{_e(c['cluster_id'])}</a></td>"
+                f"<td>{_e(', '.join(c['members']))}</td><td>{_e(', '.join(c['vias'] or []))}</td></tr>"
             )
         out.append("</table>")
+        for c in clusters[:MAX_CLUSTER_PICTURES]:
+            mine = [lk for lk in links if lk["cluster_id"] == c["cluster_id"]]
+            out.append(f"<div class='cluster' id='cl-{_e(c['cluster_id'])}'><h3>{_e(c['cluster_id'])}</h3>"
+                       f"{pictures.cluster_svg(list(c['members']), mine, band_of)}</div>")
     out.append("<h2>Evidence per subject</h2>")
     for s in scores:
         key = (s["subject_type"], s["subject_id"])
@@ -138,7 +158,10 @@ def render(engine: Engine, manifest: dict[str, Any], planted_note: str | None = 
                 f"<td>{ev['weight']:.2f}</td><td>{_e(ev['observed_at'])}</td><td>{_e(ev['detail'])}</td>"
                 f"<td><code>{_e(ev['source_file'])}:{_e(ev['line'])}</code></td></tr>"
             )
-        out.append("</table></div>")
+        out.append("</table>")
+        if key[0] == "employee" and key[1] in timeline:
+            out.append(f"<div class='timeline'>{timeline[key[1]]}</div>")
+        out.append("</div>")
     out.append("<h2>What the data could not tell</h2>")
     missing = manifest.get("missing_parts", [])
     out.append("<p>Missing or empty parts: " + (_e(", ".join(missing)) or "none") + ".</p>")

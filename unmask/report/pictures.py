@@ -1,0 +1,135 @@
+"""Pictures for the report, as inline SVG drawn here (no network, no script, no library).
+
+- :func:`timelines`: per worker, the hours of the day (in the declared time zone of their
+  home) at which they sign in and work, against 09:00-18:00; and the countries of their
+  sign-ins day by day. The numbers come from SQL; Python only draws.
+- :func:`cluster_svg`: a cluster's members in one column, the identifiers they share in
+  another, a line from each member to each identifier it holds.
+
+Every label is bundle text and is escaped.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from unmask.engine import Engine
+
+MAX_MEMBERS = 40
+MAX_IDENTIFIERS = 40
+PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
+
+
+def _e(v: Any) -> str:
+    return escape("" if v is None else str(v), quote=True)
+
+
+def timelines(engine: Engine, subjects: list[str], home_tz: str) -> dict[str, str]:
+    """SVG per employee id of ``subjects`` that has sign-ins or activity."""
+    if not subjects:
+        return {}
+    engine.execute("CREATE OR REPLACE TEMP TABLE pic_subjects(employee_id VARCHAR)")
+    engine.insert_rows("pic_subjects", ("employee_id",), [(s,) for s in subjects])
+    tz_sql = """
+WITH tz AS (
+  SELECT p.employee_id, coalesce(any_value(h.tz), $home_tz) AS tz FROM pic_subjects p
+  LEFT JOIN addresses h ON h.kind = 'home' AND h.subject_type = 'employee' AND h.subject_id = p.employee_id
+  GROUP BY p.employee_id
+), ev AS (
+  SELECT employee_id, ts, 'sign-in' AS what FROM signins WHERE employee_id IN (SELECT employee_id FROM pic_subjects)
+  UNION ALL
+  SELECT e.employee_id, a.timestamp, 'activity' FROM activity a JOIN employees e ON e.email = a.actor_email
+  WHERE e.employee_id IN (SELECT employee_id FROM pic_subjects)
+)
+SELECT ev.employee_id, any_value(tz.tz), hour(timezone(tz.tz, ev.ts)) AS h, count(*) AS n
+FROM ev JOIN tz USING (employee_id) WHERE ev.ts IS NOT NULL GROUP BY ev.employee_id, h
+"""
+    hours: dict[str, list[int]] = {}
+    zones: dict[str, str] = {}
+    for eid, tz, h, n in engine.query(tz_sql, {"home_tz": home_tz}):
+        hours.setdefault(eid, [0] * 24)[int(h)] = int(n)
+        zones[eid] = tz
+    days: dict[str, list[tuple[Any, str, int]]] = {}
+    for eid, d, country, n in engine.query(
+        "SELECT employee_id, ts::DATE AS d, coalesce(country, '?'), count(*) FROM signins "
+        "WHERE employee_id IN (SELECT employee_id FROM pic_subjects) AND ts IS NOT NULL "
+        "GROUP BY ALL ORDER BY d"
+    ):
+        days.setdefault(eid, []).append((d, str(country), int(n)))
+    return {eid: _timeline_svg(hours.get(eid, [0] * 24), zones.get(eid, home_tz), days.get(eid, []))
+            for eid in subjects if eid in hours or eid in days}
+
+
+def _timeline_svg(hours: list[int], tz: str, days: list[tuple[Any, str, int]]) -> str:
+    w, h = 720, 200
+    top = max(hours) or 1
+    bar_w = 24
+    parts = [f"<svg xmlns='http://www.w3.org/2000/svg' width='{w}' height='{h}' role='img' "
+             f"aria-label='activity by hour and sign-in countries'>"]
+    # Office hours band in the declared zone.
+    parts.append(f"<rect x='{20 + 9 * bar_w}' y='10' width='{9 * bar_w}' height='80' fill='#eef5e9'/>")
+    for i, n in enumerate(hours):
+        bh = 80 * n / top
+        parts.append(f"<rect x='{20 + i * bar_w + 2}' y='{90 - bh:.1f}' width='{bar_w - 4}' height='{bh:.1f}' "
+                     f"fill='#4a6fa5'><title>{i:02d}:00 {n} event(s)</title></rect>")
+        if i % 3 == 0:
+            parts.append(f"<text x='{20 + i * bar_w}' y='104' font-size='10'>{i:02d}</text>")
+    parts.append(f"<text x='{20 + 24 * bar_w + 6}' y='50' font-size='10'>hour in</text>"
+                 f"<text x='{20 + 24 * bar_w + 6}' y='62' font-size='10'>{_e(tz)}</text>"
+                 f"<text x='{20 + 24 * bar_w + 6}' y='74' font-size='10'>(green: 09-18)</text>")
+    if days:
+        countries = sorted({c for _, c, _ in days})
+        color = {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(countries)}
+        first, last = days[0][0], days[-1][0]
+        span = max(1, (last - first).days)
+        for d, c, n in days:
+            x = 20 + (24 * bar_w) * (d - first).days / span
+            parts.append(f"<circle cx='{x:.1f}' cy='140' r='{min(7, 2 + n)}' fill='{color[c]}' opacity='0.8'>"
+                         f"<title>{_e(d)} {_e(c)}: {n} sign-in(s)</title></circle>")
+        parts.append(f"<text x='20' y='165' font-size='10'>{_e(first)}</text>"
+                     f"<text x='{20 + 24 * bar_w - 60}' y='165' font-size='10'>{_e(last)}</text>")
+        for i, c in enumerate(countries[:8]):
+            parts.append(f"<circle cx='{26 + i * 80}' cy='185' r='5' fill='{color[c]}'/>"
+                         f"<text x='{34 + i * 80}' y='189' font-size='11'>{_e(c)}</text>")
+        parts.append("<text x='20' y='125' font-size='10'>sign-in countries by day</text>")
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def cluster_svg(members: list[str], links: list[dict[str, Any]], bands: dict[str, str]) -> str:
+    """``links``: rows with a, b, via, value_hint. Members on the left (coloured by band),
+    the identifiers they share on the right, a line from each member to what it holds."""
+    ids: dict[tuple[str, str], set[str]] = {}
+    for lk in links:
+        key = (str(lk["via"]), str(lk.get("value_hint") or ""))
+        ids.setdefault(key, set()).update((str(lk["a"]), str(lk["b"])))
+    keys = sorted(ids)[:MAX_IDENTIFIERS]
+    shown = members[:MAX_MEMBERS]
+    rows = max(len(shown), len(keys), 1)
+    step = 28
+    h = 20 + rows * step
+    w = 640
+    ym = {m: 20 + (i + 0.5) * (rows * step / len(shown)) for i, m in enumerate(shown)}
+    yi = {k: 20 + (i + 0.5) * (rows * step / max(1, len(keys))) for i, k in enumerate(keys)}
+    fill = {"critical": "#7a0010", "high": "#d9480f", "medium": "#f2c94c", "low": "#bbbbbb"}
+    out = [f"<svg xmlns='http://www.w3.org/2000/svg' width='{w}' height='{h:.0f}' role='img' "
+           f"aria-label='cluster graph: members and the identifiers they share'>"]
+    for k in keys:
+        for m in sorted(ids[k]):
+            if m in ym:
+                out.append(f"<line x1='120' y1='{ym[m]:.1f}' x2='330' y2='{yi[k]:.1f}' stroke='#999'/>")
+    for m in shown:
+        out.append(f"<circle cx='120' cy='{ym[m]:.1f}' r='8' fill='{fill.get(bands.get(m, 'low'), '#bbb')}' "
+                   f"stroke='#333'><title>{_e(m)} ({_e(bands.get(m, 'low'))})</title></circle>"
+                   f"<text x='104' y='{ym[m] + 4:.1f}' font-size='11' text-anchor='end'>{_e(m)}</text>")
+    for k in keys:
+        label = f"{k[0].replace('_', ' ')}: {k[1]}" if k[1] else k[0].replace("_", " ")
+        out.append(f"<rect x='325' y='{yi[k] - 5:.1f}' width='10' height='10' fill='#4a6fa5'>"
+                   f"<title>{_e(label)}</title></rect>"
+                   f"<text x='342' y='{yi[k] + 4:.1f}' font-size='11'>{_e(label[:45])}</text>")
+    more = len(members) - len(shown) + len(ids) - len(keys)
+    if more > 0:
+        out.append(f"<text x='10' y='{h - 4:.0f}' font-size='10'>{more} more not drawn (see clusters.jsonl)</text>")
+    out.append("</svg>")
+    return "".join(out)
