@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import re
 import shutil
@@ -22,26 +23,33 @@ def _unique_pool(origins: list[str], table: dict[str, tuple[str, ...]]) -> list[
     return base + [f"{a}-{b}" for a in base for b in base if a != b]
 
 
+def _read(path: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader(path.open(encoding="utf-8")))
+
+
 def _swap_names(src: Path, dst: Path) -> dict[str, str]:
-    """Copy the bundle, giving every worker a name of another origin, consistently everywhere.
+    """Copy the bundle, giving every worker, candidate and reference a name of another
+    origin, consistently everywhere, and every browser another interface language.
 
     First names and surnames map one-to-one, so who shares a surname with whom is unchanged
     (households stay households); account-holder strings get the same substitution.
     """
     shutil.copytree(src, dst)
-    emp_path = dst / "hr/employees.csv"
-    rows = list(csv.DictReader(emp_path.open(encoding="utf-8")))
-    firsts = sorted({r["full_name"].split(" ", 1)[0] for r in rows})
-    lasts = sorted({r["full_name"].split(" ", 1)[1] for r in rows})
+    people = [r["full_name"] for r in _read(dst / "hr/employees.csv")]
+    people += [r["full_name"] for r in _read(dst / "hr/candidates.csv")]
+    people += [r["reference_name"] for r in _read(dst / "hr/references.csv") if r["reference_name"]]
+    people = [p for p in dict.fromkeys(people) if " " in p]
+    firsts = sorted({p.split(" ", 1)[0] for p in people})
+    lasts = sorted({p.split(" ", 1)[1] for p in people})
     new_first = _unique_pool(["korean", "chinese", "hispanic"], FIRST)
     new_last = _unique_pool(["korean", "chinese", "indian", "nigerian"], LAST)
     fmap = dict(zip(firsts, new_first, strict=False))
     lmap = dict(zip(lasts, new_last, strict=False))
     assert len(fmap) == len(firsts) and len(lmap) == len(lasts)
     names = {}
-    for r in rows:
-        first, last = r["full_name"].split(" ", 1)
-        names[r["full_name"]] = f"{fmap[first]} {lmap[last]}"
+    for p in people:
+        first, last = p.split(" ", 1)
+        names[p] = f"{fmap[first]} {lmap[last]}"
 
     def sub(text: str) -> str:
         if text in names:
@@ -50,9 +58,10 @@ def _swap_names(src: Path, dst: Path) -> dict[str, str]:
         return re.sub(r"[^\s&]+", lambda m: fmap.get(m.group(0), lmap.get(m.group(0), m.group(0))), text)
 
     for rel, cols in (("hr/employees.csv", ["full_name"]), ("payroll/deposits.csv", ["account_holder_name"]),
-                      ("assets/shipments.csv", ["recipient_name"])):
+                      ("assets/shipments.csv", ["recipient_name"]), ("hr/candidates.csv", ["full_name"]),
+                      ("hr/references.csv", ["reference_name"])):
         path = dst / rel
-        data = list(csv.DictReader(path.open(encoding="utf-8")))
+        data = _read(path)
         buf = io.StringIO()
         w = csv.DictWriter(buf, fieldnames=list(data[0]), lineterminator="\n")
         w.writeheader()
@@ -67,7 +76,27 @@ def _swap_names(src: Path, dst: Path) -> dict[str, str]:
                 r[c] = sub(r[c])
             w.writerow(r)
         path.write_text(buf.getvalue(), encoding="utf-8")
+    _swap_languages(dst)
     return names
+
+
+LANGUAGE_SWAP = {"en-us": "ko-kr", "ko-kr": "zh-cn", "zh-cn": "es-mx", "es-mx": "hi-in", "hi-in": "vi-vn",
+                 "vi-vn": "en-us"}
+
+
+def _swap_languages(root: Path) -> None:
+    """Every interface-language tag in the Okta user agents becomes another language."""
+    pat = re.compile(r"; (" + "|".join(LANGUAGE_SWAP) + r")\)")
+    swapped = 0
+    for path in sorted((root / "idp/okta").iterdir()):
+        opener = gzip.open if path.suffix == ".gz" else open
+        with opener(path, "rt", encoding="utf-8") as fh:
+            text = fh.read()
+        text, n = pat.subn(lambda m: f"; {LANGUAGE_SWAP[m.group(1)]})", text)
+        swapped += n
+        with opener(path, "wt", encoding="utf-8") as fh:
+            fh.write(text)
+    assert swapped > 100  # the demo writes languages into its user agents; the swap must bite
 
 
 SANCTIONS = "sanctions_name_match"  # the one place a name is evidence (documented exception)
@@ -88,7 +117,7 @@ def _scores(result: ScanResult) -> dict[str, tuple[float, str, tuple[str, ...]]]
 def test_name_swap_changes_no_score(demo_scan: tuple[object, ScanResult, Path], tmp_path: Path) -> None:
     _, original, root = demo_scan
     names = _swap_names(root / "bundle", tmp_path / "swapped")
-    assert len(names) > 200 and all(a != b for a, b in names.items())
+    assert len(names) > 250 and all(a != b for a, b in names.items())
     swapped = scan(tmp_path / "swapped", tmp_path / "out")
     a, b = _scores(swapped), _scores(original)
     assert a.keys() == b.keys()

@@ -35,6 +35,10 @@ class Config:
     columns: dict[str, dict[str, str]] = field(default_factory=dict)
     relations: list[Relation] = field(default_factory=list)
     weights: dict[str, float] = field(default_factory=dict)
+    # Band cut-offs on the 0-1 score and the share of a cluster's strongest member that flows
+    # to each other member (scoring.md); unmask.toml [scoring] overrides them.
+    bands: dict[str, float] = field(default_factory=lambda: {"critical": 0.9, "high": 0.7, "medium": 0.4})
+    propagation: float = 0.25
     max_line_bytes: int = 8 * 1024 * 1024
     far_km: float = 150.0
     source: str = "defaults (no unmask.toml)"
@@ -214,11 +218,10 @@ def load_config(
     scoring = data.get("scoring", {})
     if isinstance(scoring, dict):
         for k, v in scoring.items():
-            if k != "weights":
-                bad(f"scoring.{k}", "unknown key (known: weights)")
-            elif not isinstance(v, dict):
-                bad("scoring.weights", "must be a table of signal = weight")
-            else:
+            if k == "weights":
+                if not isinstance(v, dict):
+                    bad("scoring.weights", "must be a table of signal = weight")
+                    continue
                 for sid, w in v.items():
                     if sid not in signal_ids:
                         bad(f"scoring.weights.{sid}", "unknown signal id")
@@ -226,6 +229,27 @@ def load_config(
                         bad(f"scoring.weights.{sid}", "must be a number >= 0")
                     else:
                         cfg.weights[sid] = float(w)
+            elif k == "bands":
+                if not isinstance(v, dict) or set(v) - {"critical", "high", "medium"}:
+                    bad("scoring.bands", "must be a table with critical, high and/or medium")
+                    continue
+                cuts = dict(cfg.bands)
+                for b, cut in v.items():
+                    if not isinstance(cut, int | float) or isinstance(cut, bool) or not 0 < cut < 1:
+                        bad(f"scoring.bands.{b}", "must be a number between 0 and 1")
+                    else:
+                        cuts[b] = float(cut)
+                if not cuts["critical"] > cuts["high"] > cuts["medium"]:
+                    bad("scoring.bands", "cut-offs must fall: critical > high > medium")
+                else:
+                    cfg.bands = cuts
+            elif k == "propagation":
+                if not isinstance(v, int | float) or isinstance(v, bool) or not 0 <= v <= 1:
+                    bad("scoring.propagation", "must be a number from 0 to 1")
+                else:
+                    cfg.propagation = float(v)
+            else:
+                bad(f"scoring.{k}", "unknown key (known: weights, bands, propagation)")
     else:
         bad("scoring", "must be a table")
 

@@ -25,9 +25,11 @@ from unmask.demo.generator import (
     new_uuid,
 )
 
-UA = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/129.0 Safari/537.36",
-      "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_6) AppleWebKit/605.1.15 (KHTML, like Gecko) "
-      "Version/17.6 Safari/605.1.15")
+# Some browsers put the interface language in the user agent. Languages are spread over every
+# kind of worker at random: the fairness test swaps them and checks that no score moves.
+LOCALES = ("en-us", "en-us", "en-us", "es-mx", "ko-kr", "zh-cn", "hi-in", "vi-vn")
+UA_LOCALE = ("Mozilla/5.0 (Macintosh; U; Intel Mac OS X 10_15_7; {loc}) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+             "Version/17.6 Safari/605.1.15")
 EMP_HEADER = ["employee_id", "full_name", "email", "personal_email", "phone", "date_of_birth", "national_id",
               "address_line1", "address_line2", "city", "region", "postal_code", "country", "employment_type",
               "vendor_company", "hire_date", "termination_date", "title", "department", "manager_id"]
@@ -145,13 +147,14 @@ def _okta(demo: Demo, bundle: Path) -> None:
     events: list[dict[str, Any]] = []
     for w in demo.workers:
         session = new_uuid(demo.rng)[:20]
+        ua = UA_LOCALE.format(loc=LOCALES[int(w.id.strip("EC")) % len(LOCALES)])
         for t, ip, geo, (asn, org, dom), proxy in _signin_plan(demo, w):
             events.append({
                 "uuid": new_uuid(demo.rng), "published": t.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
                 "eventType": "user.session.start", "version": "0", "severity": "INFO",
                 "displayMessage": "User login to Okta", "legacyEventType": "core.user_auth.login_success",
                 "actor": {"id": f"00u{w.id.lower()}", "type": "User", "alternateId": w.email, "displayName": w.name},
-                "client": {"userAgent": {"rawUserAgent": UA[0], "os": "Windows 10", "browser": "CHROME"},
+                "client": {"userAgent": {"rawUserAgent": ua, "os": "Mac OS X", "browser": "SAFARI"},
                            "zone": "null", "device": "Computer", "ipAddress": ip, "geographicalContext": geo},
                 "authenticationContext": {"authenticationStep": 0, "externalSessionId": session},
                 "outcome": {"result": "SUCCESS"},

@@ -53,6 +53,10 @@ def _e(v: Any) -> str:
     return escape("" if v is None else str(v), quote=True)
 
 
+def _line(line: Any) -> str:
+    return "" if line is None else ":" + _e(line)
+
+
 def _anchor(subject_type: str, subject_id: str) -> str:
     # Ids come from the bundle: keep only safe characters for the fragment.
     safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in f"{subject_type}-{subject_id}")
@@ -156,7 +160,7 @@ def render(engine: Engine, manifest: dict[str, Any], planted_note: str | None = 
             out.append(
                 f"<tr><td>{_e(ev['signal'])} <span class='muted'>({_e(ev['strength'])})</span></td>"
                 f"<td>{ev['weight']:.2f}</td><td>{_e(ev['observed_at'])}</td><td>{_e(ev['detail'])}</td>"
-                f"<td><code>{_e(ev['source_file'])}:{_e(ev['line'])}</code></td></tr>"
+                f"<td><code>{_e(ev['source_file'])}{_line(ev['line'])}</code></td></tr>"
             )
         out.append("</table>")
         if key[0] == "employee" and key[1] in timeline:

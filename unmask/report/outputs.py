@@ -14,7 +14,8 @@ ISO = "%Y-%m-%dT%H:%M:%SZ"
 FINDINGS_SQL = f"""
 SELECT {{'type': s.subject_type, 'id': s.subject_id, 'name': p.full_name}} AS subject,
   s.score, s.band,
-  (SELECT list({{'signal': e.signal, 'source': e.source_file || ':' || coalesce(e.line::VARCHAR, '?'),
+  (SELECT list({{'signal': e.signal,
+                 'source': CASE WHEN e.line IS NULL THEN e.source_file ELSE e.source_file || ':' || e.line END,
                  'observed_at': strftime(e.observed_at, '{ISO}'), 'detail': e.detail,
                  'weight': round(e.weight, 3), 'strength': e.strength}}
                ORDER BY e.weight DESC, e.signal, e.source_file, e.line)

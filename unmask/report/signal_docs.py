@@ -12,13 +12,13 @@ def render() -> str:
         "Generated from the code by `python -m unmask.report.signal_docs > docs/signals.md`;",
         "a test fails when this page and the code disagree.",
         "",
-        "| id | strength | family | needs | what it says | reference |",
-        "|---|---|---|---|---|---|",
+        "| id | strength | log-odds | family | needs | what it says | reference |",
+        "|---|---|---|---|---|---|---|",
     ]
     for s in SIGNALS:
         needs = ", ".join(s.needs) + (f" (uses {', '.join(s.uses)})" if s.uses else "")
         lines.append(
-            f"| `{s.id}` | {s.strength} | {s.family} | {needs} | {s.description} | {s.reference} |"
+            f"| `{s.id}` | {s.strength} | {s.weight:g} | {s.family} | {needs} | {s.description} | {s.reference} |"
         )
     lines += [
         "",

@@ -1,10 +1,13 @@
 """Combine evidence into one score and band per subject, in SQL.
 
-Model (see docs/scoring.md): each evidence row has a base weight by strength (strong 2.0,
-medium 1.0, weak 0.4), times an optional per-signal multiplier from ``[scoring.weights]``.
-Within one family the n-th row counts 0.5^(n-1) of its weight (five RMM hits are not five
-facts). Weak rows together add at most 0.8. The total maps to ``1 - exp(-total / 2.5)``.
-A subject reaches high or critical only with a strong row, or medium rows from two families.
+Model (docs/scoring.md): each evidence row weighs its signal's log-odds (the strength's
+default unless the signal declares its own; a downgraded row keeps the proportion), times an
+optional multiplier from ``[scoring.weights]``. Within one family the n-th row counts
+0.5^(n-1) of its weight (five RMM hits are not five facts). Weak rows together add at most
+0.8. A member of a cluster then receives a share of the cluster's strongest other member's
+weight, in proportion to its own tie to the cluster. The total maps to
+``1 - exp(-total / 2.5)``. A subject reaches high or critical only with a strong row, or
+medium rows from two families; propagated weight never counts as support.
 """
 
 from __future__ import annotations
@@ -19,18 +22,25 @@ BANDS = (("critical", 0.9), ("high", 0.7), ("medium", 0.4), ("low", 0.0))
 BAND_ORDER = {name: i for i, (name, _) in enumerate(reversed(BANDS))}  # low=0 .. critical=3
 # Without a strong row or two independent medium families, the score stops below "high".
 UNSUPPORTED_CAP = 0.69
+# How firmly a member is tied to its cluster, by the strength of the row that links it.
+TIE = {"strong": 1.0, "medium": 0.5, "weak": 0.25}
+PROPAGATION_CAP = 0.75  # what a cluster can add to one member, whatever its size
+PROPAGATION_FLOOR = 0.05  # smaller shares are not written as evidence
 
 
-def band_sql(col: str) -> str:
-    whens = " ".join(f"WHEN {col} >= {cut} THEN '{name}'" for name, cut in BANDS[:-1])
+def band_sql(col: str, cuts: dict[str, float] | None = None) -> str:
+    c = cuts or dict(BANDS[:-1])
+    whens = " ".join(f"WHEN {col} >= {float(c[name])} THEN '{name}'" for name, _ in BANDS[:-1])
     return f"CASE {whens} ELSE 'low' END"
 
 
 def score(engine: Engine, config: Config) -> None:
     """Create ``scored_evidence`` (rows with their contribution) and ``scores`` (one per subject)."""
-    engine.execute("CREATE OR REPLACE TEMP TABLE weight_overrides(signal VARCHAR, mult DOUBLE)")
-    for sid, mult in config.weights.items():
-        engine.execute("INSERT INTO weight_overrides VALUES (?, ?)", [sid, mult])
+    from unmask.signals import SIGNALS
+
+    engine.execute("CREATE OR REPLACE TEMP TABLE signal_factor(signal VARCHAR, factor DOUBLE)")
+    engine.insert_rows("signal_factor", ("signal", "factor"), [
+        (s.id, s.weight / BASE_WEIGHT[s.strength] * config.weights.get(s.id, 1.0)) for s in SIGNALS])
     # A name-only sanctions similarity (weak) never makes a finding by itself: common names
     # would otherwise single out people by their names. It joins the evidence of subjects
     # that have something else.
@@ -42,7 +52,7 @@ def score(engine: Engine, config: Config) -> None:
     engine.execute(
         "CREATE OR REPLACE TABLE scored_evidence AS "
         "WITH w AS (SELECT e.*, (CASE e.strength WHEN 'strong' THEN $s WHEN 'medium' THEN $m ELSE $w END) "
-        "  * coalesce(o.mult, 1.0) AS w0 FROM evidence_kept e LEFT JOIN weight_overrides o USING (signal)), "
+        "  * coalesce(f.factor, 1.0) AS w0 FROM evidence_kept e LEFT JOIN signal_factor f USING (signal)), "
         "r AS (SELECT *, row_number() OVER (PARTITION BY subject_type, subject_id, family "
         "  ORDER BY w0 DESC, observed_at, source_file, line) AS rk FROM w), "
         "c AS (SELECT *, w0 * pow(0.5, rk - 1) AS w1 FROM r), "
@@ -52,6 +62,7 @@ def score(engine: Engine, config: Config) -> None:
         "CASE WHEN strength = 'weak' AND weak_sum > $cap THEN w1 * $cap / weak_sum ELSE w1 END AS weight FROM k",
         {"s": BASE_WEIGHT["strong"], "m": BASE_WEIGHT["medium"], "w": BASE_WEIGHT["weak"], "cap": WEAK_CAP},
     )
+    _propagate(engine, config.propagation)
     engine.execute(
         "CREATE OR REPLACE TABLE scores AS "
         "WITH t AS (SELECT subject_type, subject_id, sum(weight) AS total, "
@@ -65,4 +76,42 @@ def score(engine: Engine, config: Config) -> None:
         {"scale": SCALE, "cap": UNSUPPORTED_CAP},
     )
     engine.execute("ALTER TABLE scores ADD COLUMN band VARCHAR")
-    engine.execute(f"UPDATE scores SET band = {band_sql('score')}")  # noqa: S608 - constants
+    engine.execute(f"UPDATE scores SET band = {band_sql('score', config.bands)}")  # noqa: S608 - numbers
+
+
+def _propagate(engine: Engine, share: float) -> None:
+    """Cluster evidence flows to members: each gets ``share`` x its tie x the own weight of
+    the cluster's strongest *other* member, at most PROPAGATION_CAP, as one weak row of the
+    family 'cluster' (weak: it never satisfies the support rule by itself)."""
+    if share <= 0 or not engine.table_exists("cluster_members"):
+        return
+    engine.execute(
+        """
+INSERT INTO scored_evidence BY NAME
+WITH own AS (
+  SELECT subject_type, subject_id, sum(weight) AS total FROM scored_evidence GROUP BY ALL
+), tie AS (
+  SELECT subject_type, subject_id, max(CASE strength WHEN 'strong' THEN $ts WHEN 'medium' THEN $tm ELSE $tw END) AS tie,
+    list(DISTINCT via ORDER BY via) AS vias
+  FROM evidence WHERE group_key IS NOT NULL GROUP BY ALL
+), m AS (
+  SELECT c.cluster_id, c.subject_type, c.subject_id, coalesce(o.total, 0) AS total, t.tie, t.vias
+  FROM cluster_members c LEFT JOIN own o USING (subject_type, subject_id)
+  JOIN tie t USING (subject_type, subject_id)
+), best AS (
+  SELECT a.cluster_id, a.subject_type, a.subject_id, a.tie, a.vias,
+    arg_max(b.subject_id, b.total) AS lead, max(b.total) AS lead_total
+  FROM m a JOIN m b ON a.cluster_id = b.cluster_id AND NOT (a.subject_type = b.subject_type
+    AND a.subject_id = b.subject_id)
+  GROUP BY ALL
+)
+SELECT subject_type, subject_id, 'cluster_propagation' AS signal, 'cluster' AS family, 'weak' AS strength,
+  'clusters.jsonl#' || cluster_id AS source_file, NULL::BIGINT AS line, NULL::TIMESTAMPTZ AS observed_at,
+  'tied to cluster ' || cluster_id || ' (via ' || array_to_string(vias, ', ') || ') whose member ' || lead
+    || ' carries evidence of weight ' || round(lead_total, 1) AS detail,
+  least($cap, $share * tie * lead_total) AS weight
+FROM best WHERE least($cap, $share * tie * lead_total) >= $floor
+""",  # noqa: S608 - no interpolation
+        {"ts": TIE["strong"], "tm": TIE["medium"], "tw": TIE["weak"], "share": share, "cap": PROPAGATION_CAP,
+         "floor": PROPAGATION_FLOOR},
+    )

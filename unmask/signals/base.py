@@ -25,7 +25,7 @@ STRENGTHS: tuple[Strength, ...] = ("weak", "medium", "strong")
 # Families group signals that observe the same underlying fact; the scorer gives diminishing
 # returns inside a family and needs independent families before it says "high".
 Family = Literal[
-    "shipping", "payroll", "identity", "network", "endpoint", "time", "sanctions", "interview", "code"
+    "shipping", "payroll", "identity", "network", "endpoint", "time", "sanctions", "interview", "code", "cluster"
 ]
 
 EVIDENCE_COLUMNS = (
@@ -50,3 +50,14 @@ class Signal:
     params: Callable[[Config], Mapping[str, Any]] = field(default=_no_params)
     # Parts that, when present, refine the signal but are not required for it to run.
     uses: tuple[str, ...] = ()
+    # Log-odds weight of one row at the declared strength (natural log of the likelihood
+    # ratio: how much likelier the row is for an impostor than for an honest worker). None
+    # takes the strength's default (scoring.md); a row downgraded to another strength keeps
+    # the same proportion to that strength's default.
+    log_odds: float | None = None
+
+    @property
+    def weight(self) -> float:
+        from unmask.score import BASE_WEIGHT
+
+        return self.log_odds if self.log_odds is not None else BASE_WEIGHT[self.strength]

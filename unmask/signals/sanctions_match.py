@@ -33,7 +33,9 @@ SELECT subject_type, subject_id, source_file, line, NULL::TIMESTAMPTZ AS observe
     || CASE WHEN list_name IS DISTINCT FROM caption THEN ' (' || kind || ' "' || list_name || '")' ELSE '' END
     || coalesce(' [' || programs || ']', '') || ': score ' || round(score, 2)
     || ' (name ' || round(name_score, 2) || ', OFAC-scale ' || ofac_score || ', birth date ' || dob
-    || ', nationality ' || nationality || ', country ' || country || ')' AS detail,
+    -- No nationality here: a scan never states a worker's nationality (only `unmask screen`
+    -- compares the one a user gives), and the signal must not read one.
+    || ', country ' || country || ')' AS detail,
   -- Names of people are common: only a company, or a person with the same date of birth, is
   -- strong. A birth year alone is not enough (namesakes born the same year are many).
   CASE WHEN party_schema <> 'Person' AND schema <> 'Person' THEN 'strong'
