@@ -80,35 +80,41 @@ def score(engine: Engine, config: Config) -> None:
 
 
 def _propagate(engine: Engine, share: float) -> None:
-    """Cluster evidence flows to members: each gets ``share`` x its tie x the own weight of
-    the cluster's strongest *other* member, at most PROPAGATION_CAP, as one weak row of the
-    family 'cluster' (weak: it never satisfies the support rule by itself)."""
+    """Cluster evidence flows to members: each gets ``share`` x its tie x the weight of the
+    cluster's strongest *other* member (its evidence of other kinds than the link), at most
+    PROPAGATION_CAP, as one weak row of the family 'cluster' (weak: it never satisfies the
+    support rule by itself)."""
     if share <= 0 or not engine.table_exists("cluster_members"):
         return
     engine.execute(
         """
 INSERT INTO scored_evidence BY NAME
-WITH own AS (
-  SELECT subject_type, subject_id, sum(weight) AS total FROM scored_evidence GROUP BY ALL
-), tie AS (
+WITH link AS (
   SELECT subject_type, subject_id, max(CASE strength WHEN 'strong' THEN $ts WHEN 'medium' THEN $tm ELSE $tw END) AS tie,
-    list(DISTINCT via ORDER BY via) AS vias
+    list(DISTINCT via ORDER BY via) AS vias, list(DISTINCT family) AS fams
   FROM evidence WHERE group_key IS NOT NULL GROUP BY ALL
-), m AS (
-  SELECT c.cluster_id, c.subject_type, c.subject_id, coalesce(o.total, 0) AS total, t.tie, t.vias
-  FROM cluster_members c LEFT JOIN own o USING (subject_type, subject_id)
-  JOIN tie t USING (subject_type, subject_id)
+), pairs AS (
+  SELECT a.cluster_id, a.subject_type, a.subject_id, b.subject_type AS bt, b.subject_id AS bid
+  FROM cluster_members a JOIN cluster_members b ON a.cluster_id = b.cluster_id
+    AND NOT (a.subject_type = b.subject_type AND a.subject_id = b.subject_id)
+), lead AS (
+  -- What the other member carries besides the links and besides the link's own kind of
+  -- evidence: the shared account that ties two workers, and the stranger's name on it, are
+  -- already counted on both and must not flow back as "cluster evidence".
+  SELECT p.cluster_id, p.subject_type, p.subject_id, p.bid, any_value(l.tie) AS tie, any_value(l.vias) AS vias,
+    coalesce(sum(e.weight) FILTER (WHERE e.group_key IS NULL AND NOT list_contains(l.fams, e.family)), 0) AS total
+  FROM pairs p JOIN link l ON l.subject_type = p.subject_type AND l.subject_id = p.subject_id
+  LEFT JOIN scored_evidence e ON e.subject_type = p.bt AND e.subject_id = p.bid
+  GROUP BY p.cluster_id, p.subject_type, p.subject_id, p.bid
 ), best AS (
-  SELECT a.cluster_id, a.subject_type, a.subject_id, a.tie, a.vias,
-    arg_max(b.subject_id, b.total) AS lead, max(b.total) AS lead_total
-  FROM m a JOIN m b ON a.cluster_id = b.cluster_id AND NOT (a.subject_type = b.subject_type
-    AND a.subject_id = b.subject_id)
-  GROUP BY ALL
+  SELECT cluster_id, subject_type, subject_id, any_value(tie) AS tie, any_value(vias) AS vias,
+    arg_max(bid, total) AS lead, max(total) AS lead_total
+  FROM lead GROUP BY ALL
 )
 SELECT subject_type, subject_id, 'cluster_propagation' AS signal, 'cluster' AS family, 'weak' AS strength,
   'clusters.jsonl#' || cluster_id AS source_file, NULL::BIGINT AS line, NULL::TIMESTAMPTZ AS observed_at,
   'tied to cluster ' || cluster_id || ' (via ' || array_to_string(vias, ', ') || ') whose member ' || lead
-    || ' carries evidence of weight ' || round(lead_total, 1) AS detail,
+    || ' carries other evidence of weight ' || round(lead_total, 1) AS detail,
   least($cap, $share * tie * lead_total) AS weight
 FROM best WHERE least($cap, $share * tie * lead_total) >= $floor
 """,  # noqa: S608 - no interpolation

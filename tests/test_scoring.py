@@ -1,0 +1,58 @@
+"""The scoring model's parts that unit tests can pin: cluster propagation and the bands and
+propagation share that unmask.toml overrides."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import bundle, dep, emp, findings, run, ship, signals_of
+from unmask.config import ConfigError, load_config
+from unmask.signals import SIGNALS
+from unmask.sources import CSV_COLUMNS
+
+
+def _farm(tmp_path: Path, toml: str = "") -> Path:
+    # E1 is paid via a platform into a stranger's account (payroll evidence); E1 and E2 had
+    # laptops shipped to the same flat far from both homes (the shipping link). E2 has no
+    # evidence of its own beyond the link.
+    emps = [emp("E1", "Ann Lee", "1 Oak St"), emp("E2", "Bo Park", "2 Elm St")]
+    ships = [ship("S1", "E1", "4252 Hill Rd", "85212", "Mesa", "AZ", line2="Apt 2"),
+             ship("S2", "E2", "4252 Hill Rd", "85212", "Mesa", "AZ", line2="Apt 2")]
+    deps = [dep("E1", "77", "Dana Whitfield", method="platform", platform="Payoneer")]
+    return bundle(tmp_path / "b", emps, shipments=ships, deposits=deps, toml=toml)
+
+
+def test_cluster_evidence_flows_to_a_member_by_its_tie(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run(_farm(tmp_path), out)
+    e2 = signals_of(out, "E2")
+    (prop,) = e2["cluster_propagation"]
+    assert prop["strength"] == "weak" and prop["source"].startswith("clusters.jsonl#")
+    assert "whose member E1 carries other evidence" in prop["detail"]
+    assert "cluster_propagation" not in signals_of(out, "E1")  # E2 has nothing else to pass on
+    payroll = ("account_holder_mismatch", "payout_platform_or_crypto")
+    e1_payroll = sum(e["weight"] for e in findings(out)["E1"]["evidence"] if e["signal"] in payroll)
+    assert e1_payroll > 0
+    # share 0.25 x tie 0.5 (a medium link) x E1's evidence of other families than the link's
+    # (shipping): its payroll rows, not its ship_to_far_from_home.
+    assert prop["weight"] == pytest.approx(min(0.75, 0.25 * 0.5 * e1_payroll), abs=0.01)
+    # Propagated weight is weak: it never lifts anyone to high on its own.
+    assert findings(out)["E2"]["band"] in ("low", "medium")
+
+
+def test_propagation_can_be_turned_off_and_bands_moved(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run(_farm(tmp_path, "[scoring]\npropagation = 0\nbands = {high = 0.5, medium = 0.2}\n"), out)
+    assert "cluster_propagation" not in signals_of(out, "E2")
+    e1 = findings(out)["E1"]
+    assert e1["score"] >= 0.5 and e1["band"] == "high"
+
+
+def test_bad_scoring_settings_are_refused(tmp_path: Path) -> None:
+    (tmp_path / "unmask.toml").write_text("[scoring]\npropagation = 2\nbands = {high = 0.95}\nodd = 1\n")
+    with pytest.raises(ConfigError) as e:
+        load_config(tmp_path, CSV_COLUMNS, tuple(s.id for s in SIGNALS))
+    text = " ".join(str(p) for p in e.value.problems)
+    assert "scoring.propagation" in text and "critical > high > medium" in text and "scoring.odd" in text
