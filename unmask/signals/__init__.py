@@ -13,11 +13,14 @@ from unmask.signals import (
     concurrent_sessions,
     crd_unattended,
     deposit_churn,
+    first_signin_far,
     holder_mismatch,
     impossible_travel,
     ioc_match,
+    kvm_composite,
     kvm_display,
     kvm_usb,
+    mfa_shared,
     mouse_jiggler,
     national_id_shared,
     payout_platform,
@@ -45,6 +48,7 @@ SIGNALS: tuple[Signal, ...] = (
     deposit_churn.SIGNAL,
     national_id_shared.SIGNAL,
     kvm_usb.SIGNAL,
+    kvm_composite.SIGNAL,
     kvm_display.SIGNAL,
     rmm.SIGNAL,
     rmm_multiple.SIGNAL,
@@ -63,6 +67,8 @@ SIGNALS: tuple[Signal, ...] = (
     mouse_jiggler.SIGNAL,
     sanctions_match.SIGNAL,
     ioc_match.SIGNAL,
+    mfa_shared.SIGNAL,
+    first_signin_far.SIGNAL,
 )
 SIGNAL_IDS = tuple(s.id for s in SIGNALS)
 BY_ID = {s.id: s for s in SIGNALS}

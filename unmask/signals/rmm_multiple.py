@@ -9,15 +9,29 @@ SIGNAL = Signal(
     uses=("endpoint.osquery", "endpoint.sysmon"),
     strength="strong",
     family="endpoint",
-    description="Two or more remote-control vendors on one laptop (layered access).",
-    reference="indicators.md §3.F rat_multiple_rmm_vendors; Elastic multiple_rmm_vendors_same_host",
-    params=params,
+    description="Two or more remote-control vendors on one laptop, first seen within 8 minutes of each other "
+    "(strong: layered access set up in one go), or further apart (medium).",
+    reference="indicators.md §3.F rat_multiple_rmm_vendors; Elastic multiple_rmm_vendors_same_host (8 minutes)",
+    params=lambda cfg: {**params(cfg), "window_s": 8 * 60},
     sql=f"""
-WITH s AS ({SIGHTINGS})
-SELECT 'employee' AS subject_type, employee_id AS subject_id, any_value(source_file) AS source_file,
-  min(line) AS line, max(observed_at) AS observed_at,
-  count(DISTINCT vendor) || ' remote-control vendors on ' || hostname || ': '
-    || array_to_string(list(DISTINCT vendor ORDER BY vendor), ', ') AS detail
-FROM s GROUP BY employee_id, hostname HAVING count(DISTINCT vendor) >= 2
+WITH s AS ({SIGHTINGS}),
+v AS (
+  SELECT employee_id, hostname, vendor, min(observed_at) AS first_seen, any_value(source_file) AS source_file,
+    min(line) AS line
+  FROM s GROUP BY ALL
+), close AS (
+  -- Two vendors whose first sightings lie within the window: installed in one sitting.
+  SELECT DISTINCT a.employee_id, a.hostname FROM v a JOIN v b
+    ON a.employee_id = b.employee_id AND a.hostname = b.hostname AND a.vendor < b.vendor
+    AND abs(epoch(a.first_seen) - epoch(b.first_seen)) <= $window_s
+)
+SELECT 'employee' AS subject_type, v.employee_id AS subject_id, any_value(v.source_file) AS source_file,
+  min(v.line) AS line, max(v.first_seen) AS observed_at,
+  count(DISTINCT v.vendor) || ' remote-control vendors on ' || v.hostname || ': '
+    || array_to_string(list(DISTINCT v.vendor ORDER BY v.vendor), ', ')
+    || CASE WHEN any_value(c.hostname) IS NOT NULL THEN ', two first seen within 8 minutes' ELSE '' END AS detail,
+  CASE WHEN any_value(c.hostname) IS NOT NULL THEN 'strong' ELSE 'medium' END AS strength
+FROM v LEFT JOIN close c USING (employee_id, hostname)
+GROUP BY v.employee_id, v.hostname HAVING count(DISTINCT v.vendor) >= 2
 """,  # noqa: S608
 )

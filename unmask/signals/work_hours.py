@@ -1,32 +1,58 @@
-"""The worker's activity clock fits East-Asian business hours, not the declared zone's."""
+"""The worker's activity clock fits East-Asian business hours, not the declared zone's, and
+stands apart from the peers' clock."""
 
 from unmask.signals.base import Signal
 
 SIGNAL = Signal(
     id="work_hours_offset",
     needs=("activity", "hr.employees"),
+    uses=("idp.okta", "idp.entra"),
     strength="weak",
     family="time",
-    description="Most activity falls in the declared zone's night and in 09:00-18:00 at UTC+9 "
-    "(weak: night owls and on-call staff look the same).",
-    reference="indicators.md §3.J time_activity_offset; KB4, DFR",
+    description="The circular mean of the worker's activity hours (declared zone) lies 6 h or more from the "
+    "peers' mean, the hours are concentrated (resultant length >= 0.5), and most fall at night locally and in "
+    "09:00-18:00 at UTC+9 (weak: night owls and on-call staff look the same).",
+    reference="indicators.md §3.J time_activity_offset (circular histogram against a peer baseline); KB4, DFR",
     sql="""
 WITH a AS (
   SELECT e.employee_id, x.source_file, x.line, x.timestamp AS ts, coalesce(h.tz, $home_tz) AS tz
   FROM activity x JOIN employees e ON e.email = x.actor_email
   LEFT JOIN addresses h ON h.kind = 'home' AND h.subject_type = 'employee' AND h.subject_id = e.employee_id
+  WHERE x.timestamp IS NOT NULL
 ), hrs AS (
-  SELECT *, hour(timezone(tz, ts)) AS local_h, hour(timezone('Asia/Seoul', ts)) AS kst_h FROM a
+  SELECT *, hour(timezone(tz, ts)) + minute(timezone(tz, ts)) / 60.0 AS local_h,
+    hour(timezone('Asia/Seoul', ts)) AS kst_h FROM a
 ), per AS (
+  -- Hours as angles on the 24-hour circle: 23:00 and 01:00 are two hours apart, not 22.
   SELECT employee_id, count(*) AS n, any_value(source_file) AS f, min(line) AS line, max(ts) AS ts,
+    avg(sin(2 * pi() * local_h / 24)) AS s, avg(cos(2 * pi() * local_h / 24)) AS c,
     avg(CASE WHEN local_h >= 19 OR local_h < 6 THEN 1 ELSE 0 END) AS night_share,
     avg(CASE WHEN kst_h BETWEEN 9 AND 17 THEN 1 ELSE 0 END) AS kst_share
   FROM hrs GROUP BY employee_id
+), unit AS (
+  SELECT per.*, sqrt(s * s + c * c) AS r, atan2(s, c) AS angle,
+    s / nullif(sqrt(s * s + c * c), 0) AS uy, c / nullif(sqrt(s * s + c * c), 0) AS ux
+  FROM per
+), tot AS (
+  SELECT sum(uy) AS sy, sum(ux) AS sx, count(*) AS k FROM unit WHERE n >= 10 AND r > 0
+), z AS (
+  -- The baseline: the circular mean of the *other* workers' own means (each counts once).
+  -- With fewer than five peers there is no baseline worth the name: the middle of an office
+  -- day (13:30) stands in.
+  SELECT unit.*, CASE WHEN tot.k - 1 >= 5 THEN atan2(tot.sy - coalesce(uy, 0), tot.sx - coalesce(ux, 0))
+                      ELSE 2 * pi() * 13.5 / 24 END AS peer_angle
+  FROM unit, tot
+), d AS (
+  SELECT *, abs(((angle - peer_angle) * 12 / pi() + 36) % 24 - 12) AS hours_from_peers FROM z
 )
 SELECT 'employee' AS subject_type, employee_id AS subject_id, f AS source_file, line, ts AS observed_at,
-  round(100 * night_share)::INTEGER || '% of ' || n || ' activity rows fall at night in the declared zone and '
-    || round(100 * kst_share)::INTEGER || '% in business hours at UTC+9' AS detail
-FROM per WHERE n >= 10 AND night_share >= 0.7 AND kst_share >= 0.7
+  'activity centred at ' || lpad((floor(((angle * 12 / pi()) + 24) % 24))::INTEGER::VARCHAR, 2, '0') || ':00 in the '
+    || 'declared zone, ' || round(hours_from_peers, 1) || ' h from the peers'' '
+    || lpad((floor(((peer_angle * 12 / pi()) + 24) % 24))::INTEGER::VARCHAR, 2, '0') || ':00 (concentration '
+    || round(r, 2) || '); ' || round(100 * night_share)::INTEGER || '% of ' || n
+    || ' activity rows at night locally, ' || round(100 * kst_share)::INTEGER || '% in business hours at UTC+9'
+    AS detail
+FROM d WHERE n >= 10 AND r >= 0.5 AND hours_from_peers >= 6 AND night_share >= 0.7 AND kst_share >= 0.6
 """,
     params=lambda cfg: {"home_tz": cfg.home_timezone},
 )

@@ -39,7 +39,7 @@ TABLE_SQL = (
 # stored for investigators, not yet scored); the shipped
 # configuration (unmask/data/osquery/unmask.conf) must collect at least these.
 READ_COLUMNS: dict[str, tuple[str, ...]] = {
-    "usb_devices": ("vendor_id", "model_id", "vendor", "model", "serial"),
+    "usb_devices": ("vendor_id", "model_id", "vendor", "model", "serial", "class"),
     "connected_displays": ("name",),
     "processes": ("name", "path", "cmdline"),
     "programs": ("name",),

@@ -1,0 +1,119 @@
+"""Sign-in, MFA, first-check-in, composite-USB and working-hours signals (issue 5 additions):
+positive, negative and look-alike cases."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from tests.helpers import emp, findings, signals_of
+from tests.test_signals_endpoint_network import _okta, _org, _osq, _scan, _sysmon
+
+
+def _okta_event(root: Path, event_type: str, email: str, targets: list[dict[str, Any]],
+                when: str = "2026-08-02T15:00:00.000Z") -> None:
+    path = root / "idp/okta/log.jsonl"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as fh:
+        fh.write(json.dumps({"uuid": f"{event_type}{email}{len(targets)}{when}", "published": when,
+                             "eventType": event_type, "actor": {"alternateId": email},
+                             "outcome": {"result": "SUCCESS"}, "target": targets}) + "\n")
+
+
+def _device(root: Path, email: str, device_id: str) -> None:
+    _okta_event(root, "device.user.add", email, [
+        {"id": "guo" + device_id, "type": "Device", "alternateId": "iPhone 15",
+         "detailEntry": {"oktaDeviceId": device_id}},
+        {"id": "00u" + email[:2], "type": "User", "alternateId": email}])
+
+
+def _sms(root: Path, email: str, phone_id: str) -> None:
+    _okta_event(root, "system.sms.send_phone_verification_message", email, [
+        {"id": phone_id, "type": "MobilePhone", "alternateId": "+1 XXX-XXX-1234"}])
+
+
+PEOPLE = [emp("E1", "Ann Lee", "1 Oak St"), emp("E2", "Bo Park", "2 Elm St"), emp("E3", "Cy Diaz", "3 Pine St"),
+          emp("E4", "Dee Diaz", "3 Pine St"), emp("E5", "Eve Moss", "5 Ash St")]
+
+
+def test_one_mfa_device_for_unrelated_workers_is_strong(tmp_path: Path) -> None:
+    root = _org(tmp_path / "b", PEOPLE)
+    _device(root, "e1@corp.example", "DEV-A")
+    _device(root, "e2@corp.example", "DEV-A")
+    _device(root, "e3@corp.example", "DEV-B")  # a couple sharing one phone: weak
+    _device(root, "e4@corp.example", "DEV-B")
+    _device(root, "e5@corp.example", "DEV-C")  # one's own device: nothing
+    out = _scan(root, tmp_path)
+    (e1,) = signals_of(out, "E1")["mfa_device_shared"]
+    assert e1["strength"] == "strong" and "also enrolled for 1 other worker(s): E2" in e1["detail"]
+    assert signals_of(out, "E3")["mfa_device_shared"][0]["strength"] == "weak"
+    assert "E5" not in findings(out)
+    clusters = [json.loads(x) for x in (out / "clusters.jsonl").read_text().splitlines()]
+    assert any({m["id"] for m in c["members"]} == {"E1", "E2"} for c in clusters)
+
+
+def test_one_sms_phone_for_two_workers_is_medium(tmp_path: Path) -> None:
+    root = _org(tmp_path / "b", PEOPLE)
+    _sms(root, "e1@corp.example", "mbl-77")
+    _sms(root, "e5@corp.example", "mbl-77")
+    _sms(root, "e2@corp.example", "mbl-78")
+    out = _scan(root, tmp_path)
+    assert signals_of(out, "E1")["mfa_device_shared"][0]["strength"] == "medium"
+    assert "SMS phone" in signals_of(out, "E5")["mfa_device_shared"][0]["detail"]
+    assert "E2" not in findings(out)
+
+
+def _anydesk_and_crd(root: Path, host: str, first: str, second: str) -> None:
+    _sysmon(root, EventID=1, Computer=host, UtcTime=first, Image="C:\\Users\\Public\\AnyDesk.exe",
+            CommandLine="AnyDesk.exe --silent")
+    _sysmon(root, EventID=1, Computer=host, UtcTime=second,
+            Image="C:\\Program Files (x86)\\Google\\Chrome Remote Desktop\\remoting_host.exe",
+            CommandLine="remoting_host.exe --type=host")
+
+
+def test_two_rmm_vendors_within_minutes_is_strong_further_apart_medium(tmp_path: Path) -> None:
+    root = _org(tmp_path / "b", PEOPLE)
+    _anydesk_and_crd(root, "lt-e1", "2026-08-05 10:00:00.000", "2026-08-05 10:07:00.000")
+    _anydesk_and_crd(root, "lt-e2", "2026-08-05 10:00:00.000", "2026-08-19 16:00:00.000")
+    out = _scan(root, tmp_path)
+    (e1,) = signals_of(out, "E1")["rmm_multiple_vendors"]
+    assert e1["strength"] == "strong" and "within 8 minutes" in e1["detail"]
+    (e2,) = signals_of(out, "E2")["rmm_multiple_vendors"]
+    assert e2["strength"] == "medium" and "within" not in e2["detail"]
+
+
+def test_first_signin_after_delivery_from_another_country(tmp_path: Path) -> None:
+    root = _org(tmp_path / "b", PEOPLE)  # every laptop delivered 2026-08-01 12:00 UTC to the worker's home
+    _okta(root, "e1@corp.example", "73.1.1.1", country="China", when="2026-08-01T15:00:00.000Z")
+    _okta(root, "e1@corp.example", "73.1.1.9", when="2026-08-02T15:00:00.000Z")
+    _okta(root, "e2@corp.example", "73.1.1.2", when="2026-08-01T16:00:00.000Z")  # at home first: nothing
+    _okta(root, "e2@corp.example", "73.1.1.3", country="Japan", when="2026-08-02T16:00:00.000Z")
+    _okta(root, "e3@corp.example", "73.1.1.4", country="Japan", when="2026-08-09T16:00:00.000Z")  # weeks later
+    out = _scan(root, tmp_path)
+    (e1,) = signals_of(out, "E1")["first_signin_far_from_ship_to"]
+    assert e1["strength"] == "medium" and "CN" in e1["detail"] and "another country than the ship-to (US)" in e1["detail"]
+    assert "first_signin_far_from_ship_to" not in signals_of(out, "E2")
+    assert "first_signin_far_from_ship_to" not in signals_of(out, "E3")
+
+
+def _usb(root: Path, host: str, cls: str, vendor: str = "Generic", when: int = 1788300000) -> None:
+    # A PiKVM whose ids were changed to a donor's: 2 HID interfaces + 1 mass storage, one serial.
+    _osq(root, host, "usb_devices", {"vendor_id": "046a", "model_id": "0011", "vendor": vendor,
+                                     "model": "USB Keyboard", "serial": "A1B2C3", "class": cls}, when)
+
+
+def test_composite_hid_and_storage_after_issue_is_medium(tmp_path: Path) -> None:
+    root = _org(tmp_path / "b", PEOPLE)  # laptops delivered 2026-08-01 12:00 UTC
+    for cls in ("3", "3", "8"):
+        _usb(root, "lt-e1", cls)
+        _usb(root, "lt-e2", cls, vendor="Dell Inc.")  # a dock: benign look-alike
+    for cls in ("3", "8"):
+        _usb(root, "lt-e3", cls)  # a keyboard with one HID interface and storage: not the shape
+    for cls in ("3", "3", "8"):
+        _usb(root, "lt-e4", cls, when=1753000000)  # seen before the laptop was issued (July 2025)
+    out = _scan(root, tmp_path)
+    (e1,) = signals_of(out, "E1")["kvm_composite_hid_msd"]
+    assert e1["strength"] == "medium" and "2 HID interfaces and 1 mass-storage" in e1["detail"]
+    for eid in ("E2", "E3", "E4"):
+        assert "kvm_composite_hid_msd" not in signals_of(out, eid)

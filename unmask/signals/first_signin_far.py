@@ -1,0 +1,41 @@
+"""The first sign-in after a laptop is delivered comes from far away from where it was shipped."""
+
+from unmask.normalise.geo import haversine_sql
+from unmask.signals.base import Signal
+
+_KM = haversine_sql("f.lat", "f.lon", "f.slat", "f.slon")
+
+SIGNAL = Signal(
+    id="first_signin_far_from_ship_to",
+    needs=("assets.shipments", "hr.employees"),
+    uses=("idp.okta", "idp.entra"),
+    strength="medium",
+    family="network",
+    description="The worker's first sign-in within 3 days of a laptop's delivery is from another country than "
+    "the ship-to, or more than 150 km from it (medium: a first-day trip looks the same).",
+    reference="indicators.md §3.I ship_first_checkin_geo_mismatch; MNDp, GTIG",
+    sql=f"""
+WITH d AS (
+  SELECT sh.employee_id, sh.shipment_id, coalesce(sh.delivered_at, sh.shipped_at) AS delivered_at,
+    a.lat AS slat, a.lon AS slon, upper(a.country) AS scountry, sh.city AS scity
+  FROM shipments sh JOIN addresses a ON a.kind = 'ship_to' AND a.source_file = sh.source_file AND a.line = sh.line
+  WHERE sh.employee_id IS NOT NULL AND coalesce(sh.delivered_at, sh.shipped_at) IS NOT NULL
+), f AS (
+  SELECT d.*, s.ts, s.lat, s.lon, upper(s.country) AS country, s.city, s.ip, s.source_file, s.line,
+    row_number() OVER (PARTITION BY d.employee_id, d.shipment_id ORDER BY s.ts, s.source_file, s.line) AS r
+  FROM d JOIN signins s ON s.employee_id = d.employee_id AND s.ts >= d.delivered_at
+    AND s.ts < d.delivered_at + INTERVAL 3 DAY
+  -- A sign-in through the corporate network says nothing of where the laptop is.
+  WHERE s.egress <> 'corporate'
+)
+SELECT 'employee' AS subject_type, employee_id AS subject_id, source_file, line, ts AS observed_at,
+  'first sign-in after delivery of shipment ' || shipment_id || ' came from '
+    || coalesce(city || ', ', '') || coalesce(country, '?') || ' (' || ip || ')'
+    || CASE WHEN country IS NOT NULL AND scountry IS NOT NULL AND country <> scountry
+         THEN ', another country than the ship-to (' || scountry || ')'
+         ELSE ', ' || round({_KM})::INTEGER || ' km from the ship-to in ' || coalesce(scity, '?') END AS detail
+FROM f
+WHERE r = 1 AND ((country IS NOT NULL AND scountry IS NOT NULL AND country <> scountry)
+  OR (lat IS NOT NULL AND slat IS NOT NULL AND {_KM} > 150))
+""",  # noqa: S608 - _KM is our SQL
+)

@@ -1,0 +1,58 @@
+"""One MFA device, or one SMS phone, enrolled for several users."""
+
+from unmask.signals.base import Signal
+
+SIGNAL = Signal(
+    id="mfa_device_shared",
+    needs=("idp.okta", "hr.employees"),
+    strength="strong",
+    family="identity",
+    description="One MFA device (Okta device.user.add) is enrolled for two or more unrelated workers (strong), "
+    "or one SMS phone (system.sms.send_phone_verification_message) verifies them (medium); households and "
+    "accounts an admin shares with themself are weak.",
+    reference="indicators.md §3.B reuse_shared_mfa_device, reuse_shared_sms_phone; MS2; Okta customer-detections "
+    "device_registered_to_multiple_users, phone_registered_to_multiple_users",
+    sql="""
+WITH t AS (
+  SELECT o.source_file, o.line, o.published AS ts, o.event_type, o.actor_email,
+    unnest(from_json(coalesce(o.targets, '[]'),
+      '[{"id": "VARCHAR", "type": "VARCHAR", "alternateId": "VARCHAR", "detailEntry": "JSON"}]')) AS tg
+  FROM okta_events o
+  WHERE o.event_type IN ('device.user.add', 'system.sms.send_phone_verification_message')
+    AND o.outcome IS DISTINCT FROM 'FAILURE'
+), ev AS (
+  -- The enrolled user is the target of type User when there is one, else the actor.
+  SELECT source_file, line, ts, event_type,
+    coalesce(max(lower(tg.alternateId)) FILTER (WHERE tg.type = 'User'), any_value(actor_email)) AS email,
+    coalesce(
+      max(coalesce(json_extract_string(tg.detailEntry, '$.oktaDeviceId'), tg.id)) FILTER (WHERE tg.type = 'Device'),
+      max(tg.id) FILTER (WHERE tg.type = 'MobilePhone')) AS factor
+  FROM t GROUP BY source_file, line, ts, event_type
+), u AS (
+  SELECT ev.*, e.employee_id,
+    CASE WHEN event_type = 'device.user.add' THEN 'MFA device' ELSE 'SMS phone' END AS what
+  FROM ev JOIN employees e ON e.email = ev.email WHERE factor IS NOT NULL
+), per AS (
+  SELECT x.employee_id AS a, x.what, x.factor, count(DISTINCT y.employee_id) AS others,
+    count(DISTINCT y.employee_id) FILTER (WHERE NOT EXISTS (
+      SELECT 1 FROM households h WHERE h.a = x.employee_id AND h.b = y.employee_id)) AS unrelated,
+    list(DISTINCT y.employee_id ORDER BY y.employee_id) AS who
+  FROM (SELECT DISTINCT employee_id, what, factor FROM u) x
+  JOIN (SELECT DISTINCT employee_id, what, factor FROM u) y
+    ON x.what = y.what AND x.factor = y.factor AND x.employee_id <> y.employee_id
+  GROUP BY ALL
+)
+SELECT 'employee' AS subject_type, per.a AS subject_id, any_value(u.source_file) AS source_file, min(u.line) AS line,
+  min(u.ts) AS observed_at,
+  per.what || ' ' || right(per.factor, 6) || ' is also enrolled for ' || any_value(per.others) || ' other worker(s): '
+    || array_to_string(any_value(per.who)[1:10], ', ')
+    || CASE WHEN any_value(per.unrelated) = 0 THEN ' (same household)' ELSE '' END AS detail,
+  CASE WHEN any_value(per.unrelated) = 0 THEN 'weak' WHEN per.what = 'SMS phone' THEN 'medium' ELSE 'strong' END
+    AS strength,
+  CASE WHEN any_value(per.unrelated) > 0 THEN 'mfa:' || md5(per.factor) END AS group_key,
+  CASE per.what WHEN 'MFA device' THEN 'mfa_device' ELSE 'sms_phone' END AS via,
+  '…' || right(per.factor, 6) AS value_hint
+FROM per JOIN u ON u.employee_id = per.a AND u.factor = per.factor AND u.what = per.what
+GROUP BY per.a, per.what, per.factor
+""",
+)
