@@ -148,11 +148,19 @@ def build(engine: Engine, config: Config, workdir: Path) -> None:
         "  WHERE outcome IS DISTINCT FROM 'FAILURE' AND event_type IN ('user.session.start', "
         "  'user.authentication.sso', 'user.authentication.auth_via_mfa', 'user.authentication.verify')), "
         "e AS (SELECT 'entra', source_file, line, created, upn, ip, unmask_country(country), state, city, lat, lon, "
-        "  asn, NULL, NULL, session_id, browser FROM entra_signins "
+        "  asn, NULL, NULL, session_id, coalesce(user_agent, browser) FROM entra_signins "
         "  WHERE coalesce(error_code, 0) = 0 AND coalesce(category, 'SignInLogs') IN "
         "  ('SignInLogs', 'NonInteractiveUserSignInLogs')), "
         "u AS (SELECT * FROM o UNION ALL SELECT * FROM e) "
         "SELECT u.*, emp.employee_id FROM u JOIN employees emp ON emp.email = u.email WHERE u.ts IS NOT NULL"
+    )
+    # A device fingerprint from the user agent with any language tag ("en-us", "ko-KR") taken
+    # out: signals compare devices, and must never see a language (scoring.md, Fairness).
+    engine.execute("ALTER TABLE signins ADD COLUMN device_fp VARCHAR")
+    engine.execute(
+        "UPDATE signins SET device_fp = CASE WHEN user_agent LIKE 'Okta-Integrations%' THEN 'okta-internal' "
+        "WHEN user_agent IS NULL THEN NULL "
+        "ELSE md5(lower(regexp_replace(user_agent, '\\b[a-z]{2}[-_][a-z]{2}\\b', '', 'gi'))) END"
     )
     classify_ips(engine, "signins", "signin_ip_class")
     engine.execute(

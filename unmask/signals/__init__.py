@@ -28,6 +28,7 @@ from unmask.signals import (
     rmm,
     rmm_multiple,
     sanctions_match,
+    session_reuse,
     shared_contact,
     shared_egress,
     ship_to_far,
@@ -69,6 +70,7 @@ SIGNALS: tuple[Signal, ...] = (
     ioc_match.SIGNAL,
     mfa_shared.SIGNAL,
     first_signin_far.SIGNAL,
+    session_reuse.SIGNAL,
 )
 SIGNAL_IDS = tuple(s.id for s in SIGNALS)
 BY_ID = {s.id: s for s in SIGNALS}

@@ -29,6 +29,7 @@ ENTRA = Part(
         Col("device_name", "lower", paths=("$.deviceDetail.displayName",)),
         Col("device_os", paths=("$.deviceDetail.operatingSystem",)),
         Col("browser", paths=("$.deviceDetail.browser",)),
+        Col("user_agent", paths=("$.userAgent",)),
         Col("is_compliant", "bool", paths=("$.deviceDetail.isCompliant",)),
         Col("is_managed", "bool", paths=("$.deviceDetail.isManaged",)),
         Col("error_code", "int", paths=("$.status.errorCode",)),

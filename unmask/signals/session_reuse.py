@@ -1,0 +1,33 @@
+"""One IdP session used from two devices on two networks: a stolen or handed-over session."""
+
+from unmask.signals.base import Signal
+
+SIGNAL = Signal(
+    id="session_reuse",
+    needs=("hr.employees",),
+    uses=("idp.okta", "idp.entra"),
+    strength="medium",
+    family="network",
+    description="One Okta or Entra session id is used from two or more IPs with different user agents "
+    "(medium: a session cookie moved to another machine, or a laptop driven from elsewhere).",
+    reference="indicators.md §3.J; panther Okta.PotentiallyStolenSession, Azure.Audit.GraphSessionMultipleIPs; "
+    "Elastic Multiple Okta Sessions Detected",
+    sql="""
+WITH s AS (
+  SELECT * FROM signins
+  -- Okta's own integrations reuse sessions by design; corporate egress says nothing. Devices
+  -- are compared by fingerprint (the user agent without its language tag).
+  WHERE session_id IS NOT NULL AND egress <> 'corporate' AND device_fp IS DISTINCT FROM 'okta-internal'
+), per AS (
+  SELECT employee_id, session_id, count(DISTINCT ip) AS ips, count(DISTINCT coalesce(device_fp, '?')) AS agents,
+    list(DISTINCT ip ORDER BY ip) AS ip_list, min(ts) AS first_ts, arg_min(source_file, ts) AS f, arg_min(line, ts) AS l
+  FROM s GROUP BY employee_id, session_id
+  HAVING count(DISTINCT ip) >= 2 AND count(DISTINCT coalesce(device_fp, '?')) >= 2
+)
+SELECT 'employee' AS subject_type, employee_id AS subject_id, any_value(f) AS source_file, min(l) AS line,
+  min(first_ts) AS observed_at,
+  count(*) || ' session(s) used from several IPs and devices, e.g. session …' || right(any_value(session_id), 6)
+    || ' from ' || array_to_string(any_value(ip_list)[1:4], ', ') AS detail
+FROM per GROUP BY employee_id
+""",
+)
