@@ -33,6 +33,7 @@ from unmask.signals import (
     shared_egress,
     ship_to_far,
     ship_to_shared,
+    sigma_idp,
     sigma_rules,
     signin_country,
     signin_egress,
@@ -71,6 +72,7 @@ SIGNALS: tuple[Signal, ...] = (
     mfa_shared.SIGNAL,
     first_signin_far.SIGNAL,
     session_reuse.SIGNAL,
+    sigma_idp.SIGNAL,
 )
 SIGNAL_IDS = tuple(s.id for s in SIGNALS)
 BY_ID = {s.id: s for s in SIGNALS}
