@@ -187,3 +187,29 @@ def test_panther_graph_session_fixtures_agree_except_two_documented(tmp_path: Pa
     assert results["Multiple IP Access to Same Microsoft Graph Session"] == (True, True)
     assert results["Non-Interactive Sign-In via NonInteractiveUserSignInLogs Category"] == (True, False)
     assert results["Whitelisted Office 365"] == (True, False)
+
+
+def _git(root: Path, host: str, cmd: str) -> None:
+    _sysmon(root, EventID=1, Computer=host, UtcTime="2026-08-20 10:00:00.000",
+            Image="C:\\Program Files\\Git\\cmd\\git.exe", CommandLine=cmd)
+
+
+def test_push_to_a_remote_outside_the_organisation(tmp_path: Path) -> None:
+    root = _org(tmp_path / "b", PEOPLE, toml='[org]\ncode_owners = ["example-corp"]\n')
+    _git(root, "lt-e1", "git.exe push https://github.com/kimdev99/backup.git main")
+    _git(root, "lt-e2", "git.exe push git@github.com:Example-Corp/api.git main")  # the organisation's own
+    _git(root, "lt-e3", "git.exe remote add mine git@gitlab.com:cy-diaz/dotfiles.git")
+    _git(root, "lt-e5", "git.exe clone https://github.com/torvalds/linux.git")  # a clone is not a push
+    out = _scan(root, tmp_path)
+    (e1,) = signals_of(out, "E1")["push_to_foreign_remote"]
+    assert e1["strength"] == "medium" and "github.com/kimdev99" in e1["detail"]
+    assert "remote for gitlab.com/cy-diaz" in signals_of(out, "E3")["push_to_foreign_remote"][0]["detail"]
+    assert "push_to_foreign_remote" not in signals_of(out, "E2")
+    assert "push_to_foreign_remote" not in signals_of(out, "E5")
+
+
+def test_no_known_owner_no_verdict(tmp_path: Path) -> None:
+    root = _org(tmp_path / "b", PEOPLE)
+    _git(root, "lt-e1", "git.exe push https://github.com/kimdev99/backup.git main")
+    out = _scan(root, tmp_path)
+    assert "push_to_foreign_remote" not in signals_of(out, "E1")

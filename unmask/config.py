@@ -25,6 +25,9 @@ class Config:
     """Validated settings. Defaults are what a bundle without ``unmask.toml`` gets."""
 
     org_name: str = ""
+    # Owners (GitHub/GitLab organisations or users) of the organisation's code; the code-audit
+    # log's repository owners are added at scan time.
+    code_owners: list[str] = field(default_factory=list)
     work_countries: list[str] = field(default_factory=lambda: ["US"])
     home_timezone: str = "America/Chicago"
     offices: list[str] = field(default_factory=list)
@@ -161,6 +164,7 @@ def load_config(
             "work_countries": countries,
             "home_timezone": tz,
             "offices": set_strs("offices"),
+            "code_owners": set_strs("code_owners"),
         },
     )
     table("network", {"corporate_cidrs": cidrs, "corporate_asns": asns})

@@ -14,6 +14,7 @@ from unmask.signals import (
     crd_unattended,
     deposit_churn,
     first_signin_far,
+    foreign_push,
     holder_mismatch,
     impossible_travel,
     ioc_match,
@@ -73,6 +74,7 @@ SIGNALS: tuple[Signal, ...] = (
     first_signin_far.SIGNAL,
     session_reuse.SIGNAL,
     sigma_idp.SIGNAL,
+    foreign_push.SIGNAL,
 )
 SIGNAL_IDS = tuple(s.id for s in SIGNALS)
 BY_ID = {s.id: s for s in SIGNALS}

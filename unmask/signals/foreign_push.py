@@ -1,0 +1,40 @@
+"""Company code pushed to, or a remote added for, a repository owner outside the organisation."""
+
+from unmask.signals.base import Signal
+
+SIGNAL = Signal(
+    id="push_to_foreign_remote",
+    needs=("assets.devices", "hr.employees"),
+    uses=("endpoint.sysmon", "endpoint.osquery", "code.audit"),
+    strength="medium",
+    family="code",
+    description="A git push, remote add or remote set-url on the worker's laptop names a GitHub, GitLab or "
+    "Bitbucket owner that is not the organisation's (org.code_owners and the code-audit log's owners) "
+    "(medium: dotfiles and open-source work look alike).",
+    reference="indicators.md §3.L exfil_repo_to_personal (push to non-org remotes, EDR command lines)",
+    params=lambda cfg: {"owners": [o.lower() for o in cfg.code_owners]},
+    sql=r"""
+WITH owners AS (
+  SELECT unnest($owners::VARCHAR[]) AS owner
+  UNION SELECT DISTINCT lower(split_part(repo, '/', 1)) FROM code_audit WHERE strpos(repo, '/') > 0
+  UNION SELECT DISTINCT lower(org) FROM code_audit WHERE org IS NOT NULL
+), cmd AS (
+  SELECT employee_id, source_file, line, observed_at, hostname, text,
+    regexp_extract(text, '(?:https?://(?:[^@/ ]+@)?|ssh://git@|git@)(github\.com|gitlab\.com|bitbucket\.org)[/:]([a-z0-9_.-]+)/', 1)
+      AS host,
+    regexp_extract(text, '(?:https?://(?:[^@/ ]+@)?|ssh://git@|git@)(github\.com|gitlab\.com|bitbucket\.org)[/:]([a-z0-9_.-]+)/', 2)
+      AS owner
+  FROM endpoint_obs
+  WHERE item = 'process' AND regexp_matches(text, '\bgit(\.exe)?\b.*\b(push|remote add|remote set-url)\b')
+)
+SELECT 'employee' AS subject_type, employee_id AS subject_id, any_value(source_file) AS source_file,
+  min(line) AS line, min(observed_at) AS observed_at,
+  'git ' || CASE WHEN any_value(text) LIKE '%push%' THEN 'push to' ELSE 'remote for' END || ' ' || host || '/' || owner
+    || ' on ' || any_value(hostname) || ', an owner outside the organisation''s code ('
+    || (SELECT string_agg(owner, ', ' ORDER BY owner) FROM owners) || ')' AS detail
+FROM cmd
+-- Without any known owner of the organisation's code, a foreign owner cannot be told.
+WHERE owner <> '' AND owner NOT IN (SELECT owner FROM owners) AND EXISTS (SELECT 1 FROM owners)
+GROUP BY employee_id, host, owner
+""",
+)
