@@ -2,6 +2,9 @@
 
 from unmask.signals.base import Signal
 
+# A remote URL on a code host, in https, ssh or scp form: (host, owner).
+REMOTE = r"(?:https?://(?:[^@/ ]+@)?|ssh://git@|git@)(github\.com|gitlab\.com|bitbucket\.org)[/:]([a-z0-9_.-]+)/"
+
 SIGNAL = Signal(
     id="push_to_foreign_remote",
     needs=("assets.devices", "hr.employees"),
@@ -12,7 +15,7 @@ SIGNAL = Signal(
     "Bitbucket owner that is not the organisation's (org.code_owners and the code-audit log's owners) "
     "(medium: dotfiles and open-source work look alike).",
     reference="indicators.md §3.L exfil_repo_to_personal (push to non-org remotes, EDR command lines)",
-    params=lambda cfg: {"owners": [o.lower() for o in cfg.code_owners]},
+    params=lambda cfg: {"owners": [o.lower() for o in cfg.code_owners], "remote": REMOTE},
     sql=r"""
 WITH owners AS (
   SELECT unnest($owners::VARCHAR[]) AS owner
@@ -20,10 +23,7 @@ WITH owners AS (
   UNION SELECT DISTINCT lower(org) FROM code_audit WHERE org IS NOT NULL
 ), cmd AS (
   SELECT employee_id, source_file, line, observed_at, hostname, text,
-    regexp_extract(text, '(?:https?://(?:[^@/ ]+@)?|ssh://git@|git@)(github\.com|gitlab\.com|bitbucket\.org)[/:]([a-z0-9_.-]+)/', 1)
-      AS host,
-    regexp_extract(text, '(?:https?://(?:[^@/ ]+@)?|ssh://git@|git@)(github\.com|gitlab\.com|bitbucket\.org)[/:]([a-z0-9_.-]+)/', 2)
-      AS owner
+    regexp_extract(text, $remote, 1) AS host, regexp_extract(text, $remote, 2) AS owner
   FROM endpoint_obs
   WHERE item = 'process' AND regexp_matches(text, '\bgit(\.exe)?\b.*\b(push|remote add|remote set-url)\b')
 )
