@@ -145,10 +145,12 @@ def _signin_plan(demo: Demo, w: Worker) -> list[tuple[datetime, str, dict[str, A
 
 def _okta(demo: Demo, bundle: Path) -> None:
     events: list[dict[str, Any]] = []
+    first_signin: dict[str, datetime] = {}
     for w in demo.workers:
         session = new_uuid(demo.rng)[:20]
         ua = UA_LOCALE.format(loc=LOCALES[int(w.id.strip("EC")) % len(LOCALES)])
         for t, ip, geo, (asn, org, dom), proxy in _signin_plan(demo, w):
+            first_signin.setdefault(w.id, t)
             events.append({
                 "uuid": new_uuid(demo.rng), "published": t.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
                 "eventType": "user.session.start", "version": "0", "severity": "INFO",
@@ -163,6 +165,23 @@ def _okta(demo: Demo, bundle: Path) -> None:
                 "request": {"ipChain": [{"ip": ip, "geographicalContext": geo, "version": "V4"}]},
                 "target": [], "transaction": {"type": "WEB", "id": new_uuid(demo.rng)[:24]},
             })
+    # Okta Verify enrolment: the farm's workers all enrol the facilitator's one phone; a couple
+    # shares a phone too (a household: weak); everyone else enrols their own.
+    for w in demo.workers:
+        if w.id not in first_signin:
+            continue
+        device = ("guofarmphone0001" if "laptop_farm" in w.tags
+                  else "guocouplephone01" if "couple_same_surname" in w.tags else f"guo{w.id.lower()}dev")
+        events.append({
+            "uuid": f"dev-{w.id}", "published": first_signin[w.id].strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+            "eventType": "device.user.add", "version": "0", "severity": "INFO",
+            "displayMessage": "Add device to user", "actor": {"id": f"00u{w.id.lower()}", "type": "User",
+                                                           "alternateId": w.email, "displayName": w.name},
+            "outcome": {"result": "SUCCESS"},
+            "target": [{"id": device, "type": "Device", "alternateId": "iPhone",
+                        "detailEntry": {"oktaDeviceId": device}},
+                       {"id": f"00u{w.id.lower()}", "type": "User", "alternateId": w.email}],
+        })
     events.sort(key=lambda e: e["published"])
     half = len(events) // 2
     path = bundle / "idp/okta/system_log_1.json"

@@ -5,17 +5,17 @@ from unmask.signals.base import Signal
 SIGNAL = Signal(
     id="sigma_idp_rule_match",
     needs=("idp.okta", "hr.employees"),
-    strength="medium",
+    strength="weak",
     family="network",
-    description="A SigmaHQ Okta rule matched a worker's Okta events (high or critical: medium; otherwise weak), "
-    "e.g. a session started through an anonymising proxy.",
+    description="A SigmaHQ Okta rule matched a worker's Okta events, e.g. a session started through an "
+    "anonymising proxy (weak whatever the rule's level: a privacy VPN is not a verdict).",
     reference="SigmaHQ rules/identity/okta (DRL 1.1) in unmask/data/sigma; indicators.md §3.H",
     sql="""
 SELECT 'employee' AS subject_type, e.employee_id AS subject_id, any_value(s.source_file) AS source_file,
   min(s.line) AS line, min(s.observed_at) AS observed_at,
   'Sigma "' || r.title || '" (' || r.level || ', id ' || r.rule_id || ', by ' || r.author || '), ' || count(*)
     || ' Okta event(s)' || coalesce(': ' || any_value(s.seen)[1:160], '') AS detail,
-  CASE WHEN r.level IN ('critical', 'high') THEN 'medium' ELSE 'weak' END AS strength
+  'weak' AS strength
 FROM sigma_hits s JOIN sigma_rules r USING (rule_id)
 JOIN employees e ON e.email = s.actor_email
 WHERE s.actor_email IS NOT NULL
