@@ -51,7 +51,7 @@ def test_laptop_farm_is_one_cluster(demo_scan: Demo) -> None:
     farm = set(truth.planted["laptop_farm"])
     hits = [c for c in clusters if {m["id"] for m in c["members"]} == farm]
     assert len(hits) == 1
-    assert {link["via"] for link in hits[0]["links"]} == {"ship_to_address", "bank_account", "egress_ip"}
+    assert {link["via"] for link in hits[0]["links"]} == {"ship_to_address", "bank_account", "egress_ip", "mfa_device"}
     personas = set(truth.planted["persona_network"])
     assert [c for c in clusters if {m["id"] for m in c["members"]} == personas]
     for c in clusters:  # no look-alike is in any cluster
