@@ -9,16 +9,20 @@ SIGNAL = Signal(
     uses=("idp.okta", "idp.entra"),
     strength="weak",
     family="time",
-    description="The circular mean of the worker's activity hours (declared zone) lies 6 h or more from the "
+    description="The circular mean of the worker's activity and sign-in hours (declared zone) lies 6 h or more "
+    "from the "
     "peers' mean, the hours are concentrated (resultant length >= 0.5), and most fall at night locally and in "
     "09:00-18:00 at UTC+9 (weak: night owls and on-call staff look the same).",
     reference="indicators.md §3.J time_activity_offset (circular histogram against a peer baseline); KB4, DFR",
     sql="""
-WITH a AS (
-  SELECT e.employee_id, x.source_file, x.line, x.timestamp AS ts, coalesce(h.tz, $home_tz) AS tz
-  FROM activity x JOIN employees e ON e.email = x.actor_email
-  LEFT JOIN addresses h ON h.kind = 'home' AND h.subject_type = 'employee' AND h.subject_id = e.employee_id
-  WHERE x.timestamp IS NOT NULL
+WITH ev AS (
+  -- Work activity rows and interactive sign-ins: both say when the worker is at the keyboard.
+  SELECT e.employee_id, x.source_file, x.line, x.timestamp AS ts
+  FROM activity x JOIN employees e ON e.email = x.actor_email WHERE x.timestamp IS NOT NULL
+  UNION ALL SELECT employee_id, source_file, line, ts FROM signins
+), a AS (
+  SELECT ev.*, coalesce(h.tz, $home_tz) AS tz FROM ev
+  LEFT JOIN addresses h ON h.kind = 'home' AND h.subject_type = 'employee' AND h.subject_id = ev.employee_id
 ), hrs AS (
   SELECT *, hour(timezone(tz, ts)) + minute(timezone(tz, ts)) / 60.0 AS local_h,
     hour(timezone('Asia/Seoul', ts)) AS kst_h FROM a
@@ -50,7 +54,8 @@ SELECT 'employee' AS subject_type, employee_id AS subject_id, f AS source_file, 
     || 'declared zone, ' || round(hours_from_peers, 1) || ' h from the peers'' '
     || lpad((floor(((peer_angle * 12 / pi()) + 24) % 24))::INTEGER::VARCHAR, 2, '0') || ':00 (concentration '
     || round(r, 2) || '); ' || round(100 * night_share)::INTEGER || '% of ' || n
-    || ' activity rows at night locally, ' || round(100 * kst_share)::INTEGER || '% in business hours at UTC+9'
+    || ' activity rows and sign-ins at night locally, ' || round(100 * kst_share)::INTEGER
+    || '% in business hours at UTC+9'
     AS detail
 FROM d WHERE n >= 10 AND r >= 0.5 AND hours_from_peers >= 6 AND night_share >= 0.7 AND kst_share >= 0.6
 """,
