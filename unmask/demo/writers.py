@@ -375,6 +375,23 @@ def _candidates(demo: Demo, bundle: Path) -> None:
                                "medium": "video", "camera_on": "true", "participant_ip": demo.ip(73),
                                "participant_country": "US", "identity_checked": "true", "flags": "",
                                "interviewer_id": demo.workers[1].id})
+    # Interview look-alikes: a candidate interviewed with the camera off under a noted
+    # accommodation, and one who declined the on-site step but was seen on camera.
+    regular = [c for c in cands if c["stage"] in ("interview", "hired") and c["candidate_id"] not in personas
+               and not c["employee_id"]]
+    if len(regular) >= 2:
+        acc, remote = regular[0]["candidate_id"], regular[1]["candidate_id"]
+        for stage in ("screen", "technical"):
+            interviews.append({"candidate_id": acc, "interview_at": regular[0]["applied_at"], "stage": stage,
+                               "medium": "video", "camera_on": "false", "participant_ip": demo.ip(73),
+                               "participant_country": "US", "identity_checked": "false", "flags": "accommodation",
+                               "interviewer_id": demo.workers[1].id})
+        interviews.append({"candidate_id": remote, "interview_at": regular[1]["applied_at"], "stage": "onsite",
+                           "medium": "video", "camera_on": "true", "participant_ip": demo.ip(73),
+                           "participant_country": "US", "identity_checked": "true", "flags": "declined_onsite",
+                           "interviewer_id": demo.workers[1].id})
+        demo.benign["interview_accommodation"] = [acc]
+        demo.benign["declined_onsite_seen_on_camera"] = [remote]
     _csv(bundle / "hr/candidates.csv", list(cands[0]), cands)
     _csv(bundle / "hr/references.csv", list(refs[0]), refs)
     _csv(bundle / "hr/interviews.csv", ["candidate_id", "interview_at", "stage", "medium", "camera_on",

@@ -163,6 +163,13 @@ def build(engine: Engine, config: Config, workdir: Path) -> None:
         "ELSE md5(lower(regexp_replace(user_agent, '\\b[a-z]{2}[-_][a-z]{2}\\b', '', 'gi'))) END"
     )
     classify_ips(engine, "signins", "signin_ip_class")
+    # Interview participant IPs get the same classes (a VPN, a hosting network, corporate).
+    engine.execute("CREATE OR REPLACE TEMP VIEW interview_ips AS SELECT participant_ip AS ip FROM interviews")
+    classify_ips(engine, "interview_ips", "interview_ip_class_all")
+    engine.execute(
+        "CREATE OR REPLACE TEMP TABLE interview_ip_class AS SELECT * FROM interview_ip_class_all "
+        "WHERE kind <> 'corporate'"
+    )
     engine.execute(
         "CREATE OR REPLACE TABLE signins AS SELECT s.*, "
         "CASE WHEN c.kind = 'corporate' OR list_contains($asns, s.asn) THEN 'corporate' "

@@ -17,6 +17,7 @@ from unmask.signals import (
     foreign_push,
     holder_mismatch,
     impossible_travel,
+    interview_theatre,
     ioc_match,
     kvm_composite,
     kvm_display,
@@ -75,6 +76,7 @@ SIGNALS: tuple[Signal, ...] = (
     session_reuse.SIGNAL,
     sigma_idp.SIGNAL,
     foreign_push.SIGNAL,
+    interview_theatre.SIGNAL,
 )
 SIGNAL_IDS = tuple(s.id for s in SIGNALS)
 BY_ID = {s.id: s for s in SIGNALS}
