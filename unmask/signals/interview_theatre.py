@@ -48,7 +48,8 @@ WITH c AS (
     WHERE declined AND NOT seen AND NOT accommodation
   UNION ALL SELECT *, 'the interviewer noted a different voice between stages', 'medium' FROM per WHERE voice
   UNION ALL SELECT *, 'interview joined from ' || array_to_string(egress, ', ')
-      || CASE WHEN list_has_any(egress, ['astrill', 'hosting']) THEN '' ELSE ' (a VPN: travel and privacy look alike)' END,
+      || CASE WHEN list_has_any(egress, ['astrill', 'hosting']) THEN ''
+              ELSE ' (a VPN: travel and privacy look alike)' END,
     CASE WHEN list_has_any(egress, ['astrill', 'hosting']) THEN 'medium' ELSE 'weak' END FROM per WHERE len(egress) > 0
   UNION ALL SELECT *, 'interview joined from ' || array_to_string(abroad, ', ') || ', not the declared '
       || declared, 'weak' FROM per WHERE len(abroad) > 0
