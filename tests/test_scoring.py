@@ -56,3 +56,25 @@ def test_bad_scoring_settings_are_refused(tmp_path: Path) -> None:
         load_config(tmp_path, CSV_COLUMNS, tuple(s.id for s in SIGNALS))
     text = " ".join(str(p) for p in e.value.problems)
     assert "scoring.propagation" in text and "critical > high > medium" in text and "scoring.odd" in text
+
+
+def test_risk_flows_along_referral_edges(tmp_path: Path) -> None:
+    from tests.helpers import write_csv
+
+    # E1 is paid into a stranger's account through a platform; C1 applied on E1's referral;
+    # C2 applied on nobody's.
+    emps = [emp("E1", "Ann Lee", "1 Oak St")]
+    deps = [dep("E1", "77", "Dana Whitfield", method="platform", platform="Payoneer")]
+    root = bundle(tmp_path / "b", emps, deposits=deps)
+    write_csv(root / "hr/candidates.csv", ["candidate_id", "full_name", "email", "referred_by"], [
+        {"candidate_id": "C1", "full_name": "Bo Park", "email": "bo@example.org", "referred_by": "E1"},
+        {"candidate_id": "C2", "full_name": "Cy Diaz", "email": "cy@example.org", "referred_by": ""}])
+    out = tmp_path / "out"
+    run(root, out)
+    (row,) = signals_of(out, "C1")["referral_propagation"]
+    e1_total = sum(e["weight"] for e in findings(out)["E1"]["evidence"])
+    assert row["strength"] == "weak" and row["detail"].startswith("referred by E1")
+    assert row["weight"] == pytest.approx(min(0.75, 0.25 * 0.5 * e1_total), abs=0.01)
+    assert row["source"] == "hr/candidates.csv:2"
+    assert "C2" not in findings(out)
+    assert findings(out)["C1"]["band"] in ("low", "medium")  # a referral alone never makes "high"

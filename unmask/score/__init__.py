@@ -63,6 +63,7 @@ def score(engine: Engine, config: Config) -> None:
         {"s": BASE_WEIGHT["strong"], "m": BASE_WEIGHT["medium"], "w": BASE_WEIGHT["weak"], "cap": WEAK_CAP},
     )
     _propagate(engine, config.propagation)
+    _propagate_referrals(engine, config.propagation)
     engine.execute(
         "CREATE OR REPLACE TABLE scores AS "
         "WITH t AS (SELECT subject_type, subject_id, sum(weight) AS total, "
@@ -120,4 +121,52 @@ FROM best WHERE least($cap, $share * tie * lead_total) >= $floor
 """,  # noqa: S608 - no interpolation
         {"ts": TIE["strong"], "tm": TIE["medium"], "tw": TIE["weak"], "share": share, "cap": PROPAGATION_CAP,
          "floor": PROPAGATION_FLOOR},
+    )
+
+
+def _propagate_referrals(engine: Engine, share: float) -> None:
+    """Risk flows along referral edges (hr/candidates.csv referred_by), both ways: referrer and
+    referee each get ``share`` x 0.5 (a referral is a medium tie) x the other's own weight, at
+    most PROPAGATION_CAP, as one weak row. Pairs already in one cluster are left to cluster
+    propagation, so no tie is counted twice."""
+    if share <= 0 or not engine.table_exists("candidates"):
+        return
+    engine.execute(
+        """
+INSERT INTO scored_evidence BY NAME
+WITH subj AS (
+  SELECT c.candidate_id, CASE WHEN e.employee_id IS NOT NULL THEN 'employee' ELSE 'candidate' END AS st,
+    coalesce(e.employee_id, c.candidate_id) AS sid
+  FROM candidates c LEFT JOIN employees e ON e.employee_id = c.employee_id
+), edges AS (
+  -- referred_by names a candidate or an employee.
+  SELECT s.st AS a_t, s.sid AS a_id, coalesce(r.st, CASE WHEN m.employee_id IS NOT NULL THEN 'employee' END) AS b_t,
+    coalesce(r.sid, m.employee_id) AS b_id, c.source_file, c.line
+  FROM candidates c JOIN subj s USING (candidate_id)
+  LEFT JOIN subj r ON r.candidate_id = c.referred_by LEFT JOIN employees m ON m.employee_id = c.referred_by
+  WHERE c.referred_by IS NOT NULL
+), pairs AS (
+  SELECT a_t, a_id, b_t, b_id, 'referred by ' AS rel, source_file, line FROM edges WHERE b_id IS NOT NULL
+  UNION ALL SELECT b_t, b_id, a_t, a_id, 'referred ', source_file, line FROM edges WHERE b_id IS NOT NULL
+), own AS (
+  SELECT subject_type, subject_id, sum(weight) AS total FROM scored_evidence
+  WHERE signal NOT IN ('cluster_propagation') GROUP BY ALL
+), same_cluster AS (
+  SELECT x.subject_type AS t1, x.subject_id AS i1, y.subject_type AS t2, y.subject_id AS i2
+  FROM cluster_members x JOIN cluster_members y USING (cluster_id)
+), best AS (
+  SELECT p.a_t, p.a_id, arg_max(p.rel || p.b_id, o.total) AS who, max(o.total) AS total,
+    arg_max(p.source_file, o.total) AS source_file, arg_max(p.line, o.total) AS line
+  FROM pairs p JOIN own o ON o.subject_type = p.b_t AND o.subject_id = p.b_id
+  WHERE NOT EXISTS (SELECT 1 FROM same_cluster z WHERE z.t1 = p.a_t AND z.i1 = p.a_id AND z.t2 = p.b_t
+                    AND z.i2 = p.b_id)
+  GROUP BY p.a_t, p.a_id
+)
+SELECT a_t AS subject_type, a_id AS subject_id, 'referral_propagation' AS signal, 'cluster' AS family,
+  'weak' AS strength, source_file, line, NULL::TIMESTAMPTZ AS observed_at,
+  who || ', who carries evidence of weight ' || round(total, 1) AS detail,
+  least($cap, $share * 0.5 * total) AS weight
+FROM best WHERE least($cap, $share * 0.5 * total) >= $floor
+""",  # noqa: S608 - no interpolation
+        {"share": share, "cap": PROPAGATION_CAP, "floor": PROPAGATION_FLOOR},
     )
