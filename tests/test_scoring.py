@@ -3,6 +3,7 @@ propagation share that unmask.toml overrides."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -78,3 +79,17 @@ def test_risk_flows_along_referral_edges(tmp_path: Path) -> None:
     assert row["source"] == "hr/candidates.csv:2"
     assert "C2" not in findings(out)
     assert findings(out)["C1"]["band"] in ("low", "medium")  # a referral alone never makes "high"
+
+
+def test_a_giant_shared_identifier_does_not_make_one_farm(tmp_path: Path) -> None:
+    # Twenty workers had laptops shipped to one coworking space; two of them also share a bank
+    # account. Only the pair is a cluster; the address is listed as too widely shared.
+    emps = [emp(f"E{i}", f"Worker{i} Name{i}", f"{i} Oak St") for i in range(20)]
+    ships = [ship(f"S{i}", f"E{i}", "500 Market St", "94105", "San Francisco", "CA", line2="Floor 3")
+             for i in range(20)]
+    deps = [dep("E1", "555", "Worker1 Name1"), dep("E2", "555", "Worker2 Name2")]
+    out = tmp_path / "out"
+    run(bundle(tmp_path / "b", emps, shipments=ships, deposits=deps), out)
+    clusters = [json.loads(x) for x in (out / "clusters.jsonl").read_text().splitlines()]
+    assert [sorted(m["id"] for m in c["members"]) for c in clusters] == [["E1", "E2"]]
+    assert "not used to join clusters" in (out / "report.html").read_text(encoding="utf-8")

@@ -5,15 +5,26 @@ from __future__ import annotations
 from unmask.engine import Engine
 
 MAX_ITERATIONS = 50
+# An identifier shared by more people than this is a coworking address, a carrier NAT or a
+# payroll agent, not one operation: it does not join clusters (it is listed in giant_groups,
+# and the report says so). Each person's own evidence about it stays.
+MAX_GROUP = 15
 
 
-def build_clusters(engine: Engine) -> int:
+def build_clusters(engine: Engine, max_group: int = MAX_GROUP) -> int:
     """Create ``cluster_members`` and ``cluster_links`` from evidence rows carrying a group_key."""
     engine.execute(
         "CREATE OR REPLACE TABLE group_members AS SELECT DISTINCT group_key, via, subject_type, subject_id, "
         "first(value_hint ORDER BY value_hint) OVER (PARTITION BY group_key) AS value_hint "
         "FROM evidence WHERE group_key IS NOT NULL"
     )
+    engine.execute(
+        "CREATE OR REPLACE TABLE giant_groups AS SELECT group_key, any_value(via) AS via, "
+        "any_value(value_hint) AS value_hint, count(*) AS members FROM group_members GROUP BY group_key "
+        "HAVING count(*) > $max",
+        {"max": max_group},
+    )
+    engine.execute("DELETE FROM group_members WHERE group_key IN (SELECT group_key FROM giant_groups)")
     # Edges join each member of a group to the group's smallest member: a star is enough for
     # connectivity and stays linear in group size.
     engine.execute(

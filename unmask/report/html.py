@@ -167,6 +167,14 @@ def render(engine: Engine, manifest: dict[str, Any], planted_note: str | None = 
             out.append(f"<div class='timeline'>{timeline[key[1]]}</div>")
         out.append("</div>")
     out.append("<h2>What the data could not tell</h2>")
+    giants = engine.query_dicts("SELECT via, value_hint, members FROM giant_groups ORDER BY members DESC") \
+        if engine.table_exists("giant_groups") else []
+    if giants:
+        out.append("<p>Identifiers shared by so many people that they name a place or a network, not an "
+                   "operation (a coworking address, a carrier NAT), were not used to join clusters:</p><ul>")
+        for g in giants:
+            out.append(f"<li>{_e(g['via'])} {_e(g['value_hint'])}: {g['members']} people</li>")
+        out.append("</ul>")
     missing = manifest.get("missing_parts", [])
     out.append("<p>Missing or empty parts: " + (_e(", ".join(missing)) or "none") + ".</p>")
     disabled = manifest.get("disabled_signals", [])
