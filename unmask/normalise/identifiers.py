@@ -96,6 +96,7 @@ def build(engine: Engine, bundle: Path) -> None:
         "SELECT DISTINCT * FROM ids WHERE value IS NOT NULL"
     )
     _resumes(engine, bundle)
+    _photos(engine, bundle)
 
 
 def _resumes(engine: Engine, bundle: Path) -> None:
@@ -146,3 +147,65 @@ def _resumes(engine: Engine, bundle: Path) -> None:
              "d": [v[3] for v in vals], "e": [v[4] for v in vals]},
         )
     engine.execute("INSERT INTO identifiers SELECT st, sid, 'resume', v, f, l FROM resume_groups")
+
+
+PHOTO_DISTANCE = 6  # bits of 64: the same photo resized, recompressed or lightly edited
+_PHOTO_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".gif")
+
+
+def _photos(engine: Engine, bundle: Path) -> None:
+    """Photos reused across people as identifier rows (kind 'photo'): a perceptual hash
+    (imagehash pHash) per photo; near-identical hashes are found in SQL by splitting each hash
+    into 8 bytes (two hashes within 7 bits share at least one byte), then comparing bits."""
+    import imagehash
+    from PIL import Image, UnidentifiedImageError
+
+    rows = engine.query(
+        "SELECT CASE WHEN e.employee_id IS NOT NULL THEN 'employee' ELSE 'candidate' END, "
+        "coalesce(e.employee_id, c.candidate_id), c.full_name, c.photo_path, c.source_file, c.line FROM candidates c "
+        "LEFT JOIN employees e ON e.employee_id = c.employee_id WHERE c.photo_path IS NOT NULL"
+    )
+    root = bundle.resolve()
+    hashed: list[tuple[str, str, str, int, str, int]] = []
+    for st, sid, name, rel, src, line in rows:
+        path = (root / rel).resolve()
+        # Only images inside the bundle; a path that leaves it is ignored, not followed.
+        if not path.is_relative_to(root) or path.suffix.lower() not in _PHOTO_SUFFIXES or not path.is_file():
+            continue
+        try:
+            with Image.open(path) as img:
+                h = int(str(imagehash.phash(img)), 16)
+        except (UnidentifiedImageError, OSError, ValueError):
+            continue  # an unreadable image is no evidence either way
+        hashed.append((st, sid, name or "", int(line), src, h - (1 << 64) if h >= 1 << 63 else h))
+    engine.execute("CREATE OR REPLACE TEMP TABLE photo_hashes(st VARCHAR, sid VARCHAR, name VARCHAR, l BIGINT, "
+                   "f VARCHAR, h BIGINT)")
+    engine.insert_rows("photo_hashes", ("st", "sid", "name", "l", "f", "h"), hashed)
+    pairs = engine.query(
+        "WITH b AS (SELECT rowid AS i, h, unnest(range(8)) AS k FROM photo_hashes), "
+        "bb AS (SELECT i, h, k, (h >> (k * 8)) & 255 AS v FROM b) "
+        "SELECT DISTINCT x.i, y.i FROM bb x JOIN bb y ON x.k = y.k AND x.v = y.v AND x.i < y.i "
+        "WHERE bit_count(xor(x.h, y.h)) <= $d",
+        {"d": PHOTO_DISTANCE},
+    )
+    ids = [r[0] for r in engine.query("SELECT rowid FROM photo_hashes ORDER BY rowid")]
+    parent = {i: i for i in ids}
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in pairs:
+        parent[find(a)] = find(b)
+    engine.execute("CREATE OR REPLACE TEMP TABLE photo_groups(i BIGINT, g BIGINT)")
+    engine.insert_rows("photo_groups", ("i", "g"), [(i, find(i)) for i in ids])
+    # A photo counts only when it is shared under different names: the same person applying
+    # twice with one photo is a duplicate record, not a persona.
+    engine.execute(
+        "INSERT INTO identifiers SELECT p.st, p.sid, 'photo', 'photo-group-' || g.g, p.f, p.l "
+        "FROM photo_hashes p JOIN photo_groups g ON g.i = p.rowid "
+        "WHERE g.g IN (SELECT g.g FROM photo_hashes q JOIN photo_groups g ON g.i = q.rowid "
+        "              GROUP BY g.g HAVING count(DISTINCT lower(q.name)) >= 2)"
+    )

@@ -8,8 +8,9 @@ SIGNAL = Signal(
     uses=("hr.employees", "hr.references", "hr.interviews"),
     strength="strong",
     family="identity",
-    description="Different people (candidates or workers) share a phone or personal e-mail (strong), or a "
-    "reference, profile handle, interview IP or near-identical résumé (medium).",
+    description="Different people (candidates or workers) share a phone, a personal e-mail or a photo "
+    "(perceptual hash, under different names) (strong), or a reference, profile handle, interview IP or "
+    "near-identical résumé (medium).",
     reference="indicators.md §3.B reuse_contact_across_identities, §3.C profile_resume_text_reuse, "
     "§3.D intv_conference_client_ip; G25, MND",
     sql="""
@@ -25,16 +26,18 @@ per AS (
   GROUP BY a.subject_type, a.subject_id, a.kind, a.value
 )
 SELECT subject_type, subject_id, f AS source_file, line, NULL::TIMESTAMPTZ AS observed_at,
-  CASE kind WHEN 'resume' THEN 'résumé is a near-copy of' ELSE replace(kind, '_', ' ') || ' also used by' END
+  CASE kind WHEN 'resume' THEN 'résumé is a near-copy of' WHEN 'photo' THEN 'photo is the same face as that of'
+       ELSE replace(kind, '_', ' ') || ' also used by' END
     || ' ' || others || ' other person(s): ' || array_to_string(who[1:10], ', ')
     || CASE WHEN unrelated = 0 THEN ' (same household)' ELSE '' END AS detail,
-  CASE WHEN unrelated = 0 THEN 'weak' WHEN kind IN ('phone', 'personal_email') THEN 'strong' ELSE 'medium' END
+  CASE WHEN unrelated = 0 THEN 'weak' WHEN kind IN ('phone', 'personal_email', 'photo') THEN 'strong'
+       ELSE 'medium' END
     AS strength,
   CASE WHEN unrelated > 0 THEN kind || ':' || md5(value) END AS group_key,
   kind AS via,
   CASE WHEN kind IN ('phone', 'reference_phone') THEN '…' || right(value, 4)
        WHEN kind IN ('personal_email', 'reference_email') THEN left(value, 2) || '…@' || split_part(value, '@', 2)
-       WHEN kind = 'resume' THEN 'résumé text' ELSE value END AS value_hint
+       WHEN kind = 'resume' THEN 'résumé text' WHEN kind = 'photo' THEN 'photo' ELSE value END AS value_hint
 FROM per
 """,
 )

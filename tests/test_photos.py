@@ -1,0 +1,47 @@
+"""A photo reused under different names (imagehash pHash), found through the identifier graph."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageEnhance
+
+from tests.helpers import bundle, emp, findings, run, signals_of, write_csv
+
+
+def _face(seed: int) -> Image.Image:
+    """A synthetic portrait: a gradient and a few shapes placed by ``seed``."""
+    img = Image.new("RGB", (256, 320))
+    d = ImageDraw.Draw(img)
+    for y in range(320):
+        d.line([(0, y), (255, y)], fill=((y * 3 + seed * 40) % 256, (y + seed * 90) % 256, 180 - y // 4))
+    cx, cy = 90 + seed * 23 % 80, 110 + seed * 37 % 70
+    d.ellipse([cx, cy, cx + 90, cy + 120], fill=(230, 190 - seed * 20 % 120, 160))
+    d.rectangle([40 + seed * 11 % 100, 240, 200, 300], fill=(30 + seed * 50 % 200, 60, 90))
+    return img
+
+
+def test_one_face_under_two_names_is_strong(tmp_path: Path) -> None:
+    root = bundle(tmp_path / "b", [emp("E1", "Ann Lee")])
+    photos = root / "hr/photos"
+    photos.mkdir(parents=True)
+    a = _face(1)
+    a.save(photos / "c1.png")
+    # The same photo resized, brightened and saved as JPEG: another file, the same face.
+    ImageEnhance.Brightness(a.resize((200, 250))).enhance(1.1).save(photos / "c2.jpg", quality=80)
+    _face(4).save(photos / "c3.png")
+    _face(7).save(photos / "c5.png")
+    _face(7).save(photos / "c6.png")  # one person who applied twice under one name
+    (photos / "c7.png").write_bytes(b"not an image")
+    rows = [("C1", "Jin Park", "c1.png"), ("C2", "Min Choi", "c2.jpg"), ("C3", "Bo Lee", "c3.png"),
+            ("C5", "Ann Kim", "c5.png"), ("C6", "Ann Kim", "c6.png"), ("C7", "Cy Diaz", "c7.png"),
+            ("C8", "Di Ng", "../../etc/passwd")]
+    write_csv(root / "hr/candidates.csv", ["candidate_id", "full_name", "email", "photo_path"],
+              [{"candidate_id": c, "full_name": n, "email": f"{c.lower()}@example.org",
+                "photo_path": f"hr/photos/{p}"} for c, n, p in rows])
+    out = tmp_path / "out"
+    run(root, out)
+    (ev,) = signals_of(out, "C1")["shared_contact"]
+    assert ev["strength"] == "strong" and ev["detail"] == "photo is the same face as that of 1 other person(s): C2"
+    for cid in ("C3", "C5", "C6", "C7", "C8"):
+        assert cid not in findings(out), cid
