@@ -21,6 +21,9 @@ NAME_READERS = {
     "account_holder_mismatch",
     # Sanctions screening: the one place a name is evidence.
     "sanctions_name_match",
+    # Two records claiming one identity (same name and birth date): equality of two claims,
+    # never what a name says of its bearer.
+    "name_dob_shared",
 }
 
 

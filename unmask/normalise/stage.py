@@ -32,6 +32,10 @@ def register_functions(engine: Engine) -> None:
     engine.register_scalar(
         "unmask_name_sim", lambda a, b: name_similarity(a, b), ["VARCHAR", "VARCHAR"], "DOUBLE"
     )
+    # A person's name as sorted tokens ("Smith, Robert J." = "j robert smith"): equality only.
+    engine.register_scalar(
+        "unmask_name_key", lambda n: " ".join(sorted(name_tokens(n))) or None, ["VARCHAR"], "VARCHAR"
+    )
     engine.register_scalar(
         "unmask_surname",
         lambda a: (name_tokens(a)[-1] if name_tokens(a) else None),

@@ -16,6 +16,7 @@ from unmask.signals import (
     first_signin_far,
     foreign_push,
     holder_mismatch,
+    identity_changes,
     impossible_travel,
     interview_theatre,
     ioc_match,
@@ -24,6 +25,7 @@ from unmask.signals import (
     kvm_usb,
     mfa_shared,
     mouse_jiggler,
+    name_dob_shared,
     national_id_shared,
     payout_platform,
     rdp_timezone,
@@ -77,6 +79,8 @@ SIGNALS: tuple[Signal, ...] = (
     sigma_idp.SIGNAL,
     foreign_push.SIGNAL,
     interview_theatre.SIGNAL,
+    name_dob_shared.SIGNAL,
+    identity_changes.SIGNAL,
 )
 SIGNAL_IDS = tuple(s.id for s in SIGNALS)
 BY_ID = {s.id: s for s in SIGNALS}

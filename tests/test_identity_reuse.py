@@ -1,0 +1,42 @@
+"""Stolen or borrowed identities: one name and birth date on two records, and a trail of
+address and bank changes soon after hire."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.helpers import bundle, emp, findings, run, signals_of, write_csv
+
+
+def test_same_name_and_birth_date_on_two_records(tmp_path: Path) -> None:
+    emps = [emp("E1", "Robert J. Smith", "1 Oak St", date_of_birth="1988-03-14"),
+            emp("E2", "Smith, Robert J.", "9 Elm St", "85212", "Mesa", "AZ", date_of_birth="1988-03-14"),
+            emp("E3", "Robert Smith", "3 Pine St", date_of_birth="1990-01-01"),  # a namesake: other birth date
+            emp("E4", "Mary Smith", "4 Ash St", date_of_birth="1988-03-14")]  # same birth date, other name
+    out = tmp_path / "out"
+    run(bundle(tmp_path / "b", emps), out)
+    (ev,) = signals_of(out, "E1")["name_dob_shared"]
+    assert ev["strength"] == "strong" and ev["detail"].endswith(": E2")
+    assert "E3" not in findings(out) and "E4" not in findings(out)
+
+
+def test_address_and_bank_trail_after_hire(tmp_path: Path) -> None:
+    emps = [emp("E1", "Ann Lee", hire_date="2026-08-01"), emp("E2", "Bo Park", "2 Elm St", hire_date="2026-08-01")]
+    root = bundle(tmp_path / "b", emps)
+    cols = ["employee_id", "field", "old_value", "new_value", "changed_at", "changed_by"]
+    write_csv(root / "hr/changes.csv", cols, [
+        {"employee_id": "E1", "field": "address_line1", "old_value": "1 Oak St", "new_value": "77 Lake Rd",
+         "changed_at": "2026-08-05T10:00:00Z", "changed_by": "self-service"},
+        {"employee_id": "E1", "field": "account_number", "old_value": "", "new_value": "(tokenised)",
+         "changed_at": "2026-08-19T10:00:00Z", "changed_by": "self-service"},
+        # E2 moved once, then changed a title: one day of identity changes is a move, not a trail.
+        {"employee_id": "E2", "field": "address_line1", "old_value": "2 Elm St", "new_value": "5 Bay Rd",
+         "changed_at": "2026-08-10T10:00:00Z", "changed_by": "self-service"},
+        {"employee_id": "E2", "field": "title", "old_value": "Engineer", "new_value": "Senior Engineer",
+         "changed_at": "2026-08-20T10:00:00Z", "changed_by": "hr"},
+    ])
+    out = tmp_path / "out"
+    run(root, out)
+    (ev,) = signals_of(out, "E1")["identity_changes_after_hire"]
+    assert ev["strength"] == "medium" and "account_number, address_line1" in ev["detail"]
+    assert "E2" not in findings(out)

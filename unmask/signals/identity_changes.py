@@ -1,0 +1,28 @@
+"""Address or bank details changed again and again soon after hire (hr/changes.csv)."""
+
+from unmask.signals.base import Signal
+
+SIGNAL = Signal(
+    id="identity_changes_after_hire",
+    needs=("hr.changes", "hr.employees"),
+    strength="medium",
+    family="identity",
+    description="Home address or bank details changed on two or more days within 30 days of hire, in the "
+    "HRIS audit trail (medium: a move after a new job happens).",
+    reference="indicators.md §3.A (stolen identity: address and bank trail after hire), §3.K "
+    "pay_frequent_bank_changes",
+    sql="""
+WITH c AS (
+  SELECT x.*, e.hire_date FROM hr_changes x JOIN employees e USING (employee_id)
+  WHERE e.hire_date IS NOT NULL AND x.changed_at IS NOT NULL
+    AND x.field IN ('address_line1', 'address_line2', 'city', 'region', 'postal_code', 'country',
+                    'account_number', 'routing_number', 'account_holder_name', 'institution_name')
+    AND x.changed_at BETWEEN e.hire_date::TIMESTAMPTZ AND e.hire_date::TIMESTAMPTZ + INTERVAL 30 DAY
+)
+SELECT 'employee' AS subject_type, employee_id AS subject_id, any_value(source_file) AS source_file,
+  max(line) AS line, max(changed_at) AS observed_at,
+  'address or bank details changed on ' || count(DISTINCT changed_at::DATE) || ' days within 30 days of hire ('
+    || any_value(hire_date) || '): ' || array_to_string(list(DISTINCT field ORDER BY field), ', ') AS detail
+FROM c GROUP BY employee_id HAVING count(DISTINCT changed_at::DATE) >= 2
+""",
+)

@@ -1,0 +1,30 @@
+"""Two workers claim the same name and the same date of birth: one identity used twice."""
+
+from unmask.signals.base import Signal
+
+SIGNAL = Signal(
+    id="name_dob_shared",
+    needs=("hr.employees",),
+    strength="strong",
+    family="identity",
+    description="Two or more worker records carry the same name (tokens in any order) and the same date of "
+    "birth under different employee ids: one identity used twice (a stolen or borrowed identity).",
+    reference="indicators.md §3.A id_stolen_identity_complaint (same name + DOB on two people)",
+    sql="""
+WITH e AS (
+  SELECT employee_id, unmask_name_key(full_name) AS k, date_of_birth AS dob, source_file, line, hire_date
+  FROM employees WHERE date_of_birth IS NOT NULL AND full_name IS NOT NULL
+), per AS (
+  SELECT x.employee_id AS a, x.k, x.dob, count(DISTINCT y.employee_id) AS others,
+    list(DISTINCT y.employee_id ORDER BY y.employee_id) AS who
+  FROM e x JOIN e y ON x.k = y.k AND x.dob = y.dob AND x.employee_id <> y.employee_id
+  WHERE x.k IS NOT NULL GROUP BY ALL
+)
+SELECT 'employee' AS subject_type, e.employee_id AS subject_id, e.source_file, e.line,
+  e.hire_date::TIMESTAMPTZ AS observed_at,
+  'the same name and date of birth as ' || per.others || ' other worker record(s): '
+    || array_to_string(per.who[1:10], ', ') AS detail,
+  'name_dob:' || md5(per.k || per.dob::VARCHAR) AS group_key, 'name_dob' AS via, 'name and birth date' AS value_hint
+FROM e JOIN per ON per.a = e.employee_id
+""",
+)
