@@ -117,6 +117,23 @@ def _run(events: list[dict[str, Any]], rule: CompiledRule) -> bool:
 
 
 UNCOVERED = [r for r in RULES.rules if r.id not in COVERED and r.source == "endpoint"]
+WITH_SAMPLE = [r for r in RULES.rules if r.id in COVERED and r.source == "endpoint"]
+
+
+def _benign(rule: CompiledRule) -> dict[str, Any]:
+    """The rule's own log source (EventID, Channel) with every field it reads set to notepad."""
+    base = _crafted_events(rule)[0]
+    benign = {k: v for k, v in base.items() if k in ("EventID", "Channel", "Computer", "UtcTime")}
+    for f in rule.fields:
+        if f not in ("EventID", "Channel", "Provider_Name"):
+            benign[f] = "C:\\Windows\\System32\\notepad.exe"
+    benign["Provider"] = "Microsoft-Windows-Sysmon"
+    return benign
+
+
+@pytest.mark.parametrize("rule", WITH_SAMPLE, ids=[r.path.rsplit("/", 1)[-1][:60] for r in WITH_SAMPLE])
+def test_rule_with_a_regression_sample_does_not_fire_on_a_benign_event(rule: CompiledRule) -> None:
+    assert not _run([_benign(rule)], rule), f"{rule.title} fires on a benign event"
 
 
 @pytest.mark.parametrize("rule", UNCOVERED, ids=[r.path.rsplit("/", 1)[-1][:60] for r in UNCOVERED])
