@@ -12,12 +12,18 @@ def test_same_name_and_birth_date_on_two_records(tmp_path: Path) -> None:
     emps = [emp("E1", "Robert J. Smith", "1 Oak St", date_of_birth="1988-03-14"),
             emp("E2", "Smith, Robert J.", "9 Elm St", "85212", "Mesa", "AZ", date_of_birth="1988-03-14"),
             emp("E3", "Robert Smith", "3 Pine St", date_of_birth="1990-01-01"),  # a namesake: other birth date
-            emp("E4", "Mary Smith", "4 Ash St", date_of_birth="1988-03-14")]  # same birth date, other name
+            emp("E4", "Mary Smith", "4 Ash St", date_of_birth="1988-03-14"),  # same birth date, other name
+            # Namesakes born on one day, each with their own national ID: weak, and no cluster.
+            emp("E5", "Wei Zhang", "5 Elm St", date_of_birth="1979-06-01", national_id="900-55-0001"),
+            emp("E6", "Zhang Wei", "6 Elm St", date_of_birth="1979-06-01", national_id="900-55-0002")]
     out = tmp_path / "out"
     run(bundle(tmp_path / "b", emps), out)
     (ev,) = signals_of(out, "E1")["name_dob_shared"]
-    assert ev["strength"] == "strong" and ev["detail"].endswith(": E2")
+    assert ev["strength"] == "medium" and ev["detail"].endswith(": E2")
     assert "E3" not in findings(out) and "E4" not in findings(out)
+    assert signals_of(out, "E5")["name_dob_shared"][0]["strength"] == "weak"
+    clusters = (out / "clusters.jsonl").read_text()
+    assert "E1" in clusters and "E5" not in clusters
 
 
 def test_address_and_bank_trail_after_hire(tmp_path: Path) -> None:
