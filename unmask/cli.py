@@ -325,6 +325,45 @@ def screen(
                       f"{result.errors} without a name; written to {out_file}", highlight=False)
 
 
+@app.command("check")
+def check_cmd(
+    candidate: Annotated[Path, typer.Argument(help="The applicant as JSON (full_name, email, phone, address_line1, "
+                                                   "..., references).")],
+    store: Annotated[Path, typer.Option("--store", help="A scan's output folder (or its unmask.duckdb).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the evidence as JSON.")] = False,
+) -> None:
+    """Check one new applicant against a past scan's store. Exit 1 when strong evidence is found."""
+    from rich.markup import escape
+
+    from unmask.check import CheckError, check, open_store
+
+    with _errors():
+        try:
+            data = json.loads(candidate.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as e:
+            _fail(f"cannot read {candidate} as JSON: {e.__class__.__name__}", EXIT_INPUT)
+            return
+        if not isinstance(data, dict):
+            _fail(f"{candidate} must hold one JSON object (the applicant)", EXIT_INPUT)
+            return
+        try:
+            eng = open_store(store)
+        except CheckError as e:
+            _fail(str(e), EXIT_INPUT)
+            return
+        hits = check(eng, data)
+        eng.close()
+        if as_json:
+            out.print_json(json.dumps([h.as_dict() for h in hits]))
+        elif not hits:
+            out.print("nothing known about this applicant in the store")
+        for h in [] if as_json else hits:
+            out.print(f"{h.strength:6}  {escape(h.detail)}" + (f"  [{escape(h.source)}]" if h.source else ""),
+                      highlight=False, soft_wrap=True)
+        if any(h.strength == "strong" for h in hits):
+            raise typer.Exit(EXIT_FINDINGS)
+
+
 class IocFormat(StrEnum):
     stix = "stix"
     csv = "csv"

@@ -96,10 +96,12 @@ class Engine(Protocol):
     def close(self) -> None: ...
 
 
-def open_engine(path: Path | None, kind: str = "duckdb", threads: int | None = None) -> Engine:
-    """Open the store. ``path`` None means in memory."""
+def open_engine(
+    path: Path | None, kind: str = "duckdb", threads: int | None = None, read_only: bool = False
+) -> Engine:
+    """Open the store. ``path`` None means in memory; ``read_only`` still allows temp tables."""
     if kind == "duckdb":
         from unmask.engine.duckdb import DuckDBEngine
 
-        return DuckDBEngine(path, threads=threads)
+        return DuckDBEngine(path, threads=threads, read_only=read_only)
     raise ValueError(f"unknown engine {kind!r}")

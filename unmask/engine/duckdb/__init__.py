@@ -35,8 +35,8 @@ class DuckDBEngine:
     name = "duckdb"
     version = duckdb.__version__
 
-    def __init__(self, path: Path | None, threads: int | None = None) -> None:
-        self._con = duckdb.connect(str(path) if path else ":memory:")
+    def __init__(self, path: Path | None, threads: int | None = None, read_only: bool = False) -> None:
+        self._con = duckdb.connect(str(path) if path else ":memory:", read_only=read_only and path is not None)
         if threads:
             self._con.execute(f"SET threads = {int(threads)}")
         # Row order of a scan is the file order; line numbers depend on it.

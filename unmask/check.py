@@ -1,0 +1,147 @@
+"""``unmask check CANDIDATE.json --store OUT``: one new applicant against the store of a past
+scan, at application time, before any interview.
+
+What is checked, each a keyed lookup in the store (no scan of the bundle again):
+- the applicant's phone, personal e-mail, profiles and references' e-mails and phones against
+  every contact identifier of every worker and candidate already known;
+- the home address against known homes and ship-to addresses (building and unit);
+- the name (and birth date, when given) against the sanctions lists the scan loaded.
+
+The same check is the Python function :func:`check`, for an ATS integration: open the store
+once with :func:`open_store` and call it per applicant.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from unmask.engine import Engine, open_engine
+from unmask.normalise.address import address_key
+from unmask.normalise.identifiers import email_canonical, phone_e164, profile_handle
+from unmask.screen.index import block_keys
+from unmask.screen.names import name_score, prepare
+from unmask.sources.intel.common import iso_date
+
+# What each kind of the applicant's values is compared with in the store's identifiers.
+PHONE_KINDS = ("phone", "reference_phone")
+EMAIL_KINDS = ("personal_email", "reference_email")
+
+
+class CheckError(Exception):
+    """The applicant file or the store cannot be used."""
+
+
+@dataclass(frozen=True)
+class Hit:
+    what: str  # "phone", "personal email", "reference email", "profile", "home address", "sanctions"
+    strength: str  # strong / medium / weak, as the scan's signals would weigh it
+    detail: str
+    subject_type: str | None = None
+    subject_id: str | None = None
+    source: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+def open_store(path: Path) -> Engine:
+    store = path / "unmask.duckdb" if path.is_dir() else path
+    if not store.is_file():
+        raise CheckError(f"no store at {path}: give a scan's output folder or its unmask.duckdb")
+    return open_engine(store, read_only=True)
+
+
+def _values(c: dict[str, Any]) -> list[tuple[str, str]]:
+    """(what, normalised value) of every identifier the applicant gives."""
+    country = c.get("country")
+    out: list[tuple[str, str]] = []
+    if (p := phone_e164(c.get("phone"), country)) is not None:
+        out.append(("phone", p))
+    if (e := email_canonical(c.get("email"))) is not None:
+        out.append(("personal email", e))
+    for key in ("github_url", "linkedin_url"):
+        if (h := profile_handle(c.get(key))) is not None:
+            out.append(("profile", h))
+    for r in c.get("references") or []:
+        if isinstance(r, dict):
+            if (e := email_canonical(r.get("email"))) is not None:
+                out.append(("reference email", e))
+            if (p := phone_e164(r.get("phone"), country)) is not None:
+                out.append(("reference phone", p))
+    return out
+
+
+def check(engine: Engine, candidate: dict[str, Any]) -> list[Hit]:
+    """Evidence about one applicant from the store; strongest first."""
+    hits: list[Hit] = []
+    vals = _values(candidate)
+    if vals:
+        rows = engine.query(
+            "SELECT i.kind, i.value, i.subject_type, i.subject_id, i.source_file, i.line FROM identifiers i "
+            "WHERE i.value IN (SELECT unnest($v)) AND i.kind IN ('phone', 'reference_phone', 'personal_email', "
+            "'reference_email', 'profile') ORDER BY ALL LIMIT 200",
+            {"v": [v for _, v in vals]},
+        )
+        by_value: dict[str, list[str]] = {}
+        for what, v in vals:
+            by_value.setdefault(v, []).append(what)
+        for kind, value, st, sid, src, line in rows:
+            for what in by_value.get(value, []):
+                ours_is_contact = what in ("phone", "personal email")
+                theirs_is_contact = kind in ("phone", "personal_email")
+                strength = "strong" if ours_is_contact and theirs_is_contact else "medium"
+                hits.append(Hit(what, strength, f"{what} also held as {kind.replace('_', ' ')} by {st} {sid}",
+                                st, sid, f"{src}:{line}"))
+    key = address_key(candidate.get("address_line1"), candidate.get("address_line2"), candidate.get("city"),
+                      candidate.get("region"), candidate.get("postal_code"), candidate.get("country"))
+    if key.building:
+        rows = engine.query(
+            "SELECT kind, subject_type, subject_id, full_key = $full AS same_unit, source_file, line FROM addresses "
+            "WHERE building = $b AND NOT coalesce(is_office, false) ORDER BY ALL LIMIT 50",
+            {"b": key.building, "full": key.full},
+        )
+        for kind, st, sid, same_unit, src, line in rows:
+            place = "home" if kind == "home" else "ship-to address"
+            hits.append(Hit("home address", "medium" if same_unit else "weak",
+                            f"home address is the {place} of {st} {sid}" + ("" if same_unit else " (same building)"),
+                            st, sid, f"{src}:{line}"))
+    hits += _sanctions(engine, candidate)
+    order = {"strong": 0, "medium": 1, "weak": 2}
+    return sorted(hits, key=lambda h: (order[h.strength], h.what, h.subject_id or ""))
+
+
+def _sanctions(engine: Engine, c: dict[str, Any]) -> list[Hit]:
+    name = c.get("full_name")
+    if not name or not engine.table_exists("intel_keys"):
+        return []
+    keys = block_keys(name, "Person")
+    if not keys:
+        return []
+    rows = engine.query(
+        "SELECT n.list, n.entity_id, n.name, e.caption, e.birth_dates, sum(k.idf) AS w FROM intel_keys k "
+        "JOIN intel_name_ids n USING (nid) JOIN intel_entities e USING (list, entity_id) "
+        "WHERE k.key IN (SELECT unnest($k)) AND (k.person OR k.any_schema) "
+        "GROUP BY ALL ORDER BY w DESC LIMIT 12",
+        {"k": keys},
+    )
+    dob = iso_date(c.get("date_of_birth"))
+    me = prepare(name, "Person")
+    out = []
+    seen: set[tuple[str, str]] = set()
+    for lst, eid, listed, caption, dates, _ in rows:
+        if (lst, eid) in seen:
+            continue  # the best-keyed alias of an entity speaks for it
+        s = name_score(me, prepare(listed, "Person"))
+        if s < 0.88:
+            continue
+        years = {d[:4] for d in dates or []}
+        if dob and years and dob[:4] not in years:
+            continue  # a namesake born in another year is not the listed person
+        same = bool(dob and len(dob) == 10 and dob in (dates or []))
+        seen.add((lst, eid))
+        out.append(Hit("sanctions", "strong" if same else "weak",
+                       f'name matches {lst} entry {eid} "{caption}" (as "{listed}"), score {s:.2f}'
+                       + (", same date of birth" if same else ", name only")))
+    return out
