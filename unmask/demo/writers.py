@@ -317,6 +317,21 @@ def _code(demo: Demo, bundle: Path) -> None:
     _jsonl(bundle / "code/audit/github_audit.jsonl", rows)
 
 
+def _portrait(path: Path, seed: int, size: tuple[int, int]) -> None:
+    """A synthetic portrait (gradient and shapes placed by ``seed``), saved as JPEG."""
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGB", (256, 320))
+    d = ImageDraw.Draw(img)
+    for y in range(320):
+        d.line([(0, y), (255, y)], fill=((y * 3 + seed * 40) % 256, (y + seed * 90) % 256, 180 - y // 4))
+    cx, cy = 90 + seed * 23 % 80, 110 + seed * 37 % 70
+    d.ellipse([cx, cy, cx + 90, cy + 120], fill=(230, 190 - seed * 20 % 120, 160))
+    d.rectangle([40 + seed * 11 % 100, 240, 200, 300], fill=(30 + seed * 50 % 200, 60, 90))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    img.resize(size).save(path, quality=85)
+
+
 def _candidates(demo: Demo, bundle: Path) -> None:
     cands, refs, interviews = [], [], []
     resumes = bundle / "hr/resumes"
@@ -351,13 +366,15 @@ def _candidates(demo: Demo, bundle: Path) -> None:
         addr, _z = demo.address()
         text = RESUME_TEMPLATE.replace("9 years", f"{8 + j} years") + f"\n{first} {last}\n"
         (resumes / f"{cid}.txt").write_text(text, encoding="utf-8")
+        # One stock portrait for all four, resized and recompressed per profile.
+        _portrait(bundle / "hr/photos" / f"{cid}.jpg", seed=3, size=(240 - 12 * j, 300 - 15 * j))
         cands.append({"candidate_id": cid, "full_name": f"{first} {last}",
                       "email": f"{first}.{last}.dev{j}@outlook.com".lower(),
                       "phone": shared_phone, "address_line1": addr["line1"], "address_line2": "", "city": addr["city"],
                       "region": addr["region"], "postal_code": addr["postal"], "country": "US",
                       "linkedin_url": f"https://www.linkedin.com/in/{first.lower()}{last.lower()}dev",
                       "github_url": f"https://github.com/{first.lower()}-codes", "portfolio_url": f"https://{first.lower()}.netlify.app",
-                      "resume_path": f"hr/resumes/{cid}.txt", "photo_path": "",
+                      "resume_path": f"hr/resumes/{cid}.txt", "photo_path": f"hr/photos/{cid}.jpg",
                       "applied_at": _ts(WINDOW_END - timedelta(days=20 + j)), "stage": "interview",
                       "referred_by": personas[0] if j else "", "employee_id": ""})
         refs.append({"candidate_id": cid, "reference_name": shared_ref[0], "reference_email": shared_ref[1],
