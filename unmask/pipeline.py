@@ -16,7 +16,7 @@ from typing import Any
 from unmask import __version__
 from unmask.config import Config, load_config
 from unmask.engine import Engine, open_engine
-from unmask.link import build_clusters
+from unmask.link import build_clusters, persons
 from unmask.normalise import identifiers, network, stage
 from unmask.report import html, outputs
 from unmask.score import score
@@ -215,6 +215,7 @@ def _scan_into(
             network.build_endpoint(eng)
             identifiers.build(eng, loaded.ctx.bundle)
             screening.build(eng)
+            resolution = persons.resolve(eng)
         step("running Sigma rules")
         with _timed(t, "sigma"):
             sigma.evaluate(eng)
@@ -234,6 +235,8 @@ def _scan_into(
             outputs.write_jsonl(eng, outputs.REJECTS_SQL, stage_dir / "rejects.jsonl")
             bands = dict(eng.query("SELECT band, count(*) FROM scores GROUP BY band"))
             man = manifest(loaded, runs, started, bundle)
+            man["person_resolution"] = {"records": resolution.records, "matches": resolution.matches,
+                                        "skipped": resolution.skipped}
             page = html.render(eng, man, planted_note, loaded.config.home_timezone)
             outputs.write_text(page, stage_dir / "report.html")
         man["timings"] = loaded.timings

@@ -93,6 +93,11 @@ class Engine(Protocol):
 
     def export_jsonl(self, sql: str, path: Path, params: Params = None) -> int: ...
 
+    def splink_api(self) -> Any:
+        """The Splink database API over this engine's connection (Splink supports DuckDB and
+        Spark alike, so a Spark engine provides its own)."""
+        ...
+
     def close(self) -> None: ...
 
 

@@ -31,6 +31,7 @@ from unmask.signals import (
     rdp_timezone,
     rmm,
     rmm_multiple,
+    same_person,
     sanctions_match,
     session_reuse,
     shared_contact,
@@ -81,6 +82,7 @@ SIGNALS: tuple[Signal, ...] = (
     interview_theatre.SIGNAL,
     name_dob_shared.SIGNAL,
     identity_changes.SIGNAL,
+    same_person.SIGNAL,
 )
 SIGNAL_IDS = tuple(s.id for s in SIGNALS)
 BY_ID = {s.id: s for s in SIGNALS}

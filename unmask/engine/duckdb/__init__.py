@@ -275,6 +275,11 @@ class DuckDBEngine:
         )
         return int(rel[0]) if rel else 0
 
+    def splink_api(self) -> Any:
+        from splink import DuckDBAPI
+
+        return DuckDBAPI(connection=self._con)
+
     def close(self) -> None:
         self._con.close()
 

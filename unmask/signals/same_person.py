@@ -1,0 +1,29 @@
+"""Two records of different ids are, by the probabilistic model, one person: a rejected
+applicant back under a variant name, or one identity carried by two workers."""
+
+from unmask.signals.base import Signal
+
+SIGNAL = Signal(
+    id="same_person_records",
+    needs=("hr.employees",),
+    uses=("hr.candidates",),
+    strength="medium",
+    family="identity",
+    description="Splink's unsupervised model finds two records (workers or candidates, different ids) to be one "
+    "person with probability >= 0.99, and they agree on something besides the name (birth date, e-mail, "
+    "phone, national ID or postcode): name variants, typos, swapped fields.",
+    reference="indicators.md §3.A, §3.B (one person under several identities); Splink 5",
+    sql="""
+WITH m AS (
+  SELECT a_type AS st, a_id AS sid, b_type AS ot, b_id AS oid, match_weight, match_probability, agrees
+  FROM person_matches
+  UNION ALL SELECT b_type, b_id, a_type, a_id, match_weight, match_probability, agrees FROM person_matches
+)
+SELECT m.st AS subject_type, m.sid AS subject_id, p.source_file, p.line, NULL::TIMESTAMPTZ AS observed_at,
+  'probably the same person as ' || m.ot || ' ' || m.oid || ' (match weight ' || round(m.match_weight, 1)
+    || '; same ' || m.agrees || ')' AS detail,
+  'person:' || md5(least(m.st || m.sid, m.ot || m.oid) || greatest(m.st || m.sid, m.ot || m.oid)) AS group_key,
+  'same_person' AS via, 'person record' AS value_hint
+FROM m JOIN people p ON p.subject_type = m.st AND p.subject_id = m.sid
+""",
+)
