@@ -4,9 +4,9 @@ records with name variants, typos, swapped fields or a changed birth date.
 The model is trained unsupervised on the organisation's own records (random-sampling u
 values, EM for m values, as Splink recommends), its parameters are saved in the store
 (``person_model``), and pairs above the match threshold land in ``person_matches`` with their
-match weight. Names alone never make a match: a pair must also agree on something that is
-not a name (birth date, e-mail, phone, national ID or postcode), because in a real workforce
-many people share a common name. A scan with fewer records than MIN_RECORDS skips the
+match weight. Names alone never make a match: a pair must also agree on an identifier that is
+not a name (birth date, e-mail, phone or national ID; a postcode supports but cannot carry a
+match), because in a real workforce many people share a common name. A scan with fewer records than MIN_RECORDS skips the
 model: EM needs enough pairs.
 """
 
@@ -108,13 +108,15 @@ WITH p AS (
     concat_ws(', ', CASE WHEN a.dob = b.dob THEN 'birth date' END, CASE WHEN a.email = b.email THEN 'e-mail' END,
       CASE WHEN a.phone = b.phone THEN 'phone' END, CASE WHEN a.national_id = b.national_id THEN 'national ID' END,
       CASE WHEN a.postcode = b.postcode THEN 'postcode' END) AS agrees,
+    -- A postcode is shared by thousands: it supports a match but cannot carry one.
+    a.dob = b.dob OR a.email = b.email OR a.phone = b.phone OR a.national_id = b.national_id AS anchored,
     a.national_id IS NOT NULL AND b.national_id IS NOT NULL AND a.national_id <> b.national_id AS two_ids
   FROM {pred.physical_name} x JOIN person_records a ON a.unique_id = x.unique_id_l
   JOIN person_records b ON b.unique_id = x.unique_id_r
 )
 SELECT split_part(l, ':', 1), substr(l, strpos(l, ':') + 1), split_part(r, ':', 1), substr(r, strpos(r, ':') + 1),
   match_weight, match_probability, agrees
-FROM p WHERE agrees <> '' AND NOT two_ids
+FROM p WHERE anchored AND NOT two_ids
 """)  # noqa: S608 - Splink's own table name
     engine.execute("CREATE OR REPLACE TABLE person_model(settings JSON)")
     engine.execute("INSERT INTO person_model VALUES ($s)", {"s": json.dumps(linker.misc.save_model_to_json())})

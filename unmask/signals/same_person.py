@@ -10,8 +10,8 @@ SIGNAL = Signal(
     strength="medium",
     family="identity",
     description="Splink's unsupervised model finds two records (workers or candidates, different ids) to be one "
-    "person with probability >= 0.99, and they agree on something besides the name (birth date, e-mail, "
-    "phone, national ID or postcode): name variants, typos, swapped fields.",
+    "person with probability >= 0.99, and they agree on an identifier besides the name (birth date, e-mail, "
+    "phone or national ID): name variants, typos, swapped fields.",
     reference="indicators.md §3.A, §3.B (one person under several identities); Splink 5",
     sql="""
 WITH m AS (
