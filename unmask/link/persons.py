@@ -6,8 +6,8 @@ values, EM for m values, as Splink recommends), its parameters are saved in the 
 (``person_model``), and pairs above the match threshold land in ``person_matches`` with their
 match weight. Names alone never make a match: a pair must also agree on an identifier that is
 not a name (birth date, e-mail, phone or national ID; a postcode supports but cannot carry a
-match), because in a real workforce many people share a common name. A scan with fewer records than MIN_RECORDS skips the
-model: EM needs enough pairs.
+match), because in a real workforce many people share a common name. A scan with fewer
+records than MIN_RECORDS skips the model: EM needs enough pairs.
 """
 
 from __future__ import annotations
