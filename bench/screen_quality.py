@@ -23,7 +23,6 @@ from typing import Any
 from unmask.engine import open_engine
 from unmask.normalise.network import country_code
 from unmask.screen import index
-from unmask.screen.batch import PARTY_COLUMNS
 from unmask.screen.names import compare
 from unmask.screen.ofac_scale import ofac_score
 from unmask.sources.intel import load_default_or
@@ -91,9 +90,7 @@ def main() -> None:
     n_names = eng.query("SELECT count(*) FROM intel_names")[0][0]
     print(f"lists loaded in {t1 - t0:.2f} s, index built in {t2 - t1:.2f} s ({n_names} names)")
     parties = [row for tag, path in SETS.items() for row in _parties(path, tag)]
-    eng.execute("CREATE OR REPLACE TABLE screen_parties(" + ", ".join(
-        f"{c} {'BIGINT' if c == 'line' else 'VARCHAR'}" for c in PARTY_COLUMNS) + ")")
-    eng.insert_rows("screen_parties", PARTY_COLUMNS, parties)
+    index.set_parties(eng, parties)
     t3 = time.perf_counter()
     index.screen(eng)
     t4 = time.perf_counter()

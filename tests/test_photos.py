@@ -4,34 +4,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageEnhance
+from PIL import ImageEnhance
 
 from tests.helpers import bundle, emp, findings, run, signals_of, write_csv
-
-
-def _face(seed: int) -> Image.Image:
-    """A synthetic portrait: a gradient and a few shapes placed by ``seed``."""
-    img = Image.new("RGB", (256, 320))
-    d = ImageDraw.Draw(img)
-    for y in range(320):
-        d.line([(0, y), (255, y)], fill=((y * 3 + seed * 40) % 256, (y + seed * 90) % 256, 180 - y // 4))
-    cx, cy = 90 + seed * 23 % 80, 110 + seed * 37 % 70
-    d.ellipse([cx, cy, cx + 90, cy + 120], fill=(230, 190 - seed * 20 % 120, 160))
-    d.rectangle([40 + seed * 11 % 100, 240, 200, 300], fill=(30 + seed * 50 % 200, 60, 90))
-    return img
+from unmask.demo.writers import portrait
 
 
 def test_one_face_under_two_names_is_strong(tmp_path: Path) -> None:
     root = bundle(tmp_path / "b", [emp("E1", "Ann Lee")])
     photos = root / "hr/photos"
     photos.mkdir(parents=True)
-    a = _face(1)
+    a = portrait(1)
     a.save(photos / "c1.png")
     # The same photo resized, brightened and saved as JPEG: another file, the same face.
     ImageEnhance.Brightness(a.resize((200, 250))).enhance(1.1).save(photos / "c2.jpg", quality=80)
-    _face(4).save(photos / "c3.png")
-    _face(7).save(photos / "c5.png")
-    _face(7).save(photos / "c6.png")  # one person who applied twice under one name
+    portrait(4).save(photos / "c3.png")
+    portrait(7).save(photos / "c5.png")
+    portrait(7).save(photos / "c6.png")  # one person who applied twice under one name
     (photos / "c7.png").write_bytes(b"not an image")
     rows = [("C1", "Jin Park", "c1.png"), ("C2", "Min Choi", "c2.jpg"), ("C3", "Bo Lee", "c3.png"),
             ("C5", "Ann Kim", "c5.png"), ("C6", "Ann Kim", "c6.png"), ("C7", "Cy Diaz", "c7.png"),

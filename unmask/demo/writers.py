@@ -317,8 +317,8 @@ def _code(demo: Demo, bundle: Path) -> None:
     _jsonl(bundle / "code/audit/github_audit.jsonl", rows)
 
 
-def _portrait(path: Path, seed: int, size: tuple[int, int]) -> None:
-    """A synthetic portrait (gradient and shapes placed by ``seed``), saved as JPEG."""
+def portrait(seed: int) -> Any:
+    """A synthetic portrait (a gradient and shapes placed by ``seed``): a PIL image."""
     from PIL import Image, ImageDraw
 
     img = Image.new("RGB", (256, 320))
@@ -328,8 +328,12 @@ def _portrait(path: Path, seed: int, size: tuple[int, int]) -> None:
     cx, cy = 90 + seed * 23 % 80, 110 + seed * 37 % 70
     d.ellipse([cx, cy, cx + 90, cy + 120], fill=(230, 190 - seed * 20 % 120, 160))
     d.rectangle([40 + seed * 11 % 100, 240, 200, 300], fill=(30 + seed * 50 % 200, 60, 90))
+    return img
+
+
+def _portrait(path: Path, seed: int, size: tuple[int, int]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    img.resize(size).save(path, quality=85)
+    portrait(seed).resize(size).save(path, quality=85)
 
 
 def _candidates(demo: Demo, bundle: Path) -> None:

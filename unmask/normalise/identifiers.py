@@ -14,6 +14,7 @@ identifiers are one person's, not two.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -62,6 +63,22 @@ def profile_handle(url: str | None) -> str | None:
         return None
     m = re.search(r"(github\.com|linkedin\.com/in)/([\w.-]+)", url, re.IGNORECASE)
     return f"{m.group(1).lower()}/{m.group(2).lower().rstrip('.')}" if m else None
+
+
+def components(nodes: Iterable[int], edges: Iterable[tuple[int, int]]) -> dict[int, int]:
+    """Connected components (union-find) of a small near-duplicate graph: node -> group label.
+    For the few documents of a bundle (résumés, photos); clusters of people are built in SQL."""
+    parent = {n: n for n in nodes}
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in edges:
+        parent[find(a)] = find(b)
+    return {n: find(n) for n in parent}
 
 
 def register(engine: Engine) -> None:
@@ -122,30 +139,15 @@ def _resumes(engine: Engine, bundle: Path) -> None:
     lsh = MinHashLSH(threshold=RESUME_THRESHOLD, num_perm=_PERMUTATIONS)
     for i, d in enumerate(docs):
         lsh.insert(str(i), d[4])
-    # Union-find over LSH neighbours that really pass the estimated Jaccard threshold.
-    parent = list(range(len(docs)))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for i, d in enumerate(docs):
-        for j in map(int, lsh.query(d[4])):
-            if j != i and d[4].jaccard(docs[j][4]) >= RESUME_THRESHOLD:
-                parent[find(i)] = find(j)
+    # Groups of LSH neighbours that really pass the estimated Jaccard threshold.
+    group = components(range(len(docs)), (
+        (i, j) for i, d in enumerate(docs) for j in map(int, lsh.query(d[4]))
+        if j != i and d[4].jaccard(docs[j][4]) >= RESUME_THRESHOLD))
     engine.execute(
         "CREATE OR REPLACE TEMP TABLE resume_groups(st VARCHAR, sid VARCHAR, v VARCHAR, f VARCHAR, l BIGINT)"
     )
-    vals = [(d[0], d[1], f"resume-group-{find(i)}", d[2], d[3]) for i, d in enumerate(docs)]
-    if vals:
-        engine.execute(
-            "INSERT INTO resume_groups "
-            "SELECT * FROM (SELECT unnest($a), unnest($b), unnest($c), unnest($d), unnest($e))",
-            {"a": [v[0] for v in vals], "b": [v[1] for v in vals], "c": [v[2] for v in vals],
-             "d": [v[3] for v in vals], "e": [v[4] for v in vals]},
-        )
+    engine.insert_rows("resume_groups", ("st", "sid", "v", "f", "l"),
+                       [(d[0], d[1], f"resume-group-{group[i]}", d[2], d[3]) for i, d in enumerate(docs)])
     engine.execute("INSERT INTO identifiers SELECT st, sid, 'resume', v, f, l FROM resume_groups")
 
 
@@ -189,18 +191,9 @@ def _photos(engine: Engine, bundle: Path) -> None:
         {"d": PHOTO_DISTANCE},
     )
     ids = [r[0] for r in engine.query("SELECT rowid FROM photo_hashes ORDER BY rowid")]
-    parent = {i: i for i in ids}
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in pairs:
-        parent[find(a)] = find(b)
+    group = components(ids, ((a, b) for a, b in pairs))
     engine.execute("CREATE OR REPLACE TEMP TABLE photo_groups(i BIGINT, g BIGINT)")
-    engine.insert_rows("photo_groups", ("i", "g"), [(i, find(i)) for i in ids])
+    engine.insert_rows("photo_groups", ("i", "g"), [(i, group[i]) for i in ids])
     # A photo counts only when it is shared under different names: the same person applying
     # twice with one photo is a duplicate record, not a persona.
     engine.execute(

@@ -23,8 +23,6 @@ from unmask.screen import index
 from unmask.sources.intel import LoadedList, load_default_or
 from unmask.sources.intel.common import iso_date
 
-PARTY_COLUMNS = ("subject_type", "subject_id", "role", "name", "schema", "dob", "country", "source_file", "line")
-
 
 class ScreenInputError(Exception):
     """The names file cannot be used (missing, not CSV, no ``name`` column)."""
@@ -78,9 +76,7 @@ def screen_file(
     eng = engine or open_engine(None)
     lists, _ = load_default_or(eng, lists_dir)
     index.build_list_index(eng)
-    eng.execute("CREATE OR REPLACE TABLE screen_parties(" + ", ".join(
-        f"{c} {'BIGINT' if c == 'line' else 'VARCHAR'}" for c in PARTY_COLUMNS) + ")")
-    eng.insert_rows("screen_parties", PARTY_COLUMNS, parties)
+    index.set_parties(eng, parties)
     index.screen(eng)
     rows = eng.query(
         """

@@ -21,6 +21,9 @@ when it or the country contradicts: a namesake born in another year is not the l
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from unmask.engine import Engine
 from unmask.screen.names import prepare
 from unmask.screen.ofac_scale import ofac_score
@@ -97,6 +100,16 @@ SELECT key, nid, person, any_schema,
   ln(1 + (SELECT count(*) FROM intel_entities) / count(*) OVER (PARTITION BY key)) AS idf
 FROM k WHERE key NOT IN (SELECT key FROM common)
 """, {"max_key": MAX_KEY_ENTITIES})
+
+
+PARTY_COLUMNS = ("subject_type", "subject_id", "role", "name", "schema", "dob", "country", "source_file", "line")
+
+
+def set_parties(engine: Engine, rows: Sequence[Sequence[Any]]) -> None:
+    """``screen_parties`` from Python rows of PARTY_COLUMNS (a CSV of names, a benchmark set)."""
+    engine.execute("CREATE OR REPLACE TABLE screen_parties(" + ", ".join(  # noqa: S608 - our column names
+        f"{c} {'BIGINT' if c == 'line' else 'VARCHAR'}" for c in PARTY_COLUMNS) + ")")
+    engine.insert_rows("screen_parties", PARTY_COLUMNS, rows)
 
 
 def screen(engine: Engine) -> None:

@@ -39,7 +39,7 @@ _PERSON_STOP = frozenset({"mr", "mrs", "ms", "dr", "jr", "sr", "prof", "phd", "m
 _HANGUL = re.compile("([\uac00-\ud7a3])")
 _SYLLABIC = re.compile("[\uac00-\ud7a3\u4e00-\u9fff\u3400-\u4dbf]")
 _SPLIT = re.compile(r"[^a-z0-9]+")
-_APOSTROPHES = re.compile("['\u2019\u02bc`]")
+APOSTROPHES = re.compile("['\u2019\u02bc`]")
 _nick = NickNamer()
 
 # Korean surnames as the romanisation systems and common usage spell them; DPRK usage keeps
@@ -103,7 +103,7 @@ def prepare(name: str | None, schema: str = "Person") -> Prepared:
     if not name:
         return Prepared((), (), person)
     # McCune-Reischauer writes the breve as an apostrophe ("HYO'K" = hyŏk): part of the word.
-    s = _APOSTROPHES.sub("", name).replace("&", " and ")
+    s = APOSTROPHES.sub("", name).replace("&", " and ")
     s = remove_person_prefixes(s) if person else remove_org_types(s)
     stop = _PERSON_STOP if person else _ORG_STOP
     toks = tuple(t for t in _SPLIT.split(to_ascii(s)) if t and t not in stop)

@@ -15,15 +15,14 @@ import re
 
 from rapidfuzz.distance import JaroWinkler
 
-from unmask.screen.names import to_ascii
+from unmask.screen.names import APOSTROPHES, to_ascii
 
 _WORDS = re.compile(r"[^a-z0-9]+")
-_APOSTROPHES = re.compile("['\u2019\u02bc`]")
 WORD_FLOOR = 0.7
 
 
 def _words(s: str) -> list[str]:
-    return [t for t in _WORDS.split(_APOSTROPHES.sub("", to_ascii(s))) if t]
+    return [t for t in _WORDS.split(APOSTROPHES.sub("", to_ascii(s))) if t]
 
 
 def ofac_score(query: str, listed: str) -> int:

@@ -3,6 +3,7 @@ bank account or crypto address from ``intel/iocs.csv`` or published on a sanctio
 
 from unmask.normalise.network import IPV4_INT
 from unmask.signals.base import Signal
+from unmask.signals.sanctions_match import LIST_NAMES
 
 SIGNAL = Signal(
     id="ioc_match",
@@ -18,16 +19,22 @@ SIGNAL = Signal(
     reference="indicators.md §3.M (IOC matching), §4.1; OFAC remarks 'Digital Currency Address', 'Email "
     "Address', 'Website'; intel/iocs.csv",
     sql=rf"""
-WITH ioc AS (
-  SELECT type AS kind,
-    CASE type WHEN 'email' THEN unmask_email(value) WHEN 'phone' THEN unmask_phone(value, NULL)
+WITH raw AS (
+  SELECT type AS kind, value, 'intel/iocs.csv line ' || line || coalesce(' (' || source || ')', '') AS said_by
+  FROM iocs
+  UNION ALL
+  -- A list's payment identifiers are compared by their keyed token, like payroll's.
+  SELECT kind, coalesce(token, value), {LIST_NAMES} || ' entry ' || entity_id FROM intel_iocs
+), ioc AS (
+  SELECT kind,
+    CASE kind WHEN 'email' THEN unmask_email(value) WHEN 'phone' THEN unmask_phone(value, NULL)
       WHEN 'domain' THEN regexp_replace(lower(value), '^(https?://)?(www\.)?([^/]+).*$', '\3')
       WHEN 'github' THEN unmask_handle(CASE WHEN value ILIKE '%github.com/%' THEN value ELSE 'github.com/' || value END)
       WHEN 'linkedin' THEN unmask_handle(CASE WHEN value ILIKE '%linkedin.com/in/%' THEN value
                                               ELSE 'linkedin.com/in/' || value END)
       ELSE value END AS v,
-    'intel/iocs.csv line ' || line || coalesce(' (' || source || ')', '') AS said_by
-  FROM iocs WHERE type IN ('email', 'phone', 'domain', 'github', 'linkedin', 'ip', 'bank_account', 'crypto_address')
+    said_by
+  FROM raw WHERE kind IN ('email', 'phone', 'domain', 'github', 'linkedin', 'ip', 'bank_account', 'crypto_address')
   UNION ALL
   -- An address IOC is "street, ..., CC" (what export-iocs writes): its street and country.
   SELECT 'address', regexp_replace(lower(split_part(value, ',', 1)), '[^a-z0-9]', '', 'g') || '|'
@@ -35,18 +42,10 @@ WITH ioc AS (
     'intel/iocs.csv line ' || line || coalesce(' (' || source || ')', '')
   FROM iocs WHERE type = 'address' AND strpos(value, ',') > 0
   UNION ALL
-  SELECT kind, CASE kind WHEN 'email' THEN unmask_email(value) WHEN 'phone' THEN unmask_phone(value, NULL)
-      WHEN 'domain' THEN regexp_replace(lower(value), '^(https?://)?(www\.)?([^/]+).*$', '\3')
-      WHEN 'crypto_address' THEN token ELSE value END,
-    CASE list WHEN 'ofac_sdn' THEN 'OFAC SDN' WHEN 'ofac_cons' THEN 'OFAC Consolidated' WHEN 'un_sc' THEN 'UN SC'
-      ELSE list END || ' entry ' || entity_id
-  FROM intel_iocs
-  UNION ALL
   -- Addresses of listed entities: the street written without spaces or punctuation, and the
   -- country. Short streets ("Central District") say too little to match on.
   SELECT 'address', regexp_replace(lower(street), '[^a-z0-9]', '', 'g') || '|' || country,
-    CASE list WHEN 'ofac_sdn' THEN 'OFAC SDN' WHEN 'ofac_cons' THEN 'OFAC Consolidated' WHEN 'un_sc' THEN 'UN SC'
-      ELSE list END || ' entry ' || entity_id || ' address'
+    {LIST_NAMES} || ' entry ' || entity_id || ' address'
   FROM intel_addresses WHERE length(regexp_replace(lower(street), '[^a-z0-9]', '', 'g')) >= 10
     AND country IS NOT NULL
 ), addr AS (

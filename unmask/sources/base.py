@@ -98,12 +98,8 @@ def init_store(engine: Engine) -> None:
 def reject_raw(ctx: LoadContext, rel: str, part: str, rejects: list[RawReject], unit: str) -> None:
     if not rejects:
         return
-    rows = [(rel, part, r.line, unit, r.reason) for r in rejects]
-    for chunk_start in range(0, len(rows), 5000):
-        chunk = rows[chunk_start : chunk_start + 5000]
-        placeholders = ",".join(["(?,?,?,?,?)"] * len(chunk))
-        flat = [v for row in chunk for v in row]
-        ctx.engine.execute(f"INSERT INTO rejects VALUES {placeholders}", flat)  # noqa: S608
+    ctx.engine.insert_rows("rejects", ("file", "part", "line", "unit", "reason"),
+                           [(rel, part, r.line, unit, r.reason) for r in rejects])
 
 
 def unreadable(ctx: LoadContext, report: FileReport, reason: str) -> FileReport:
