@@ -398,7 +398,23 @@ def export_iocs(
             err.print(f"{n} indicator(s) written to {to}", highlight=False)
 
 
+def _restart_with_engine_env() -> None:
+    """Start again with the engine's start-up environment (see unmask.engine.duckdb.memory):
+    it is read once, when the process starts, so setting it now would be too late."""
+    from unmask.engine import process_env
+
+    need = {k: v for k, v in process_env().items() if os.environ.get(k) != v}
+    if not need or sys.platform != "linux" or os.environ.get("UNMASK_NO_RESTART"):
+        return
+    os.environ.update(need)
+    os.environ["UNMASK_NO_RESTART"] = "1"  # never loop, whatever the engine makes of it
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(sys.executable, [sys.executable, "-m", "unmask.cli", *sys.argv[1:]])
+
+
 def main() -> None:
+    _restart_with_engine_env()
     try:
         app()
     except BrokenPipeError:

@@ -250,21 +250,27 @@ class Demo:
         thief.ship_to, _ = self.address(next(z for z in self.zips if z["state"] != thief.addr["region"]), unit=False)
         self.mark(self.planted, "stolen_identity", thief)
         self.mark(self.planted, "stolen_identity_victim", victim)
+        old = ""
         for d, acct in ((6, self.account()), (19, self.account())):
             self.deposits.append(self.deposit(thief, thief.hire + timedelta(days=d), acct, thief.name))
-            self.changes.append({"employee_id": thief.id, "field": "account_number", "old_value": "",
-                                 "new_value": "(tokenised)", "changed_at": _ts(thief.hire + timedelta(days=d)),
+            # Clear account numbers, as an HRIS exports them: the reader tokenises them.
+            self.changes.append({"employee_id": thief.id, "field": "account_number", "old_value": old,
+                                 "new_value": acct, "changed_at": _ts(thief.hire + timedelta(days=d)),
                                  "changed_by": "self-service"})
+            old = acct
         self.changes.append({"employee_id": thief.id, "field": "address_line1", "old_value": thief.addr["line1"],
                              "new_value": thief.ship_to["line1"], "changed_at": _ts(thief.hire + timedelta(days=4)),
                              "changed_by": "self-service"})
         # 5. Payroll diversion: a long-time employee's pay redirected twice, to a stranger's account.
         victim2 = self.worker(hire=WINDOW_END.date() - timedelta(days=24))
+        old = ""
         for d, holder in ((8, "Marcus T. Bell"), (15, "Marcus T. Bell")):
-            self.deposits.append(self.deposit(victim2, victim2.hire + timedelta(days=d), self.account(), holder))
-            self.changes.append({"employee_id": victim2.id, "field": "account_number", "old_value": "",
-                                 "new_value": "(tokenised)", "changed_at": _ts(victim2.hire + timedelta(days=d)),
+            acct = self.account()
+            self.deposits.append(self.deposit(victim2, victim2.hire + timedelta(days=d), acct, holder))
+            self.changes.append({"employee_id": victim2.id, "field": "account_number", "old_value": old,
+                                 "new_value": acct, "changed_at": _ts(victim2.hire + timedelta(days=d)),
                                  "changed_by": "self-service"})
+            old = acct
         self.mark(self.planted, "payroll_diversion", victim2)
 
     def lookalikes(self) -> None:

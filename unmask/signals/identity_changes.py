@@ -15,7 +15,7 @@ SIGNAL = Signal(
 WITH c AS (
   SELECT x.*, e.hire_date FROM hr_changes x JOIN employees e USING (employee_id)
   WHERE e.hire_date IS NOT NULL AND x.changed_at IS NOT NULL
-    AND x.field IN ('address_line1', 'address_line2', 'city', 'region', 'postal_code', 'country',
+    AND replace(x.field, ' ', '_') IN ('address_line1', 'address_line2', 'city', 'region', 'postal_code', 'country',
                     'account_number', 'routing_number', 'account_holder_name', 'institution_name')
     AND x.changed_at BETWEEN e.hire_date::TIMESTAMPTZ AND e.hire_date::TIMESTAMPTZ + INTERVAL 30 DAY
 )

@@ -23,12 +23,17 @@ from unmask.engine import Engine, RawReject
 from unmask.engine.sqlbuild import ident
 from unmask.tokenize import TOKEN_PREFIX, Tokenizer, sql_token
 
-# "token_if_sensitive": a value column whose row's ``type`` says whether it is sensitive
-# (intel/iocs.csv: a bank account or crypto address is tokenised, a domain is not).
+# "token_if_sensitive": a value column whose row says, in another column (``Col.by``), whether
+# it is sensitive: intel/iocs.csv's ``type`` (a bank account is tokenised, a domain is not) or
+# hr/changes.csv's ``field`` (an old or new account number or national ID is tokenised).
 Kind = Literal[
     "text", "lower", "upper", "date", "ts", "bool", "int", "float", "token", "json", "token_if_sensitive"
 ]
 SENSITIVE_IOC_TYPES = ("bank_account", "crypto_address", "national_id")
+# hr/changes.csv fields whose old and new values are tokenised. HRIS exports name them in many
+# ways; these are the spec's column names and the common synonyms.
+SENSITIVE_FIELDS = ("account_number", "bank_account", "iban", "national_id", "ssn", "social_security_number",
+                    "tax_id", "passport_number", "crypto_address")
 _tmp = itertools.count()
 
 
@@ -40,6 +45,8 @@ class Col:
     kind: Kind = "text"
     required: bool = False
     paths: tuple[str, ...] = ()  # JSON parts: alternative JSON paths, first non-null wins
+    by: str = "type"  # token_if_sensitive: the column naming the value's kind
+    sensitive: tuple[str, ...] = SENSITIVE_IOC_TYPES  # token_if_sensitive: the kinds tokenised
 
 
 @dataclass(frozen=True)
@@ -383,9 +390,13 @@ def load_csv_part(ctx: LoadContext, part: Part, path: Path) -> FileReport:
         text = f"nullif(trim(c{where[c.name]}), '')"
         if c.kind == "token":  # keyed token in the reading statement: no clear value is stored
             selects.append(f"{sql_token(text)} AS {ident(c.name)}")
-        elif c.kind == "token_if_sensitive" and "type" in where:
-            kind = f"lower(trim(c{where['type']}))"
-            listed = ", ".join(sql_str(t) for t in SENSITIVE_IOC_TYPES)
+        elif c.kind == "token_if_sensitive":
+            if c.by not in where:
+                # Unknown kind: the value may be sensitive, so it is tokenised.
+                selects.append(f"{sql_token(text)} AS {ident(c.name)}")
+                continue
+            kind = f"replace(lower(trim(c{where[c.by]})), ' ', '_')"
+            listed = ", ".join(sql_str(t) for t in c.sensitive)
             # A value that is already a token (an export of another scan) is kept as it is.
             selects.append(
                 f"CASE WHEN {kind} IN ({listed}) AND NOT starts_with({text}, '{TOKEN_PREFIX}') "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from unmask.sources.base import Col, Part
+from unmask.sources.base import SENSITIVE_FIELDS, Col, Part
 
 _ADDRESS = (
     Col("address_line1"), Col("address_line2"), Col("city"), Col("region"),
@@ -41,8 +41,10 @@ REFERENCES = Part(
 CHANGES = Part(
     "hr.changes", "hr_changes", ("hr/changes.csv",),
     (
-        Col("employee_id", required=True), Col("field", "lower", required=True), Col("old_value"),
-        Col("new_value"), Col("changed_at", "ts"), Col("changed_by"),
+        Col("employee_id", required=True), Col("field", "lower", required=True),
+        Col("old_value", "token_if_sensitive", by="field", sensitive=SENSITIVE_FIELDS),
+        Col("new_value", "token_if_sensitive", by="field", sensitive=SENSITIVE_FIELDS),
+        Col("changed_at", "ts"), Col("changed_by"),
     ),
     "csv", description="HRIS audit trail",
 )
