@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.helpers import EMP_COLS, bundle, dep, emp, write_csv
-from unmask.tokenize import TOKEN_PREFIX, KeyError_, Tokenizer, load_tokenizer, sql_token
+from unmask.tokenize import TOKEN_PREFIX, KeyError_, Tokenizer, load_tokenizer, sql_near, sql_token, sql_token_variants
 
 CLEAR_IDS = ["900-12-3456", "900-65-4321", "900-12-3456"]
 CLEAR_ACCOUNTS = ["000123456789", "000987654321"]
@@ -124,3 +124,34 @@ def test_reject_reasons_never_echo_the_row(tmp_path: Path) -> None:
 
     man = validate(tmp_path)
     assert man["rejects"] and all("900" not in r["reason"] for r in man["rejects"])
+
+
+def _near(a: str, b: str) -> bool:
+    tok = Tokenizer(b"k" * 32, "test")
+    ipad, opad = tok.pads()
+    con = duckdb.connect()
+    row = con.execute(f"SELECT {sql_near(sql_token_variants('$a'), sql_token_variants('$b'))}",
+                      {"a": a, "b": b, "ipad": ipad, "opad": opad}).fetchone()
+    return bool(row and row[0])
+
+
+def test_national_ids_one_typo_apart_are_near_without_the_clear_value() -> None:
+    assert _near("900-12-3456", "900-12-3457")  # one substitution
+    assert _near("900-12-3456", "900-21-3456")  # adjacent digits swapped
+    assert _near("900-12-3456", "900123456")  # separators are not typos
+    assert _near("900-12-3456", "900-12-3465")  # a swap at the end
+    assert not _near("900-12-3456", "900-12-3499")  # two substitutions
+    assert not _near("900-12-3456", "123-45-6789")
+    assert not _near("1234", "1235")  # too short to say anything
+    assert not _near("", "")
+
+
+@given(st.text(alphabet="0123456789-", max_size=20))
+def test_sql_variants_equal_python_variants(value: str) -> None:
+    tok = Tokenizer(b"k" * 32, "test")
+    ipad, opad = tok.pads()
+    got = duckdb.connect().execute(f"SELECT {sql_token_variants('$v')}",
+                                   {"v": value, "ipad": ipad, "opad": opad}).fetchone()
+    assert got is not None and got[0] == tok.variants(value)
+    # A variant is 64 bits of a keyed MAC: nothing of the clear digits is in it.
+    assert all(isinstance(v, int) and 0 <= v < 2**64 for v in got[0] or [])

@@ -55,6 +55,14 @@ class Tokenizer:
         mac = hmac.new(self.key, norm.encode(), hashlib.sha256).hexdigest()
         return TOKEN_PREFIX + mac[:TOKEN_HEX]
 
+    def variants(self, value: str | None) -> list[int] | None:
+        """Python twin of :func:`sql_token_variants`."""
+        norm = normalise_sensitive(value)
+        if not norm or len(norm) < MIN_VARIANT_LEN:
+            return None
+        return [int(hmac.new(self.key, (VARIANT_DOMAIN + norm[:i] + norm[i + 1:]).encode(),
+                             hashlib.sha256).hexdigest()[:16], 16) for i in range(min(len(norm), MAX_VARIANTS))]
+
 
 def normalise_sensitive(value: str | None) -> str | None:
     """Keep letters and digits, upper-cased: '123-45-6789' and '123 45 6789' are one value."""
@@ -73,6 +81,40 @@ def sql_token(column_sql: str) -> str:
     norm = f"nullif(upper(regexp_replace(coalesce({column_sql}, ''), '[^A-Za-z0-9]', '', 'g')), '')"
     mac = f"sha256($opad::BLOB || unhex(sha256($ipad::BLOB || {norm}::BLOB)))"
     return f"CASE WHEN {norm} IS NULL THEN NULL ELSE '{TOKEN_PREFIX}' || left({mac}, {TOKEN_HEX}) END"
+
+
+# One-deletion variants: two values within one substitution, insertion, deletion or adjacent
+# swap share a variant, so a typo in a national ID is still a near match. The domain prefix keeps
+# a variant's token from ever equalling the token of a whole (shorter) value. Short values are
+# left out: their variants would join unrelated people. A variant is 64 bits of the keyed MAC,
+# as an integer: only ever compared with other variants, and integers compare far faster than
+# text when the linkage model tests list overlap over millions of pairs.
+VARIANT_DOMAIN = "del:"
+MIN_VARIANT_LEN = 6
+MAX_VARIANTS = 18  # a Chinese resident ID is 18 characters; a typo past this is not seen
+
+
+def sql_near(left: str, right: str) -> str:
+    """SQL true when two variant lists show values one substitution or one adjacent swap apart.
+
+    A substitution at i leaves the same i-th deletion on both sides; swapping i and i+1 makes the
+    i-th deletion of one equal the (i+1)-th of the other. Comparing by position, unrolled, is
+    some 15 times faster than ``list_has_any`` over the millions of pairs a model samples."""
+    same = [f"{left}[{i}] = {right}[{i}]" for i in range(1, MAX_VARIANTS + 1)]
+    swap = [f"{left}[{i}] = {right}[{i + 1}] OR {left}[{i + 1}] = {right}[{i}]" for i in range(1, MAX_VARIANTS)]
+    return f"coalesce({' OR '.join(same + swap)}, false)"
+
+
+def sql_token_variants(column_sql: str) -> str:
+    """SQL for the list of keyed 64-bit MACs (UBIGINT) of each one-character deletion of
+    ``column_sql``'s normalised value (NULL when empty or short); needs ``$ipad`` and ``$opad``."""
+    norm = f"upper(regexp_replace(coalesce({column_sql}, ''), '[^A-Za-z0-9]', '', 'g'))"
+    var = f"('{VARIANT_DOMAIN}' || left(__v, __i - 1) || substr(__v, __i + 1))"
+    mac = f"sha256($opad::BLOB || unhex(sha256($ipad::BLOB || {var}::BLOB)))"
+    each = (f"list_transform(range(1, least(length(__v), {MAX_VARIANTS}) + 1), "
+            f"lambda __i: ('0x' || left({mac}, 16))::UBIGINT)")
+    return (f"(SELECT CASE WHEN length(__v) >= {MIN_VARIANT_LEN} THEN {each} END "  # noqa: S608 - our SQL
+            f"FROM (SELECT {norm} AS __v))")
 
 
 def load_tokenizer(key_file: Path | None = None) -> Tokenizer:

@@ -9,9 +9,9 @@ SIGNAL = Signal(
     uses=("hr.candidates",),
     strength="medium",
     family="identity",
-    description="Splink's unsupervised model finds two records (workers or candidates, different ids) to be one "
-    "person with probability >= 0.99, and they agree on an identifier besides the name (birth date, e-mail, "
-    "phone or national ID): name variants, typos, swapped fields.",
+    description="Splink's unsupervised model finds two records (workers or candidates, different ids) more "
+    "likely one person than not, and they agree on an identifier besides the name and address (birth date or "
+    "national ID, equal or one typo apart; e-mail; phone): name variants, typos, swapped fields.",
     reference="indicators.md §3.A, §3.B (one person under several identities); Splink 5",
     sql="""
 WITH m AS (

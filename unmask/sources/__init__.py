@@ -21,7 +21,7 @@ from unmask.tokenize import sql_token
 
 ALL_PARTS: tuple[Part, ...] = (*CSV_PARTS, OKTA, ENTRA, OSQUERY, SYSMON, CODE_AUDIT)
 PARTS_BY_ID = {p.id: p for p in ALL_PARTS}
-CSV_COLUMNS = {p.csv_name: tuple(c.name for c in p.columns) for p in CSV_PARTS}
+CSV_COLUMNS = {p.csv_name: tuple(c.name for c in p.columns if c.kind != "token_variants") for p in CSV_PARTS}
 
 
 @dataclass(frozen=True)

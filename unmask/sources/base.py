@@ -21,13 +21,16 @@ from typing import Literal, TypeVar
 from unmask.config import Config
 from unmask.engine import Engine, RawReject
 from unmask.engine.sqlbuild import ident
-from unmask.tokenize import TOKEN_PREFIX, Tokenizer, sql_token
+from unmask.tokenize import TOKEN_PREFIX, Tokenizer, sql_token, sql_token_variants
 
 # "token_if_sensitive": a value column whose row says, in another column (``Col.by``), whether
 # it is sensitive: intel/iocs.csv's ``type`` (a bank account is tokenised, a domain is not) or
 # hr/changes.csv's ``field`` (an old or new account number or national ID is tokenised).
+# "token_variants": keyed tokens of each one-character deletion of another column's value
+# (``Col.by``), so two national IDs one typo apart can be matched without either in clear.
 Kind = Literal[
-    "text", "lower", "upper", "date", "ts", "bool", "int", "float", "token", "json", "token_if_sensitive"
+    "text", "lower", "upper", "date", "ts", "bool", "int", "float", "token", "json", "token_if_sensitive",
+    "token_variants",
 ]
 SENSITIVE_IOC_TYPES = ("bank_account", "crypto_address", "national_id")
 # hr/changes.csv fields whose old and new values are tokenised. HRIS exports name them in many
@@ -317,6 +320,7 @@ def finish_many(
 def create_part_table(engine: Engine, part: Part) -> None:
     sqltype = {
         "text": "VARCHAR", "lower": "VARCHAR", "upper": "VARCHAR", "token": "VARCHAR", "token_if_sensitive": "VARCHAR",
+        "token_variants": "UBIGINT[]",
         "date": "DATE", "ts": "TIMESTAMPTZ", "bool": "BOOLEAN", "int": "BIGINT",
         "float": "DOUBLE", "json": "JSON",
     }
@@ -384,6 +388,10 @@ def load_csv_part(ctx: LoadContext, part: Part, path: Path) -> FileReport:
     selects: list[str] = []
     checks: list[tuple[str, str]] = []
     for c in part.columns:
+        if c.kind == "token_variants":
+            near = sql_token_variants(f"nullif(trim(c{where[c.by]}), '')") if c.by in where else "NULL::UBIGINT[]"
+            selects.append(f"{near} AS {ident(c.name)}")
+            continue
         if c.name not in where:
             selects.append(f"NULL AS {ident(c.name)}")
             continue
@@ -413,7 +421,8 @@ def load_csv_part(ctx: LoadContext, part: Part, path: Path) -> FileReport:
             if c.kind in _CHECKED:
                 checks.append((f"{t} IS NOT NULL AND {ident(c.name)} IS NULL", sql_str(f"invalid {c.name}")))
     staged = f"__csv{next(_tmp)}"
-    uses_token = any(c.kind in ("token", "token_if_sensitive") and c.name in where for c in part.columns)
+    uses_token = any(c.kind in ("token", "token_if_sensitive") and c.name in where
+                     or c.kind == "token_variants" and c.by in where for c in part.columns)
 
     def read(p: Path) -> list[RawReject]:
         return ctx.engine.load_csv(

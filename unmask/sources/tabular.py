@@ -17,6 +17,8 @@ EMPLOYEES = Part(
         Col("date_of_birth", "date"), Col("national_id", "token"), *_ADDRESS,
         Col("employment_type", "lower"), Col("vendor_company"), Col("hire_date", "date"),
         Col("termination_date", "date"), Col("title"), Col("department"), Col("manager_id"),
+        # Derived, not a bundle column: lets person resolution see a national ID one typo off.
+        Col("national_id_near", "token_variants", by="national_id"),
     ),
     "csv", key="employee_id", description="workers: employees and contractors",
 )
