@@ -89,7 +89,8 @@ def unmask_run(eng: Engine, name: str, tables: list[str]) -> dict[str, Pairs]:
     made = []
     for t in tables:
         if name == "fake_1000":
-            src = (f"(SELECT unique_id, NULL AS full_name, first_name, surname, try_cast(dob AS DATE) AS dob, email, "  # noqa: S608
+            src = (f"(SELECT unique_id, NULL AS full_name, first_name, surname, try_cast(dob AS DATE) AS dob, "  # noqa: S608
+                   f"unmask_email(email) AS email, "
                    f"NULL AS phone, NULL AS country, NULL AS postal_code, city, NULL AS address_line1, "
                    f"NULL AS national_id, NULL::UBIGINT[] AS national_id_near FROM {t})")
         else:
@@ -104,7 +105,8 @@ def unmask_run(eng: Engine, name: str, tables: list[str]) -> dict[str, Pairs]:
                     {"ipad": ipad, "opad": opad} if name != "fake_1000" else None)
         made.append(f"rec_{t}")
     cols = persons.present_columns(eng, made)
-    linker = persons.train(eng.splink_api(), made, "link_only" if len(made) > 1 else "dedupe_only", cols)
+    linker = persons.train(eng.splink_api(), made, "link_only" if len(made) > 1 else "dedupe_only", cols,
+                           narrow_dob=persons.dob_pairs(eng, made) > persons.DOB_PAIRS)
     out = persons.anchored_pairs(eng, linker, made)
     rows = eng.query(f"SELECT l, r, anchored FROM {out}")  # noqa: S608 - our table name
     return {"model": {_pair(str(a), str(b)) for a, b, _ in rows},
