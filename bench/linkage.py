@@ -83,8 +83,8 @@ def score(found: Pairs, true: Pairs) -> dict[str, float]:
     return {"pairs": len(found), "precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}
 
 
-def unmask_run(eng: Engine, name: str, tables: list[str]) -> dict[str, Pairs]:
-    """The model's own verdict (p >= 0.5) and what the scan keeps of it (anchored pairs)."""
+def unmask_run_records(eng: Engine, name: str, tables: list[str]) -> list[str]:
+    """Person records (``rec_<table>``) built from the raw tables by the scan's own SQL."""
     identifiers.register(eng)
     made = []
     for t in tables:
@@ -104,8 +104,14 @@ def unmask_run(eng: Engine, name: str, tables: list[str]) -> dict[str, Pairs]:
         eng.execute(f"CREATE OR REPLACE TABLE rec_{t} AS " + persons.RECORDS_SQL.format(source=src),
                     {"ipad": ipad, "opad": opad} if name != "fake_1000" else None)
         made.append(f"rec_{t}")
+    return made
+
+
+def unmask_run(eng: Engine, name: str, tables: list[str]) -> dict[str, Pairs]:
+    """The model's own verdict (p >= 0.5) and what the scan keeps of it (anchored pairs)."""
+    made = unmask_run_records(eng, name, tables)
     cols = persons.present_columns(eng, made)
-    linker = persons.train(eng.splink_api(), made, "link_only" if len(made) > 1 else "dedupe_only", cols,
+    linker = persons.train(eng, made, "link_only" if len(made) > 1 else "dedupe_only", cols,
                            narrow_dob=persons.dob_pairs(eng, made) > persons.DOB_PAIRS)
     out = persons.anchored_pairs(eng, linker, made)
     rows = eng.query(f"SELECT l, r, anchored FROM {out}")  # noqa: S608 - our table name

@@ -130,7 +130,7 @@ def main() -> None:
     t0 = time.perf_counter()
     cols = persons.present_columns(eng, ["person_records"])
     narrow = persons.dob_pairs(eng, ["person_records"]) > persons.DOB_PAIRS
-    linker = persons.train(eng.splink_api(), ["person_records"], columns=cols, narrow_dob=narrow)
+    linker = persons.train(eng, ["person_records"], columns=cols, narrow_dob=narrow)
     steps["train"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     out = persons.anchored_pairs(eng, linker, ["person_records"])

@@ -38,14 +38,14 @@ def _sysmon(root: Path, **event: Any) -> None:
 
 
 def _okta(root: Path, email: str, ip: str, *, country: str = "United States", as_org: str = "Comcast",
-          proxy: bool = False, when: str = "2026-09-01T15:00:00.000Z") -> None:
+          proxy: bool = False, when: str = "2026-09-01T15:00:00.000Z", city: str | None = None) -> None:
     path = root / "idp/okta/log.jsonl"
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a") as fh:
         fh.write(json.dumps({
             "uuid": f"u{ip}{when}", "published": when, "eventType": "user.session.start",
             "actor": {"alternateId": email}, "outcome": {"result": "SUCCESS"},
-            "client": {"ipAddress": ip, "geographicalContext": {"country": country}},
+            "client": {"ipAddress": ip, "geographicalContext": {"country": country, "city": city}},
             "securityContext": {"asOrg": as_org, "isProxy": proxy}}) + "\n")
 
 
@@ -277,3 +277,38 @@ def test_panther_anonymising_proxy_fixtures_agree_on_the_egress(tmp_path: Path) 
     network.build(ld.engine, ld.config, ld.ctx.workdir)
     got = [r[0] == "proxy" for r in ld.engine.query("SELECT egress FROM signins ORDER BY line")]
     assert got == [c["expected_result"] for c in cases]
+
+
+def test_shared_residential_subnet_is_weak_and_never_clusters(tmp_path: Path) -> None:
+    people = [emp("E1", "Ann Lee"), emp("E2", "Bo Park", "9 Elm St"), emp("E3", "Cy Diaz", "3 Ash St"),
+              emp("E4", "Jo Doe", "5 Lake Ave"), emp("E5", "Al Doe", "5 Lake Ave"), emp("E6", "Di Fox", "8 Fir St"),
+              emp("E7", "Ed Roe", "2 Bay St"), emp("E8", "Fy Lim", "4 Gum St")]
+    root = _org(tmp_path / "b", people)
+    for day in ("2026-09-01", "2026-09-02"):
+        at = f"{day}T15:00:00.000Z"
+        _okta(root, "e1@corp.example", "98.20.30.11", when=at)  # one /24, two addresses
+        _okta(root, "e2@corp.example", "98.20.30.77", when=at)
+        _okta(root, "e4@corp.example", "98.40.1.5", when=at)  # a household: not evidence
+        _okta(root, "e5@corp.example", "98.40.1.6", when=at)
+        _okta(root, "e6@corp.example", "172.56.9.1", as_org="T-Mobile USA", when=at)  # a carrier's pool
+        _okta(root, "e7@corp.example", "98.60.7.1", city="Columbus", when=at)  # one /24 in two cities:
+        _okta(root, "e8@corp.example", "98.60.7.2", city="Phoenix", when=at)  # a geolocation pool
+    _okta(root, "e3@corp.example", "98.20.30.200")  # one day only: a visit
+    _okta(root, "e6@corp.example", "172.56.9.2", as_org="T-Mobile USA")
+    _okta(root, "e3@corp.example", "172.56.9.3", as_org="T-Mobile USA")
+    out = _scan(root, tmp_path)
+    (ev,) = signals_of(out, "E1")["shared_residential_subnet"]
+    assert ev["strength"] == "weak" and "98.20.30.0/24" in ev["detail"] and "E2" in ev["detail"]
+    for quiet in ("E3", "E4", "E5", "E6", "E7", "E8"):
+        assert "shared_residential_subnet" not in signals_of(out, quiet)
+    assert not (out / "clusters.jsonl").read_text().strip()
+
+
+def test_shared_residential_subnet_is_silent_when_the_address_itself_is_shared(tmp_path: Path) -> None:
+    root = _org(tmp_path / "b", [emp("E1", "Ann Lee"), emp("E2", "Bo Park", "9 Elm St")])
+    for day in ("2026-09-01", "2026-09-02"):
+        for e in ("e1", "e2"):
+            _okta(root, f"{e}@corp.example", "98.20.30.11", when=f"{day}T15:00:00.000Z")
+    out = _scan(root, tmp_path)
+    assert "shared_residential_egress" in signals_of(out, "E1")
+    assert "shared_residential_subnet" not in signals_of(out, "E1")

@@ -236,7 +236,7 @@ def _scan_into(
             bands = dict(eng.query("SELECT band, count(*) FROM scores GROUP BY band"))
             man = manifest(loaded, runs, started, bundle)
             man["person_resolution"] = {"records": resolution.records, "matches": resolution.matches,
-                                        "skipped": resolution.skipped}
+                                        "skipped": resolution.skipped, "training": resolution.training}
             page = html.render(eng, man, planted_note, loaded.config.home_timezone)
             outputs.write_text(page, stage_dir / "report.html")
         man["timings"] = loaded.timings

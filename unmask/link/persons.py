@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from unmask.engine import Engine
@@ -32,6 +33,7 @@ from unmask.tokenize import sql_near
 MIN_RECORDS = 1000
 MATCH_PROBABILITY = 0.5
 EM_PAIRS = 2e6
+EM_MIN_MATCHES = 200  # likely duplicates below which EM is not run (the priors stand)
 DOB_PAIRS = 5_000_000  # above this, the birth date blocks only with an initial or a postcode
 
 # A person record: unique_id, first_name, surname, dob (DATE), email, phone, postcode, city,
@@ -67,6 +69,7 @@ class Resolution:
     records: int
     matches: int
     skipped: str | None = None
+    training: list[str] = field(default_factory=list)
 
 
 def present_columns(engine: Engine, tables: list[str]) -> tuple[str, ...]:
@@ -106,19 +109,28 @@ def _national_id() -> Any:
     )
 
 
-def settings(link_type: str = "dedupe_only", columns: tuple[str, ...] = COLUMNS, narrow_dob: bool = False) -> Any:
-    """Splink settings over whichever of COLUMNS the records carry."""
+def priors() -> dict[str, list[float]]:
+    """m per non-null level of each comparison, measured on public labelled records
+    (unmask/data/person_priors/SOURCE.md)."""
+    path = Path(__file__).resolve().parent.parent / "data" / "person_priors" / "person_priors.json"
+    data: dict[str, list[float]] = json.loads(path.read_text(encoding="utf-8"))["m_probabilities"]
+    return data
+
+
+def settings(link_type: str = "dedupe_only", columns: tuple[str, ...] = COLUMNS, narrow_dob: bool = False,
+             use_priors: bool = True) -> Any:
+    """Splink settings over whichever of COLUMNS the records carry, starting from the priors."""
     import splink.comparison_library as cl
     from splink import SettingsCreator, block_on
 
     have = set(columns)
     comparisons: list[Any] = [
-        cl.NameComparison("first_name").configure(term_frequency_adjustments=True),
-        cl.NameComparison("surname").configure(term_frequency_adjustments=True),
+        ("first_name", cl.NameComparison("first_name").configure(term_frequency_adjustments=True)),
+        ("surname", cl.NameComparison("surname").configure(term_frequency_adjustments=True)),
         # Typos, swapped day and month, a year off: the levels of Splink's own date comparison.
-        cl.DateOfBirthComparison("dob", input_is_string=False),
+        ("dob", cl.DateOfBirthComparison("dob", input_is_string=False)),
     ]
-    comparisons += [c for name, c in (
+    comparisons += [(name, c) for name, c in (
         ("email", cl.EmailComparison("email")), ("phone", cl.ExactMatch("phone")),
         ("national_id", _national_id()),
         ("street", cl.JaroWinklerAtThresholds("street", [0.95, 0.88])),
@@ -126,6 +138,8 @@ def settings(link_type: str = "dedupe_only", columns: tuple[str, ...] = COLUMNS,
         ("postcode", cl.DamerauLevenshteinAtThresholds("postcode", [1]).configure(term_frequency_adjustments=True)),
         ("city", cl.ExactMatch("city").configure(term_frequency_adjustments=True)),
     ) if name in have]
+    m = priors() if use_priors else {}
+    configured = [c.configure(m_probabilities=m[name]) if name in m else c for name, c in comparisons]
     blocking: list[Any] = [block_on("first_name", "surname"),
                            "l.first_name = r.surname AND l.surname = r.first_name"]
     if narrow_dob:
@@ -140,18 +154,31 @@ def settings(link_type: str = "dedupe_only", columns: tuple[str, ...] = COLUMNS,
     blocking += [block_on(*c) for c in (("postcode", "first_name"), ("postcode", "surname"), ("street", "postcode"))
                  if set(c) <= have]
     return SettingsCreator(link_type=link_type,  # type: ignore[arg-type]
-                           comparisons=comparisons, blocking_rules_to_generate_predictions=blocking,
+                           comparisons=configured, blocking_rules_to_generate_predictions=blocking,
                            retain_intermediate_calculation_columns=False)
 
 
-def train(db_api: Any, tables: list[str], link_type: str = "dedupe_only", columns: tuple[str, ...] = COLUMNS,
-          u_pairs: float = 2e5, u_chunks: int = 1, narrow_dob: bool = False) -> Any:
-    """A linker trained unsupervised on ``tables``."""
+@dataclass
+class Training:
+    """How the model was fitted, for the manifest: EM sessions run, skipped or refused."""
+
+    expected_matches: float = 0.0
+    em: list[str] = field(default_factory=list)
+
+
+def train(engine: Engine, tables: list[str], link_type: str = "dedupe_only", columns: tuple[str, ...] = COLUMNS,
+          u_pairs: float = 2e5, u_chunks: int = 1, narrow_dob: bool = False,
+          report: Training | None = None) -> Any:
+    """A linker trained on ``tables``: u and the prior match probability always on these
+    records; m by EM, over the priors, when the records hold enough likely duplicates."""
     from splink import Linker, block_on
 
-    logging.getLogger("splink").setLevel(logging.ERROR)  # progress belongs to the scan, not Splink
-    inputs = [db_api.register(t) for t in tables]
-    linker = Linker(inputs if len(inputs) > 1 else inputs[0], settings(link_type, columns, narrow_dob))
+    report = report if report is not None else Training()
+    api = engine.splink_api()  # one API for all inputs: Splink links only tables of one
+    inputs = [api.register(t) for t in tables]
+    source = inputs if len(inputs) > 1 else inputs[0]
+    # Progress belongs to the scan, not Splink.
+    linker = Linker(source, settings(link_type, columns, narrow_dob), log_level=logging.ERROR)
     have = set(columns)
     deterministic: list[Any] = [block_on("first_name", "surname", "dob")]
     deterministic += [block_on(c) for c in ("national_id", "email") if c in have]
@@ -159,18 +186,33 @@ def train(db_api: Any, tables: list[str], link_type: str = "dedupe_only", column
     # 2e5 sampled pairs in one chunk: on FEBRL and fake_1000 the same matches as 1e6 pairs in ten
     # chunks, in a third of the time (bench/linkage.py). The seed makes a scan repeatable.
     linker.training.estimate_u_using_random_sampling(max_pairs=u_pairs, seed=1, num_chunks=u_chunks)
-    # EM on at most 2M blocked pairs (a deterministic hash sample when there are more): the m
-    # values settle long before, and a large organisation's pairs would cost minutes.
-    linker.training.estimate_parameters_using_expectation_maximisation(
-        block_on("dob"), estimate_without_term_frequencies=True, max_pairs=EM_PAIRS)
-    linker.training.estimate_parameters_using_expectation_maximisation(
-        block_on("first_name", "surname"), estimate_without_term_frequencies=True, max_pairs=EM_PAIRS)
+    model = linker.misc.save_model_to_json()
+    sizes = [int(engine.query(f"SELECT count(*) FROM {t}")[0][0]) for t in tables]  # noqa: S608 - our tables
+    pairs = sizes[0] * sizes[1] if len(sizes) == 2 else sizes[0] * (sizes[0] - 1) / 2
+    report.expected_matches = float(model["probability_two_random_records_match"]) * pairs
+    if report.expected_matches < EM_MIN_MATCHES:
+        # A handful of duplicates cannot teach EM anything: it fits noise, drives some m values to
+        # zero (which Splink 5 refuses), and the model then calls namesakes one person.
+        report.em.append(f"skipped: about {report.expected_matches:.0f} likely duplicates, "
+                         f"fewer than {EM_MIN_MATCHES}; m values are the priors")
+        return linker
+    for rule, label in ((block_on("dob"), "birth date"), (block_on("first_name", "surname"), "name")):
+        before = linker.misc.save_model_to_json()
+        try:
+            # EM on at most 2M blocked pairs (a deterministic hash sample when there are more):
+            # the m values settle long before, and a large organisation's pairs would cost minutes.
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, estimate_without_term_frequencies=True, max_pairs=EM_PAIRS)
+            report.em.append(f"EM blocked on {label}: trained")
+        except ValueError as e:
+            linker = Linker(source, before, log_level=logging.ERROR)
+            report.em.append(f"EM blocked on {label}: refused ({str(e)[:60]}...); its m values stay as before")
     return linker
 
 
 def anchored_pairs(engine: Engine, linker: Any, tables: list[str], threshold: float = MATCH_PROBABILITY) -> str:
     """Predict, and mark the pairs above ``threshold`` that agree on an identifier besides the
-    name. Returns a table (l, r, match_weight, match_probability, agrees, anchored): the scan
+    name. Returns a table (l, r, match_weight, match_probability, agrees, ids_differ, anchored): the scan
     keeps only anchored pairs; the benchmark also scores the model's own verdict."""
     pred = linker.inference.predict(threshold_match_probability=threshold)
     records = " UNION ALL ".join(f"SELECT * FROM {t}" for t in tables)  # noqa: S608 - our table names
@@ -190,6 +232,8 @@ SELECT x.unique_id_l AS l, x.unique_id_r AS r, x.match_weight, x.match_probabili
     CASE WHEN a.street = b.street THEN 'street' END, CASE WHEN a.postcode = b.postcode THEN 'postcode' END)
   -- Two national IDs for one person is itself worth an investigator's eye.
   || CASE WHEN a.national_id <> b.national_id AND NOT {near} THEN '; national IDs differ' ELSE '' END AS agrees,
+  -- ... but twins and namesakes differ there too: such a pair is weak evidence (same_person.py).
+  coalesce(a.national_id <> b.national_id AND NOT {near}, false) AS ids_differ,
   -- A name is shared by namesakes, and a postcode or a street by neighbours: they support a match
   -- but cannot carry one.
   coalesce(a.dob = b.dob OR {dob_near} OR a.email = b.email OR a.phone = b.phone OR a.national_id = b.national_id
@@ -204,7 +248,7 @@ def resolve(engine: Engine) -> Resolution:
     """``person_matches`` (a, b, match_weight, match_probability) for the bundle's people."""
     engine.execute(
         "CREATE OR REPLACE TABLE person_matches(a_type VARCHAR, a_id VARCHAR, b_type VARCHAR, b_id VARCHAR, "
-        "match_weight DOUBLE, match_probability DOUBLE, agrees VARCHAR)"
+        "match_weight DOUBLE, match_probability DOUBLE, agrees VARCHAR, ids_differ BOOLEAN)"
     )
     # Phones and e-mails as the identifier stage made them canonical: parsing a phone costs some
     # 25 µs, so a million people are parsed once, not twice.
@@ -230,19 +274,20 @@ FROM p LEFT JOIN own USING (st, sid)
     n = int(engine.query("SELECT count(*) FROM person_records")[0][0])
     if n < MIN_RECORDS:
         return Resolution(n, 0, f"{n} people: too few to train a model unsupervised (needs {MIN_RECORDS})")
+    fit = Training()
     try:
-        linker = train(engine.splink_api(), ["person_records"], columns=present_columns(engine, ["person_records"]),
-                       narrow_dob=dob_pairs(engine, ["person_records"]) > DOB_PAIRS)
+        linker = train(engine, ["person_records"], columns=present_columns(engine, ["person_records"]),
+                       narrow_dob=dob_pairs(engine, ["person_records"]) > DOB_PAIRS, report=fit)
         pairs = anchored_pairs(engine, linker, ["person_records"])
     except Exception as e:  # noqa: BLE001 - a model that cannot be trained is reported, not fatal
-        return Resolution(n, 0, f"person resolution could not be trained: {e.__class__.__name__}")
+        return Resolution(n, 0, f"person resolution could not be trained: {e.__class__.__name__}", fit.em)
     engine.execute(f"""
 INSERT INTO person_matches
 SELECT split_part(l, ':', 1), substr(l, strpos(l, ':') + 1), split_part(r, ':', 1), substr(r, strpos(r, ':') + 1),
-  match_weight, match_probability, agrees
+  match_weight, match_probability, agrees, ids_differ
 FROM {pairs} WHERE anchored
 """)  # noqa: S608 - our table name
     engine.execute("CREATE OR REPLACE TABLE person_model(settings JSON)")
     engine.execute("INSERT INTO person_model VALUES ($s)", {"s": json.dumps(linker.misc.save_model_to_json())})
     m = int(engine.query("SELECT count(*) FROM person_matches")[0][0])
-    return Resolution(n, m)
+    return Resolution(n, m, training=[f"about {fit.expected_matches:.0f} likely duplicate pairs", *fit.em])

@@ -11,18 +11,22 @@ SIGNAL = Signal(
     family="identity",
     description="Splink's unsupervised model finds two records (workers or candidates, different ids) more "
     "likely one person than not, and they agree on an identifier besides the name and address (birth date or "
-    "national ID, equal or one typo apart; e-mail; phone): name variants, typos, swapped fields.",
+    "national ID, equal or one typo apart; e-mail; phone): name variants, typos, swapped fields. Weak, and no "
+    "cluster, when the two carry different national IDs: twins and namesakes do too.",
     reference="indicators.md §3.A, §3.B (one person under several identities); Splink 5",
     sql="""
 WITH m AS (
-  SELECT a_type AS st, a_id AS sid, b_type AS ot, b_id AS oid, match_weight, match_probability, agrees
+  SELECT a_type AS st, a_id AS sid, b_type AS ot, b_id AS oid, match_weight, match_probability, agrees, ids_differ
   FROM person_matches
-  UNION ALL SELECT b_type, b_id, a_type, a_id, match_weight, match_probability, agrees FROM person_matches
+  UNION ALL SELECT b_type, b_id, a_type, a_id, match_weight, match_probability, agrees, ids_differ
+  FROM person_matches
 )
 SELECT m.st AS subject_type, m.sid AS subject_id, p.source_file, p.line, NULL::TIMESTAMPTZ AS observed_at,
   'probably the same person as ' || m.ot || ' ' || m.oid || ' (match weight ' || round(m.match_weight, 1)
     || '; same ' || m.agrees || ')' AS detail,
-  'person:' || md5(least(m.st || m.sid, m.ot || m.oid) || greatest(m.st || m.sid, m.ot || m.oid)) AS group_key,
+  CASE WHEN m.ids_differ THEN 'weak' ELSE 'medium' END AS strength,
+  CASE WHEN NOT m.ids_differ THEN
+    'person:' || md5(least(m.st || m.sid, m.ot || m.oid) || greatest(m.st || m.sid, m.ot || m.oid)) END AS group_key,
   'same_person' AS via, 'person record' AS value_hint
 FROM m JOIN people p ON p.subject_type = m.st AND p.subject_id = m.sid
 """,

@@ -1,0 +1,47 @@
+"""Two unrelated workers sign in from different residential IPs of one /24: a weak echo of a
+shared home (a router that renews its lease, two lines into one building)."""
+
+from unmask.signals.base import Signal
+
+SIGNAL = Signal(
+    id="shared_residential_subnet",
+    needs=("hr.employees",),
+    uses=("idp.okta", "idp.entra"),
+    strength="weak",
+    family="network",
+    description="Two to five unrelated workers each sign in on two or more days from residential IPv4 "
+    "addresses of one /24 in one city, never the same address (weak: neighbours on one ISP share a /24; "
+    "mobile carriers, whose pools hold thousands, are left out; it never joins a cluster).",
+    reference="indicators.md §3.H net_same_egress_ip_multiple_employees (the /24 neighbourhood of a farm's line)",
+    sql="""
+WITH r AS (
+  SELECT employee_id, ip, ts::DATE AS d, source_file, line, ts, coalesce(lower(city), '?') || '|' || coalesce(country, '?') AS place,
+    regexp_extract(ip, '^([0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3})\\.[0-9]{1,3}$', 1) AS net
+  FROM signins
+  WHERE egress = 'residential'
+    -- A mobile carrier's NAT pool puts strangers in one /24 every day.
+    AND NOT regexp_matches(coalesce(as_org, ''),
+      '(?i)t-mobile|verizon wireless|cellco|at&t mobility|sprint|vodafone|telstra mobile|o2 |ee limited|orange mobile')
+), n AS (
+  SELECT employee_id, net, list(DISTINCT ip) AS ips, count(DISTINCT d) AS days, mode(place) AS place,
+    arg_min(source_file, ts) AS source_file, arg_min(line, ts) AS line, min(ts) AS ts
+  FROM r WHERE net <> '' GROUP BY employee_id, net HAVING count(DISTINCT d) >= 2
+), sizes AS (SELECT net, count(*) AS workers FROM n GROUP BY net),
+pairs AS (
+  SELECT a.employee_id AS a, a.net, b.employee_id AS b
+  -- A /24 seen in two cities is a carrier's or a geolocation database's, not one home line's.
+  FROM n a JOIN n b ON a.net = b.net AND a.employee_id <> b.employee_id AND a.place = b.place
+  -- One address shared is shared_residential_egress's evidence, not this.
+  WHERE NOT list_has_any(a.ips, b.ips)
+    AND NOT EXISTS (SELECT 1 FROM households h WHERE h.a = a.employee_id AND h.b = b.employee_id)
+)
+SELECT 'employee' AS subject_type, p.a AS subject_id, any_value(n.source_file) AS source_file,
+  any_value(n.line) AS line, any_value(n.ts) AS observed_at,
+  'residential network ' || p.net || '.0/24 (other addresses) also signs in ' || count(DISTINCT p.b)
+    || ' unrelated worker(s): ' || array_to_string(list(DISTINCT p.b ORDER BY p.b)[1:5], ', ') AS detail,
+  'egress_24' AS via, p.net || '.0/24' AS value_hint
+FROM pairs p JOIN sizes s USING (net) JOIN n ON n.employee_id = p.a AND n.net = p.net
+WHERE s.workers <= 5
+GROUP BY p.a, p.net
+""",
+)
