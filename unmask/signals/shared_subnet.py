@@ -15,7 +15,8 @@ SIGNAL = Signal(
     reference="indicators.md §3.H net_same_egress_ip_multiple_employees (the /24 neighbourhood of a farm's line)",
     sql="""
 WITH r AS (
-  SELECT employee_id, ip, ts::DATE AS d, source_file, line, ts, coalesce(lower(city), '?') || '|' || coalesce(country, '?') AS place,
+  SELECT employee_id, ip, ts::DATE AS d, source_file, line, ts,
+    coalesce(lower(city), '?') || '|' || coalesce(country, '?') AS place,
     regexp_extract(ip, '^([0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3})\\.[0-9]{1,3}$', 1) AS net
   FROM signins
   WHERE egress = 'residential'
