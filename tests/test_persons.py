@@ -55,6 +55,7 @@ def test_febrl3_duplicates_are_found_as_one_person(tmp_path: Path) -> None:
 
     con = duckdb.connect(str(out / "unmask.duckdb"), read_only=True)
     rows = con.execute("SELECT a_id, b_id, agrees FROM person_matches").fetchall()
+    loaded = {eid for (eid,) in con.execute("SELECT employee_id FROM employees").fetchall()}
     pairs = [(a, b) for a, b, _ in rows]
     agrees = {(a, b): why for a, b, why in rows}
     con.close()
@@ -65,12 +66,14 @@ def test_febrl3_duplicates_are_found_as_one_person(tmp_path: Path) -> None:
     assert "national ID (one typo apart)" in why and "birth date (a typo or a day/month swap apart)" in why, why
     tp = sum(truth[a] == truth[b] for a, b in pairs)
     by_person: dict[str, int] = {}
-    for v in truth.values():
-        by_person[v] = by_person.get(v, 0) + 1
+    for eid, v in truth.items():
+        if eid in loaded:  # a rejected row (30 February) is nobody's duplicate in the store
+            by_person[v] = by_person.get(v, 0) + 1
     true_pairs = sum(k * (k - 1) // 2 for k in by_person.values())
     precision, recall = tp / len(pairs), tp / true_pairs
-    print(f"FEBRL3 through the scan: {len(pairs)} pairs, precision {precision:.3f}, recall {recall:.3f}")
-    # Measured: P 1.000, R 0.973 (docs/benchmarks.md). The floor guards against a model gone wrong.
+    print(f"FEBRL3 through the scan: {len(pairs)} pairs of {true_pairs}, precision {precision:.3f}, "
+          f"recall {recall:.3f}")
+    # Measured: see docs/benchmarks.md. The floor guards against a model gone wrong.
     assert precision >= 0.98 and recall >= 0.9, (precision, recall, len(pairs), true_pairs)
 
 
