@@ -18,8 +18,11 @@ from pathlib import Path
 
 from unmask.check import check, open_store
 from unmask.engine import open_engine
+from unmask.normalise import identifiers
 from unmask.screen import index
+from unmask.sources.base import create_part_table
 from unmask.sources.intel import load_default_or
+from unmask.sources.tabular import IOCS
 
 
 def build(path: Path, n: int) -> None:
@@ -43,6 +46,13 @@ def build(path: Path, n: int) -> None:
         "FROM range($n) t(i)", {"n": n})
     load_default_or(eng, None)
     index.build_list_index(eng)
+    # The indicators as a scan leaves them: the lists' own plus an intel/iocs.csv of 10,000 rows.
+    create_part_table(eng, IOCS)
+    eng.execute("INSERT INTO iocs(source_file, line, type, value, source) SELECT 'intel/iocs.csv', i + 2, "
+                "CASE i % 3 WHEN 0 THEN 'email' WHEN 1 THEN 'phone' ELSE 'domain' END, "
+                "CASE i % 3 WHEN 0 THEN 'ioc' || i || '@example.net' WHEN 1 THEN '+1' || (3000000000 + i)::VARCHAR "
+                "ELSE 'ioc' || i || '.example' END, 'bench' FROM range(10000) t(i)")
+    identifiers.build_iocs(eng)
     eng.close()
 
 

@@ -28,9 +28,13 @@ def test_a_new_persona_applicant_is_caught(demo_scan: tuple[Truth, ScanResult, P
     hits = check(eng, applicant)
     eng.close()
     strong = [h for h in hits if h.strength == "strong"]
-    assert strong and all(h.what == "phone" for h in strong)
-    assert {h.subject_id for h in strong} == set(truth.planted["persona_network"])
+    phones = [h for h in strong if h.what == "phone"]
+    assert {h.subject_id for h in phones} == set(truth.planted["persona_network"])
     assert any(h.what == "reference email" for h in hits)
+    # The reference e-mail is also in the demo's intel/iocs.csv: a known indicator, strong.
+    (ioc,) = [h for h in strong if h.what == "known indicator"]
+    assert "reference email dev.star.hire@proton.me" in ioc.detail and "intel/iocs.csv" in ioc.detail
+    assert {h.what for h in strong} == {"phone", "known indicator"}
     # The CLI says the same and exits 1 on strong evidence.
     f = tmp_path / "a.json"
     f.write_text(json.dumps(applicant), encoding="utf-8")
@@ -44,6 +48,9 @@ def test_a_clean_applicant_and_a_sanctioned_namesake(demo_scan: tuple[Truth, Sca
     assert check(eng, {"full_name": "Emily Walker", "email": "emily.walker@example.org", "phone": "+1 614 555 0199",
                        "address_line1": "12 Nowhere Ln", "city": "Columbus", "region": "OH", "postal_code": "43215",
                        "country": "US"}) == []
+    # A facilitator's domain from intel/iocs.csv is medium; so is a street a sanctions list gives.
+    dom = check(eng, {"full_name": "Emily Walker", "email": "emily@upworksell.com"})
+    assert [(h.what, h.strength) for h in dom] == [("known indicator", "medium")] and "DOJ" in dom[0].detail
     # OFAC 43377 KIM, Sang Man, born 1965-04-25: same birth date is strong, another year is nothing.
     same = check(eng, {"full_name": "Gim Sangman", "date_of_birth": "1965-04-25"})
     other = check(eng, {"full_name": "Gim Sangman", "date_of_birth": "1991-02-03"})

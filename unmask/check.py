@@ -5,7 +5,10 @@ What is checked, each a keyed lookup in the store (no scan of the bundle again):
 - the applicant's phone, personal e-mail, profiles and references' e-mails and phones against
   every contact identifier of every worker and candidate already known;
 - the home address against known homes and ship-to addresses (building and unit);
-- the name (and birth date, when given) against the sanctions lists the scan loaded.
+- the name (and birth date, when given) against the sanctions lists the scan loaded;
+- every value, the e-mail domains and the home street against the indicators the scan loaded
+  (``intel/iocs.csv`` and the lists' published e-mails, phones, websites and addresses), as the
+  scan's ``ioc_match`` signal compares them.
 
 The same check is the Python function :func:`check`, for an ATS integration: open the store
 once with :func:`open_store` and call it per applicant.
@@ -13,6 +16,7 @@ once with :func:`open_store` and call it per applicant.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +24,7 @@ from typing import Any
 from unmask.engine import Engine, open_engine
 from unmask.normalise.address import address_key
 from unmask.normalise.identifiers import email_canonical, phone_e164, profile_handle
+from unmask.normalise.network import country_code
 from unmask.screen.index import block_keys
 from unmask.screen.names import name_score, prepare
 from unmask.sources.intel.common import iso_date
@@ -35,7 +40,8 @@ class CheckError(Exception):
 
 @dataclass(frozen=True)
 class Hit:
-    what: str  # "phone", "personal email", "reference email", "profile", "home address", "sanctions"
+    what: str  # "phone", "personal email", "reference email", "profile", "home address", "sanctions",
+    # "known indicator"
     strength: str  # strong / medium / weak, as the scan's signals would weigh it
     detail: str
     subject_type: str | None = None
@@ -108,8 +114,39 @@ def check(engine: Engine, candidate: dict[str, Any]) -> list[Hit]:
                             f"home address is the {place} of {st} {sid}" + ("" if same_unit else " (same building)"),
                             st, sid, f"{src}:{line}"))
     hits += _sanctions(engine, candidate)
+    hits += _indicators(engine, candidate, vals)
     order = {"strong": 0, "medium": 1, "weak": 2}
     return sorted(hits, key=lambda h: (order[h.strength], h.what, h.subject_id or ""))
+
+
+def _indicators(engine: Engine, c: dict[str, Any], vals: list[tuple[str, str]]) -> list[Hit]:
+    """The applicant's values that are known indicators (ioc_values, built by the scan)."""
+    if not engine.table_exists("ioc_values"):
+        return []
+    probes: list[tuple[str, str, str]] = []  # (what, ioc kind, value)
+    for what, v in vals:
+        if what == "profile":
+            probes.append((what, "github" if v.startswith("github.com/") else "linkedin", v))
+            continue
+        kind = "phone" if what.endswith("phone") else "email"
+        probes.append((what, kind, v))
+        if kind == "email":
+            probes.append((f"{what} domain", "domain", v.split("@", 1)[1]))
+    street = re.sub(r"[^a-z0-9]", "", (c.get("address_line1") or "").lower())
+    if street:
+        probes.append(("home address", "address", f"{street}|{(country_code(c.get('country') or 'US') or '').lower()}"))
+    if not probes:
+        return []
+    rows = engine.query("SELECT kind, v, string_agg(DISTINCT said_by, '; ' ORDER BY said_by) FROM ioc_values "
+                        "WHERE v IN (SELECT unnest($v)) GROUP BY kind, v", {"v": [v for _, _, v in probes]})
+    said = {(k, v): by for k, v, by in rows}
+    out = []
+    for what, kind, v in probes:
+        if (kind, v) in said:
+            shown = "" if kind == "address" else f" {v}"
+            out.append(Hit("known indicator", "medium" if kind in ("domain", "address") else "strong",
+                           f"{what}{shown} is a known indicator: {said[(kind, v)]}"))
+    return out
 
 
 def _sanctions(engine: Engine, c: dict[str, Any]) -> list[Hit]:

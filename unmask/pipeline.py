@@ -214,6 +214,7 @@ def _scan_into(
             network.build(eng, loaded.config, loaded.ctx.workdir)
             network.build_endpoint(eng)
             identifiers.build(eng, loaded.ctx.bundle)
+            identifiers.build_iocs(eng)
             screening.build(eng)
             resolution = persons.resolve(eng)
         step("running Sigma rules")

@@ -22,6 +22,7 @@ import phonenumbers
 from datasketch import MinHash, MinHashLSH
 
 from unmask.engine import Engine
+from unmask.sources.intel.common import LIST_NAMES
 
 RESUME_THRESHOLD = 0.8  # Jaccard on word 5-shingles (indicators.md §3.C profile_resume_text_reuse)
 _PERMUTATIONS = 128
@@ -85,6 +86,50 @@ def register(engine: Engine) -> None:
     engine.register_scalar("unmask_phone", phone_e164, ["VARCHAR", "VARCHAR"], "VARCHAR")
     engine.register_scalar("unmask_email", email_canonical, ["VARCHAR"], "VARCHAR")
     engine.register_scalar("unmask_handle", profile_handle, ["VARCHAR"], "VARCHAR")
+
+
+IOC_VALUES_SQL = rf"""
+CREATE OR REPLACE TABLE ioc_values AS
+WITH raw AS (
+  SELECT type AS kind, value, 'intel/iocs.csv line ' || line || coalesce(' (' || source || ')', '') AS said_by
+  FROM iocs
+  UNION ALL
+  -- A list's payment identifiers are compared by their keyed token, like payroll's.
+  SELECT kind, coalesce(token, value), {LIST_NAMES} || ' entry ' || entity_id FROM intel_iocs
+)
+SELECT kind,
+  CASE kind WHEN 'email' THEN unmask_email(value) WHEN 'phone' THEN unmask_phone(value, NULL)
+    WHEN 'domain' THEN regexp_replace(lower(value), '^(https?://)?(www\.)?([^/]+).*$', '\3')
+    WHEN 'github' THEN unmask_handle(CASE WHEN value ILIKE '%github.com/%' THEN value ELSE 'github.com/' || value END)
+    WHEN 'linkedin' THEN unmask_handle(CASE WHEN value ILIKE '%linkedin.com/in/%' THEN value
+                                            ELSE 'linkedin.com/in/' || value END)
+    ELSE value END AS v,
+  said_by
+FROM raw WHERE kind IN ('email', 'phone', 'domain', 'github', 'linkedin', 'ip', 'bank_account', 'crypto_address')
+UNION ALL
+-- An address IOC is "street, ..., CC" (what export-iocs writes): its street and country.
+SELECT 'address', regexp_replace(lower(split_part(value, ',', 1)), '[^a-z0-9]', '', 'g') || '|'
+    || lower(unmask_country(trim(list_last(string_split(value, ','))))),
+  'intel/iocs.csv line ' || line || coalesce(' (' || source || ')', '')
+FROM iocs WHERE type = 'address' AND strpos(value, ',') > 0
+UNION ALL
+-- Addresses of listed entities: the street written without spaces or punctuation, and the
+-- country. Short streets ("Central District") say too little to match on.
+SELECT 'address', regexp_replace(lower(street), '[^a-z0-9]', '', 'g') || '|' || country,
+  {LIST_NAMES} || ' entry ' || entity_id || ' address'
+FROM intel_addresses WHERE length(regexp_replace(lower(street), '[^a-z0-9]', '', 'g')) >= 10
+  AND country IS NOT NULL
+"""  # noqa: S608 - LIST_NAMES is our constant
+
+
+def build_iocs(engine: Engine) -> None:
+    """``ioc_values`` (kind, v, said_by): the indicators of intel/iocs.csv and of the sanctions
+    lists, written the way the bundle's identifiers are, for ioc_match and ``unmask check``."""
+    from unmask.normalise import network
+
+    register(engine)
+    network.register(engine)
+    engine.execute(IOC_VALUES_SQL)
 
 
 def build(engine: Engine, bundle: Path) -> None:

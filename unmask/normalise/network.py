@@ -129,8 +129,12 @@ def classify_ips(engine: Engine, source: str, dest: str) -> None:
     )
 
 
-def build(engine: Engine, config: Config, workdir: Path) -> None:
+def register(engine: Engine) -> None:
     engine.register_scalar("unmask_country", country_code, ["VARCHAR"], "VARCHAR")
+
+
+def build(engine: Engine, config: Config, workdir: Path) -> None:
+    register(engine)
     load_ip_ranges(engine, config, workdir)
     engine.execute(
         "CREATE OR REPLACE TABLE hosts AS "

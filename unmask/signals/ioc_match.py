@@ -3,7 +3,6 @@ bank account or crypto address from ``intel/iocs.csv`` or published on a sanctio
 
 from unmask.normalise.network import IPV4_INT
 from unmask.signals.base import Signal
-from unmask.signals.sanctions_match import LIST_NAMES
 
 SIGNAL = Signal(
     id="ioc_match",
@@ -18,37 +17,10 @@ SIGNAL = Signal(
     "sanctions list gives for a listed entity is one (medium).",
     reference="indicators.md §3.M (IOC matching), §4.1; OFAC remarks 'Digital Currency Address', 'Email "
     "Address', 'Website'; intel/iocs.csv",
+    # The indicators, made comparable, are ioc_values (normalise/identifiers.py: build_iocs),
+    # which ``unmask check`` reads too.
     sql=rf"""
-WITH raw AS (
-  SELECT type AS kind, value, 'intel/iocs.csv line ' || line || coalesce(' (' || source || ')', '') AS said_by
-  FROM iocs
-  UNION ALL
-  -- A list's payment identifiers are compared by their keyed token, like payroll's.
-  SELECT kind, coalesce(token, value), {LIST_NAMES} || ' entry ' || entity_id FROM intel_iocs
-), ioc AS (
-  SELECT kind,
-    CASE kind WHEN 'email' THEN unmask_email(value) WHEN 'phone' THEN unmask_phone(value, NULL)
-      WHEN 'domain' THEN regexp_replace(lower(value), '^(https?://)?(www\.)?([^/]+).*$', '\3')
-      WHEN 'github' THEN unmask_handle(CASE WHEN value ILIKE '%github.com/%' THEN value ELSE 'github.com/' || value END)
-      WHEN 'linkedin' THEN unmask_handle(CASE WHEN value ILIKE '%linkedin.com/in/%' THEN value
-                                              ELSE 'linkedin.com/in/' || value END)
-      ELSE value END AS v,
-    said_by
-  FROM raw WHERE kind IN ('email', 'phone', 'domain', 'github', 'linkedin', 'ip', 'bank_account', 'crypto_address')
-  UNION ALL
-  -- An address IOC is "street, ..., CC" (what export-iocs writes): its street and country.
-  SELECT 'address', regexp_replace(lower(split_part(value, ',', 1)), '[^a-z0-9]', '', 'g') || '|'
-      || lower(unmask_country(trim(list_last(string_split(value, ','))))),
-    'intel/iocs.csv line ' || line || coalesce(' (' || source || ')', '')
-  FROM iocs WHERE type = 'address' AND strpos(value, ',') > 0
-  UNION ALL
-  -- Addresses of listed entities: the street written without spaces or punctuation, and the
-  -- country. Short streets ("Central District") say too little to match on.
-  SELECT 'address', regexp_replace(lower(street), '[^a-z0-9]', '', 'g') || '|' || country,
-    {LIST_NAMES} || ' entry ' || entity_id || ' address'
-  FROM intel_addresses WHERE length(regexp_replace(lower(street), '[^a-z0-9]', '', 'g')) >= 10
-    AND country IS NOT NULL
-), addr AS (
+WITH addr AS (
   SELECT 'employee' AS subject_type, employee_id AS subject_id, source_file, line, address_line1 AS street,
     country, 'home address' AS what FROM employees
   UNION ALL SELECT 'candidate', candidate_id, source_file, line, address_line1, country, 'home address'
@@ -84,7 +56,7 @@ SELECT o.subject_type, o.subject_id, any_value(o.source_file) AS source_file, mi
   o.what || CASE WHEN o.kind IN ('bank_account', 'crypto_address', 'address') THEN '' ELSE ' ' || o.v END
     || ' is a known indicator: ' || string_agg(DISTINCT i.said_by, '; ') AS detail,
   CASE WHEN o.kind IN ('domain', 'ip', 'address') THEN 'medium' ELSE 'strong' END AS strength
-FROM obs o JOIN ioc i ON i.kind = o.kind AND i.v = o.v
+FROM obs o JOIN ioc_values i ON i.kind = o.kind AND i.v = o.v
 WHERE o.v IS NOT NULL
 GROUP BY o.subject_type, o.subject_id, o.kind, o.v, o.what
 UNION ALL

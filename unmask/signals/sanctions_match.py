@@ -2,9 +2,7 @@
 its components named)."""
 
 from unmask.signals.base import Signal
-
-LIST_NAMES = "CASE list WHEN 'ofac_sdn' THEN 'OFAC SDN' WHEN 'ofac_cons' THEN 'OFAC Consolidated' " \
-    "WHEN 'un_sc' THEN 'UN SC' WHEN 'iocs' THEN 'intel/iocs.csv' ELSE list END"
+from unmask.sources.intel.common import LIST_NAMES
 
 SIGNAL = Signal(
     id="sanctions_name_match",

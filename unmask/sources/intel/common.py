@@ -23,6 +23,9 @@ ENTITY_COLUMNS = (
 NAME_COLUMNS = ("list", "entity_id", "name", "kind")
 IOC_COLUMNS = ("list", "entity_id", "kind", "value")
 ADDRESS_COLUMNS = ("list", "entity_id", "street", "city", "country")
+# A list's name for people to read, as SQL over a ``list`` column.
+LIST_NAMES = ("CASE list WHEN 'ofac_sdn' THEN 'OFAC SDN' WHEN 'ofac_cons' THEN 'OFAC Consolidated' "
+              "WHEN 'un_sc' THEN 'UN SC' WHEN 'iocs' THEN 'intel/iocs.csv' ELSE list END")
 
 
 def create_tables(engine: Engine) -> None:
