@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tests.helpers import emp, findings, signals_of
+from tests.helpers import bundle, emp, findings, run, signals_of
 from tests.test_signals_endpoint_network import _okta, _org, _osq, _scan, _sysmon
 
 
@@ -213,3 +213,41 @@ def test_no_known_owner_no_verdict(tmp_path: Path) -> None:
     _git(root, "lt-e1", "git.exe push https://github.com/kimdev99/backup.git main")
     out = _scan(root, tmp_path)
     assert "push_to_foreign_remote" not in signals_of(out, "E1")
+
+
+def _entra(root: Path, upn: str, ip: str, device: str, *, error: int = 0, when: str = "2026-09-01T15:00:00Z") -> None:
+    path = root / "idp/entra/signins.jsonl"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as fh:
+        fh.write(json.dumps({
+            "id": f"{upn}{ip}{device}{when}", "createdDateTime": when, "userPrincipalName": upn, "ipAddress": ip,
+            "location": {"city": "Columbus", "state": "Ohio", "countryOrRegion": "US"},
+            "deviceDetail": {"deviceId": device, "operatingSystem": "Windows 11"},
+            "status": {"errorCode": error}, "appDisplayName": "Office 365"}) + "\n")
+
+
+def test_entra_device_shared_by_unrelated_workers(tmp_path: Path) -> None:
+    people = [emp("E1", "Ann Lee"), emp("E2", "Bo Park", "9 Elm St"), emp("E3", "Cy Diaz", "3 Ash St"),
+              emp("E4", "Di Fox", "8 Fir St"), emp("E5", "Ed Roe", "2 Bay St"), emp("E6", "Jo Doe", "5 Lake Ave"),
+              emp("E7", "Al Doe", "5 Lake Ave")]
+    root = bundle(tmp_path / "b", people, toml='[network]\ncorporate_cidrs = ["203.0.113.0/24"]\n')
+    _entra(root, "e1@corp.example", "98.20.30.11", "3f1c0a52-aaaa-4b1e-9c1d-0000000000e1")
+    _entra(root, "e2@corp.example", "71.80.9.4", "3f1c0a52-aaaa-4b1e-9c1d-0000000000e1")  # the same machine
+    _entra(root, "e5@corp.example", "71.80.9.5", "3f1c0a52-aaaa-4b1e-9c1d-0000000000e1", error=50126)  # refused
+    _entra(root, "e3@corp.example", "203.0.113.7", "desk-0042")  # a hot desk in the office
+    _entra(root, "e4@corp.example", "203.0.113.8", "desk-0042")
+    _entra(root, "e6@corp.example", "98.40.1.5", "family-pc")  # a household's computer
+    _entra(root, "e7@corp.example", "98.40.1.5", "family-pc")
+    for i, e in enumerate(("e1", "e4")):  # no device ID: nothing to compare
+        _entra(root, f"{e}@corp.example", f"98.1.{i}.1", "")
+        _entra(root, f"{e}@corp.example", f"98.1.{i}.1", "00000000-0000-0000-0000-000000000000")
+    out = tmp_path / "out"
+    run(root, out)
+    (ev,) = signals_of(out, "E1")["entra_device_shared"]
+    assert ev["strength"] == "medium" and "E2" in ev["detail"] and "E5" not in ev["detail"]
+    for who in ("E3", "E4", "E6", "E7"):
+        (weak,) = signals_of(out, who)["entra_device_shared"]
+        assert weak["strength"] == "weak"
+    assert "entra_device_shared" not in signals_of(out, "E5")
+    clusters = [json.loads(x) for x in (out / "clusters.jsonl").read_text().splitlines()]
+    assert [sorted(m["id"] for m in c["members"]) for c in clusters] == [["E1", "E2"]]

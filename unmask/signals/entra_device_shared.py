@@ -1,0 +1,45 @@
+"""One Entra-registered device signs in several unrelated workers: one machine, several people."""
+
+from unmask.signals.base import Signal
+
+SIGNAL = Signal(
+    id="entra_device_shared",
+    needs=("idp.entra", "hr.employees"),
+    strength="medium",
+    family="identity",
+    description="One Entra device ID (deviceDetail.deviceId of successful sign-ins) signs in two or more "
+    "unrelated workers from outside the office (medium: a remote worker's registered laptop is theirs alone); "
+    "a desk used from the corporate network, or a household, is weak.",
+    reference="indicators.md §3.B (one device, several identities), §3.H laptop farm; Entra sign-in log "
+    "deviceDetail",
+    sql="""
+WITH u AS (
+  SELECT e.source_file, e.line, e.created AS ts, e.device_id, emp.employee_id,
+    coalesce(s.egress = 'corporate', false) AS corporate
+  FROM entra_signins e JOIN employees emp ON emp.email = e.upn
+  LEFT JOIN signins s ON s.source_file = e.source_file AND s.line = e.line
+  WHERE coalesce(e.error_code, 0) = 0 AND nullif(trim(e.device_id), '') IS NOT NULL
+    AND e.device_id <> '00000000-0000-0000-0000-000000000000'
+), d AS (
+  SELECT employee_id, device_id, bool_and(corporate) AS corporate_only FROM u GROUP BY ALL
+), per AS (
+  SELECT x.employee_id AS a, x.device_id, count(DISTINCT y.employee_id) AS others,
+    count(DISTINCT y.employee_id) FILTER (WHERE NOT EXISTS (
+      SELECT 1 FROM households h WHERE h.a = x.employee_id AND h.b = y.employee_id)
+      AND NOT (x.corporate_only AND y.corporate_only)) AS unrelated,
+    list(DISTINCT y.employee_id ORDER BY y.employee_id) AS who
+  FROM d x JOIN d y ON x.device_id = y.device_id AND x.employee_id <> y.employee_id
+  GROUP BY ALL
+)
+SELECT 'employee' AS subject_type, per.a AS subject_id, any_value(u.source_file) AS source_file, min(u.line) AS line,
+  min(u.ts) AS observed_at,
+  'Entra device …' || right(per.device_id, 6) || ' also signs in ' || any_value(per.others) || ' other worker(s): '
+    || array_to_string(any_value(per.who)[1:10], ', ')
+    || CASE WHEN any_value(per.unrelated) = 0 THEN ' (same household, or an office desk)' ELSE '' END AS detail,
+  CASE WHEN any_value(per.unrelated) = 0 THEN 'weak' ELSE 'medium' END AS strength,
+  CASE WHEN any_value(per.unrelated) > 0 THEN 'device:' || md5(per.device_id) END AS group_key,
+  'entra_device' AS via, '…' || right(per.device_id, 6) AS value_hint
+FROM per JOIN u ON u.employee_id = per.a AND u.device_id = per.device_id
+GROUP BY per.a, per.device_id
+""",
+)
