@@ -312,3 +312,16 @@ def test_shared_residential_subnet_is_silent_when_the_address_itself_is_shared(t
     out = _scan(root, tmp_path)
     assert "shared_residential_egress" in signals_of(out, "E1")
     assert "shared_residential_subnet" not in signals_of(out, "E1")
+
+
+def test_a_mobile_carriers_address_is_not_a_shared_home(tmp_path: Path) -> None:
+    root = _org(tmp_path / "b", [emp("E1", "Ann Lee"), emp("E2", "Bo Park", "9 Elm St")])
+    for e in ("e1", "e2"):
+        _okta(root, f"{e}@corp.example", "172.56.9.1", as_org="T-Mobile USA")  # one CGNAT address
+    out = _scan(root, tmp_path)
+    assert "shared_residential_egress" not in signals_of(out, "E1")
+    import duckdb
+
+    con = duckdb.connect(str(out / "unmask.duckdb"), read_only=True)
+    assert con.execute("SELECT DISTINCT egress FROM signins").fetchall() == [("mobile",)]
+    con.close()

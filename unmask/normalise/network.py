@@ -129,6 +129,12 @@ def classify_ips(engine: Engine, source: str, dest: str) -> None:
     )
 
 
+# Okta's securityContext.asOrg of mobile carriers (their CGNAT pools): the largest in the
+# countries where remote workers most often live. Entra gives no AS name, so it cannot tell.
+MOBILE_CARRIERS = (r"(?i)t-mobile|verizon wireless|cellco|at&t mobility|sprint|vodafone|telstra mobile|"
+                   r"\bo2\b|ee limited|orange mobile|jio|airtel|rogers wireless|bell mobility")
+
+
 def register(engine: Engine) -> None:
     engine.register_scalar("unmask_country", country_code, ["VARCHAR"], "VARCHAR")
 
@@ -179,9 +185,13 @@ def build(engine: Engine, config: Config, workdir: Path) -> None:
         "CASE WHEN c.kind = 'corporate' OR list_contains($asns, s.asn) THEN 'corporate' "
         "WHEN s.as_org ILIKE '%astrill%' THEN 'astrill' "
         "WHEN c.kind IS NOT NULL THEN c.kind "
-        "WHEN s.is_proxy THEN 'proxy' ELSE 'residential' END AS egress, c.cidr AS egress_range "
+        "WHEN s.is_proxy THEN 'proxy' "
+        # A mobile carrier's NAT puts thousands of strangers behind one address: sharing it says
+        # nothing of a shared home.
+        "WHEN regexp_matches(coalesce(s.as_org, ''), $mobile) THEN 'mobile' "
+        "ELSE 'residential' END AS egress, c.cidr AS egress_range "
         "FROM signins s LEFT JOIN signin_ip_class c USING (ip)",
-        {"asns": config.corporate_asns},
+        {"asns": config.corporate_asns, "mobile": MOBILE_CARRIERS},
     )
 
 

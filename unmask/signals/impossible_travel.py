@@ -12,7 +12,7 @@ SIGNAL = Signal(
     strength="medium",
     family="network",
     description="Two consecutive sign-ins more than 500 km apart at more than 1,000 km/h "
-    "(VPN, proxy and corporate egress excluded: their locations are not the user's).",
+    "(VPN, proxy, mobile-carrier and corporate egress excluded: their locations are not the user's).",
     reference="indicators.md §3.H net_many_ips_many_countries_short_window (Datadog: >500 km at >1,000 km/h)",
     sql=f"""
 WITH s AS (

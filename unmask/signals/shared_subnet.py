@@ -19,10 +19,8 @@ WITH r AS (
     coalesce(lower(city), '?') || '|' || coalesce(country, '?') AS place,
     regexp_extract(ip, '^([0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3})\\.[0-9]{1,3}$', 1) AS net
   FROM signins
+  -- Mobile carriers' pools are their own egress class ('mobile'), not residential.
   WHERE egress = 'residential'
-    -- A mobile carrier's NAT pool puts strangers in one /24 every day.
-    AND NOT regexp_matches(coalesce(as_org, ''),
-      '(?i)t-mobile|verizon wireless|cellco|at&t mobility|sprint|vodafone|telstra mobile|o2 |ee limited|orange mobile')
 ), n AS (
   SELECT employee_id, net, list(DISTINCT ip) AS ips, count(DISTINCT d) AS days, mode(place) AS place,
     arg_min(source_file, ts) AS source_file, arg_min(line, ts) AS line, min(ts) AS ts
