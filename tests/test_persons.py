@@ -8,6 +8,8 @@ import json
 from pathlib import Path
 
 from tests.helpers import DATA, bundle, run
+from unmask.demo import Truth
+from unmask.pipeline import ScanResult
 
 EMP = ["employee_id", "full_name", "email", "national_id", "date_of_birth", "address_line1", "city", "region",
        "postal_code", "country"]
@@ -118,3 +120,18 @@ def test_few_duplicates_keep_the_priors_and_match_no_namesakes(tmp_path: Path) -
     assert res["skipped"] is None and res["records"] > 1900
     assert any("skipped" in t and "priors" in t for t in res["training"]), res["training"]
     assert res["matches"] == 0
+
+
+def test_the_small_demo_finds_its_stolen_identity_and_nobody_else(
+        demo_scan: tuple[Truth, ScanResult, Path]) -> None:
+    """A few hundred people: the priors carry the model, and the one match is the planted
+    impostor and the worker whose identity they carry."""
+    import duckdb
+
+    truth, result, root = demo_scan
+    res = result.manifest["person_resolution"]
+    assert res["skipped"] is None and any("priors" in t for t in res["training"])
+    con = duckdb.connect(str(root / "out" / "unmask.duckdb"), read_only=True)
+    pairs = {frozenset((a, b)) for a, b in con.execute("SELECT a_id, b_id FROM person_matches").fetchall()}
+    con.close()
+    assert pairs == {frozenset((*truth.planted["stolen_identity"], *truth.planted["stolen_identity_victim"]))}

@@ -8,7 +8,8 @@ values, EM for m values, as Splink recommends), its parameters are saved in the 
 agree on an identifier that is not a name (a birth date, or a national ID, equal or one typo
 apart; an e-mail; a phone). A postcode or street supports but cannot carry a match: in a real
 workforce many people share a common name, and a father and his namesake son share a home.
-A scan with fewer records than MIN_RECORDS skips the model: EM needs enough pairs.
+The m values start from priors measured on labelled public data, so even a small organisation
+gets a model; below MIN_RECORDS there are too few pairs to sample u from, and it is skipped.
 
 National IDs are keyed tokens. A typo is still seen through ``national_id_near``: keyed MACs
 of each one-character deletion of the ID (``tokenize.sql_token_variants``); two IDs one
@@ -30,7 +31,7 @@ from typing import Any
 from unmask.engine import Engine
 from unmask.tokenize import sql_near
 
-MIN_RECORDS = 1000
+MIN_RECORDS = 100  # u needs some thousands of pairs; below that the records are too few to sample
 MATCH_PROBABILITY = 0.5
 EM_PAIRS = 2e6
 EM_MIN_MATCHES = 200  # likely duplicates below which EM is not run (the priors stand)
@@ -278,7 +279,7 @@ FROM p LEFT JOIN own USING (st, sid)
     engine.execute("CREATE OR REPLACE TABLE person_records AS " + RECORDS_SQL.format(source=source))
     n = int(engine.query("SELECT count(*) FROM person_records")[0][0])
     if n < MIN_RECORDS:
-        return Resolution(n, 0, f"{n} people: too few to train a model unsupervised (needs {MIN_RECORDS})")
+        return Resolution(n, 0, f"{n} people: too few to sample a model from (needs {MIN_RECORDS})")
     fit = Training()
     try:
         linker = train(engine, ["person_records"], columns=present_columns(engine, ["person_records"]),
