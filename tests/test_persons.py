@@ -15,20 +15,36 @@ EMP = ["employee_id", "full_name", "email", "national_id", "date_of_birth", "add
        "postal_code", "country"]
 
 
-def test_febrl3_duplicates_are_found_as_one_person(tmp_path: Path) -> None:
-    rows = list(csv.DictReader((DATA / "febrl" / "dataset3.csv").open(encoding="utf-8"), skipinitialspace=True))
-    emps = []
-    truth: dict[str, str] = {}
-    for i, r in enumerate(rows):
-        eid = f"E{i}"
-        truth[eid] = r["rec_id"].split("-")[1]
-        dob = r["date_of_birth"].strip()
-        emps.append({
-            "employee_id": eid, "full_name": f"{r['given_name']} {r['surname']}".strip() or "unknown",
+def _febrl3() -> list[dict[str, str]]:
+    return list(csv.DictReader((DATA / "febrl" / "dataset3.csv").open(encoding="utf-8"), skipinitialspace=True))
+
+
+def _employee(i: int, r: dict[str, str]) -> dict[str, str]:
+    """FEBRL record ``r`` as row ``i`` of hr/employees.csv."""
+    dob = r["date_of_birth"].strip()
+    return {"employee_id": f"E{i}", "full_name": f"{r['given_name']} {r['surname']}".strip() or "unknown",
             "email": f"e{i}@corp.example", "national_id": r["soc_sec_id"],
             "date_of_birth": f"{dob[:4]}-{dob[4:6]}-{dob[6:8]}" if len(dob) == 8 else "",
             "address_line1": f"{r['street_number']} {r['address_1']}".strip(), "city": r["suburb"],
-            "region": r["state"].upper(), "postal_code": r["postcode"], "country": "AU"})
+            "region": r["state"].upper(), "postal_code": r["postcode"], "country": "AU"}
+
+
+def _scan_employees(tmp_path: Path, emps: list[dict[str, str]]) -> Path:
+    """Scan a bundle whose only part is these employees; returns the output folder."""
+    root = bundle(tmp_path / "b", [])
+    with (root / "hr/employees.csv").open("w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=EMP)
+        w.writeheader()
+        w.writerows(emps)
+    out = tmp_path / "out"
+    run(root, out)
+    return out
+
+
+def test_febrl3_duplicates_are_found_as_one_person(tmp_path: Path) -> None:
+    rows = _febrl3()
+    emps = [_employee(i, r) for i, r in enumerate(rows)]
+    truth = {f"E{i}": r["rec_id"].split("-")[1] for i, r in enumerate(rows)}
     # Planted beside the real records. A father and his namesake son at one address, decades
     # apart, with their own national IDs: two people, however alike the model finds them.
     home = {"address_line1": "41 Wattle Street", "city": "Belconnen", "region": "ACT", "postal_code": "2617",
@@ -43,23 +59,17 @@ def test_febrl3_duplicates_are_found_as_one_person(tmp_path: Path) -> None:
              {**home, "employee_id": "P2", "full_name": "Evangelina Ashworth-Pryce", "national_id": "5550132",
               "date_of_birth": "1984-11-07", "address_line1": "9 Cobb Place"}]
     truth.update(SR="sr", JR="jr", P1="p", P2="p")
-    root = bundle(tmp_path / "b", [])
-    with (root / "hr/employees.csv").open("w", newline="", encoding="utf-8") as fh:
-        w = csv.DictWriter(fh, fieldnames=EMP)
-        w.writeheader()
-        w.writerows(emps)
-    out = tmp_path / "out"
-    run(root, out)
+    out = _scan_employees(tmp_path, emps)
     res = json.loads((out / "manifest.json").read_text())["person_resolution"]
     # FEBRL has impossible birth dates (30 February): those rows are rejects, the rest are people.
     assert res["skipped"] is None and len(rows) - 50 < res["records"] <= len(rows)
     import duckdb
 
     con = duckdb.connect(str(out / "unmask.duckdb"), read_only=True)
-    rows = con.execute("SELECT a_id, b_id, agrees FROM person_matches").fetchall()
+    found = con.execute("SELECT a_id, b_id, agrees FROM person_matches").fetchall()
     loaded = {eid for (eid,) in con.execute("SELECT employee_id FROM employees").fetchall()}
-    pairs = [(a, b) for a, b, _ in rows]
-    agrees = {(a, b): why for a, b, why in rows}
+    pairs = [(a, b) for a, b, _ in found]
+    agrees = {(a, b): why for a, b, why in found}
     con.close()
     matched = {frozenset(p) for p in pairs}
     assert frozenset({"SR", "JR"}) not in matched
@@ -99,23 +109,8 @@ def test_shipped_priors_are_what_the_labelled_data_gives(tmp_path: Path) -> None
 def test_few_duplicates_keep_the_priors_and_match_no_namesakes(tmp_path: Path) -> None:
     """An organisation of 2,000 distinct people (FEBRL3's originals): EM has nothing to learn
     from, is skipped, and no two people are called one."""
-    rows = [r for r in csv.DictReader((DATA / "febrl" / "dataset3.csv").open(encoding="utf-8"),
-                                      skipinitialspace=True) if r["rec_id"].endswith("-org")]
-    emps = []
-    for i, r in enumerate(rows):
-        dob = r["date_of_birth"].strip()
-        emps.append({"employee_id": f"E{i}", "full_name": f"{r['given_name']} {r['surname']}".strip() or "unknown",
-                     "email": f"e{i}@corp.example", "national_id": r["soc_sec_id"],
-                     "date_of_birth": f"{dob[:4]}-{dob[4:6]}-{dob[6:8]}" if len(dob) == 8 else "",
-                     "address_line1": f"{r['street_number']} {r['address_1']}".strip(), "city": r["suburb"],
-                     "region": r["state"].upper(), "postal_code": r["postcode"], "country": "AU"})
-    root = bundle(tmp_path / "b", [])
-    with (root / "hr/employees.csv").open("w", newline="", encoding="utf-8") as fh:
-        w = csv.DictWriter(fh, fieldnames=EMP)
-        w.writeheader()
-        w.writerows(emps)
-    out = tmp_path / "out"
-    run(root, out)
+    originals = [r for r in _febrl3() if r["rec_id"].endswith("-org")]
+    out = _scan_employees(tmp_path, [_employee(i, r) for i, r in enumerate(originals)])
     res = json.loads((out / "manifest.json").read_text())["person_resolution"]
     assert res["skipped"] is None and res["records"] > 1900
     assert any("skipped" in t and "priors" in t for t in res["training"]), res["training"]

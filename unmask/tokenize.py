@@ -47,21 +47,24 @@ class Tokenizer:
         k = k.ljust(64, b"\0")
         return bytes(b ^ 0x36 for b in k), bytes(b ^ 0x5C for b in k)
 
+    def _mac(self, text: str) -> str:
+        """Python twin of :func:`_sql_mac`."""
+        return hmac.new(self.key, text.encode(), hashlib.sha256).hexdigest()
+
     def token(self, value: str | None) -> str | None:
         """Python twin of :func:`sql_token`, for single values (tests, ``unmask check``)."""
         norm = normalise_sensitive(value)
         if not norm:
             return None
-        mac = hmac.new(self.key, norm.encode(), hashlib.sha256).hexdigest()
-        return TOKEN_PREFIX + mac[:TOKEN_HEX]
+        return TOKEN_PREFIX + self._mac(norm)[:TOKEN_HEX]
 
     def variants(self, value: str | None) -> list[int] | None:
         """Python twin of :func:`sql_token_variants`."""
         norm = normalise_sensitive(value)
         if not norm or len(norm) < MIN_VARIANT_LEN:
             return None
-        return [int(hmac.new(self.key, (VARIANT_DOMAIN + norm[:i] + norm[i + 1:]).encode(),
-                             hashlib.sha256).hexdigest()[:16], 16) for i in range(min(len(norm), MAX_VARIANTS))]
+        return [int(self._mac(VARIANT_DOMAIN + norm[:i] + norm[i + 1:])[:16], 16)
+                for i in range(min(len(norm), MAX_VARIANTS))]
 
 
 def normalise_sensitive(value: str | None) -> str | None:
@@ -73,22 +76,28 @@ def normalise_sensitive(value: str | None) -> str | None:
     return out or None
 
 
+def _sql_norm(column_sql: str) -> str:
+    """SQL twin of :func:`normalise_sensitive` (regexp keeps [A-Za-z0-9]), '' for none."""
+    return f"upper(regexp_replace(coalesce({column_sql}, ''), '[^A-Za-z0-9]', '', 'g'))"
+
+
+def _sql_mac(text_sql: str) -> str:
+    """HMAC-SHA256 of ``text_sql`` as hex, from the bound pads ``$ipad`` and ``$opad``."""
+    return f"sha256($opad::BLOB || unhex(sha256($ipad::BLOB || {text_sql}::BLOB)))"
+
+
 def sql_token(column_sql: str) -> str:
-    """SQL that tokenises ``column_sql``; needs the bound parameters ``$ipad`` and ``$opad``.
-
-    Mirrors :func:`normalise_sensitive` (regexp keeps [A-Za-z0-9]) and HMAC-SHA256.
-    """
-    norm = f"nullif(upper(regexp_replace(coalesce({column_sql}, ''), '[^A-Za-z0-9]', '', 'g')), '')"
-    mac = f"sha256($opad::BLOB || unhex(sha256($ipad::BLOB || {norm}::BLOB)))"
-    return f"CASE WHEN {norm} IS NULL THEN NULL ELSE '{TOKEN_PREFIX}' || left({mac}, {TOKEN_HEX}) END"
+    """SQL that tokenises ``column_sql``; needs the bound parameters ``$ipad`` and ``$opad``."""
+    norm = f"nullif({_sql_norm(column_sql)}, '')"
+    return f"CASE WHEN {norm} IS NULL THEN NULL ELSE '{TOKEN_PREFIX}' || left({_sql_mac(norm)}, {TOKEN_HEX}) END"
 
 
-# One-deletion variants: two values within one substitution, insertion, deletion or adjacent
-# swap share a variant, so a typo in a national ID is still a near match. The domain prefix keeps
-# a variant's token from ever equalling the token of a whole (shorter) value. Short values are
-# left out: their variants would join unrelated people. A variant is 64 bits of the keyed MAC,
-# as an integer: only ever compared with other variants, and integers compare far faster than
-# text when the linkage model tests list overlap over millions of pairs.
+# One-deletion variants: two values of one length, one substitution or one adjacent swap apart,
+# share a variant (sql_near says where), so a typo in a national ID is still a near match. The
+# domain prefix keeps a variant's token from ever equalling the token of a whole (shorter)
+# value. Short values are left out: their variants would join unrelated people. A variant is
+# 64 bits of the keyed MAC, as an integer: only ever compared with other variants, and integers
+# compare far faster than text when the linkage model compares millions of pairs.
 VARIANT_DOMAIN = "del:"
 MIN_VARIANT_LEN = 6
 MAX_VARIANTS = 18  # a Chinese resident ID is 18 characters; a typo past this is not seen
@@ -108,13 +117,11 @@ def sql_near(left: str, right: str) -> str:
 def sql_token_variants(column_sql: str) -> str:
     """SQL for the list of keyed 64-bit MACs (UBIGINT) of each one-character deletion of
     ``column_sql``'s normalised value (NULL when empty or short); needs ``$ipad`` and ``$opad``."""
-    norm = f"upper(regexp_replace(coalesce({column_sql}, ''), '[^A-Za-z0-9]', '', 'g'))"
     var = f"('{VARIANT_DOMAIN}' || left(__v, __i - 1) || substr(__v, __i + 1))"
-    mac = f"sha256($opad::BLOB || unhex(sha256($ipad::BLOB || {var}::BLOB)))"
     each = (f"list_transform(range(1, least(length(__v), {MAX_VARIANTS}) + 1), "
-            f"lambda __i: ('0x' || left({mac}, 16))::UBIGINT)")
+            f"lambda __i: ('0x' || left({_sql_mac(var)}, 16))::UBIGINT)")
     return (f"(SELECT CASE WHEN length(__v) >= {MIN_VARIANT_LEN} THEN {each} END "  # noqa: S608 - our SQL
-            f"FROM (SELECT {norm} AS __v))")
+            f"FROM (SELECT {_sql_norm(column_sql)} AS __v))")
 
 
 def load_tokenizer(key_file: Path | None = None) -> Tokenizer:

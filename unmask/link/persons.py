@@ -33,6 +33,7 @@ from unmask.tokenize import sql_near
 
 MIN_RECORDS = 100  # u needs some thousands of pairs; below that the records are too few to sample
 MATCH_PROBABILITY = 0.5
+U_PAIRS = 2e5
 EM_PAIRS = 2e6
 EM_MIN_MATCHES = 200  # likely duplicates below which EM is not run (the priors stand)
 DOB_PAIRS = 5_000_000  # above this, the birth date blocks only with an initial or a postcode
@@ -73,12 +74,15 @@ class Resolution:
     training: list[str] = field(default_factory=list)
 
 
+def _union(tables: list[str], columns: str = "*") -> str:
+    return " UNION ALL ".join(f"SELECT {columns} FROM {t}" for t in tables)  # noqa: S608 - our table names
+
+
 def present_columns(engine: Engine, tables: list[str]) -> tuple[str, ...]:
     """COLUMNS that tell records apart in ``tables``: at least two distinct values. An empty
     column would only cost time (Splink samples pairs until each level is seen)."""
-    union = " UNION ALL ".join(f"SELECT * FROM {t}" for t in tables)  # noqa: S608 - our table names
     counts = ", ".join(f"count(DISTINCT {c}) >= 2" for c in COLUMNS[1:])
-    row = engine.query(f"SELECT {counts} FROM ({union})")[0]  # noqa: S608 - our table and column names
+    row = engine.query(f"SELECT {counts} FROM ({_union(tables)})")[0]  # noqa: S608 - our table and column names
     have = ["unique_id", *(c for c, ok in zip(COLUMNS[1:], row, strict=True) if ok)]
     if "national_id" not in have and "national_id_near" in have:
         have.remove("national_id_near")
@@ -87,9 +91,8 @@ def present_columns(engine: Engine, tables: list[str]) -> tuple[str, ...]:
 
 def dob_pairs(engine: Engine, tables: list[str]) -> int:
     """How many pairs blocking on the birth date alone would make."""
-    union = " UNION ALL ".join(f"SELECT dob FROM {t}" for t in tables)  # noqa: S608 - our table names
-    row = engine.query(f"SELECT coalesce(sum(k * (k - 1) // 2), 0) FROM (SELECT count(*) AS k FROM ({union}) "  # noqa: S608
-                       "WHERE dob IS NOT NULL GROUP BY dob)")
+    row = engine.query("SELECT coalesce(sum(k * (k - 1) // 2), 0) FROM (SELECT count(*) AS k "  # noqa: S608
+                       f"FROM ({_union(tables, 'dob')}) WHERE dob IS NOT NULL GROUP BY dob)")
     return int(row[0][0])
 
 
@@ -167,14 +170,16 @@ class Training:
     em: list[str] = field(default_factory=list)
 
 
-def train(engine: Engine, tables: list[str], link_type: str = "dedupe_only", columns: tuple[str, ...] = COLUMNS,
-          u_pairs: float = 2e5, u_chunks: int = 1, narrow_dob: bool = False,
-          report: Training | None = None) -> Any:
+def train(engine: Engine, tables: list[str], link_type: str = "dedupe_only", report: Training | None = None) -> Any:
     """A linker trained on ``tables``: u and the prior match probability always on these
-    records; m by EM, over the priors, when the records hold enough likely duplicates."""
+    records; m by EM, over the priors, when the records hold enough likely duplicates. The
+    comparisons are those the records can tell apart (present_columns), and the birth date
+    blocks alone unless that would make more than DOB_PAIRS pairs."""
     from splink import Linker, block_on
 
     report = report if report is not None else Training()
+    columns = present_columns(engine, tables)
+    narrow_dob = dob_pairs(engine, tables) > DOB_PAIRS
     api = engine.splink_api()  # one API for all inputs: Splink links only tables of one
     inputs = [api.register(t) for t in tables]
     source = inputs if len(inputs) > 1 else inputs[0]
@@ -186,7 +191,7 @@ def train(engine: Engine, tables: list[str], link_type: str = "dedupe_only", col
     linker.training.estimate_probability_two_random_records_match(deterministic, recall=0.8)
     # 2e5 sampled pairs in one chunk: on FEBRL and fake_1000 the same matches as 1e6 pairs in ten
     # chunks, in a third of the time (bench/linkage.py). The seed makes a scan repeatable.
-    linker.training.estimate_u_using_random_sampling(max_pairs=u_pairs, seed=1, num_chunks=u_chunks)
+    linker.training.estimate_u_using_random_sampling(max_pairs=U_PAIRS, seed=1, num_chunks=1)
     model = linker.misc.save_model_to_json()
     sizes = [int(engine.query(f"SELECT count(*) FROM {t}")[0][0]) for t in tables]  # noqa: S608 - our tables
     pairs = sizes[0] * sizes[1] if len(sizes) == 2 else sizes[0] * (sizes[0] - 1) / 2
@@ -221,8 +226,10 @@ def anchored_pairs(engine: Engine, linker: Any, tables: list[str], threshold: fl
     name. Returns a table (l, r, match_weight, match_probability, agrees, ids_differ, anchored): the scan
     keeps only anchored pairs; the benchmark also scores the model's own verdict."""
     pred = linker.inference.predict(threshold_match_probability=threshold)
-    records = " UNION ALL ".join(f"SELECT * FROM {t}" for t in tables)  # noqa: S608 - our table names
+    records = _union(tables)
     near = sql_near("a.national_id_near", "b.national_id_near")
+    # Two national IDs, not even one typo apart.
+    ids_differ = f"coalesce(a.national_id <> b.national_id AND NOT {near}, false)"
     # A birth date one typo or one day/month swap off is the same date badly keyed; a father
     # and his namesake son at one address are decades apart.
     dob_near = ("(damerau_levenshtein(strftime(a.dob, '%Y%m%d'), strftime(b.dob, '%Y%m%d')) <= 1 "
@@ -237,9 +244,9 @@ SELECT x.unique_id_l AS l, x.unique_id_r AS r, x.match_weight, x.match_probabili
          WHEN {near} THEN 'national ID (one typo apart)' END,
     CASE WHEN a.street = b.street THEN 'street' END, CASE WHEN a.postcode = b.postcode THEN 'postcode' END)
   -- Two national IDs for one person is itself worth an investigator's eye.
-  || CASE WHEN a.national_id <> b.national_id AND NOT {near} THEN '; national IDs differ' ELSE '' END AS agrees,
+  || CASE WHEN {ids_differ} THEN '; national IDs differ' ELSE '' END AS agrees,
   -- ... but twins and namesakes differ there too: such a pair is weak evidence (same_person.py).
-  coalesce(a.national_id <> b.national_id AND NOT {near}, false) AS ids_differ,
+  {ids_differ} AS ids_differ,
   -- A name is shared by namesakes, and a postcode or a street by neighbours: they support a match
   -- but cannot carry one.
   coalesce(a.dob = b.dob OR {dob_near} OR a.email = b.email OR a.phone = b.phone OR a.national_id = b.national_id
@@ -282,8 +289,7 @@ FROM p LEFT JOIN own USING (st, sid)
         return Resolution(n, 0, f"{n} people: too few to sample a model from (needs {MIN_RECORDS})")
     fit = Training()
     try:
-        linker = train(engine, ["person_records"], columns=present_columns(engine, ["person_records"]),
-                       narrow_dob=dob_pairs(engine, ["person_records"]) > DOB_PAIRS, report=fit)
+        linker = train(engine, ["person_records"], report=fit)
         pairs = anchored_pairs(engine, linker, ["person_records"])
     except Exception as e:  # noqa: BLE001 - a model that cannot be trained is reported, not fatal
         return Resolution(n, 0, f"person resolution could not be trained: {e.__class__.__name__}", fit.em)
