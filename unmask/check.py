@@ -29,10 +29,6 @@ from unmask.screen.index import block_keys
 from unmask.screen.names import name_score, prepare
 from unmask.sources.intel.common import iso_date
 
-# What each kind of the applicant's values is compared with in the store's identifiers.
-PHONE_KINDS = ("phone", "reference_phone")
-EMAIL_KINDS = ("personal_email", "reference_email")
-
 
 class CheckError(Exception):
     """The applicant file or the store cannot be used."""
