@@ -42,11 +42,11 @@ def _child(mode: str, bundle: Path, threads: int) -> dict[str, float]:
 
     from unmask.config import Config
     from unmask.engine import open_engine
+    from unmask.sensitive import Tokenizer
     from unmask.sources import load_bundle
     from unmask.sources.base import LoadContext, create_part_table, init_store
     from unmask.sources.jsonload import load_json_files
     from unmask.sources.okta import OKTA
-    from unmask.tokenize import Tokenizer
 
     okta_files = sorted((bundle / "idp/okta").glob("*.jsonl"))
     activity = sorted((bundle / "activity").glob("*.csv"))

@@ -5,7 +5,7 @@
 For FEBRL3 (dedupe), FEBRL4 (link 4a to 4b) and Splink's fake_1000 (dedupe), pairwise
 precision, recall and F1 and the median seconds of ``--runs`` runs of:
 
-- **Unmask**: ``unmask.link.persons``, as the scan runs it: records built by the scan's SQL,
+- **Unmask**: ``unmask.resolve.persons``, as the scan runs it: records built by the scan's SQL,
   national IDs tokenised on read (with the one-typo variants), the model trained unsupervised,
   pairs at probability >= 0.5 ("model"); the scan keeps those that also agree on an identifier
   besides the name and the address ("anchored").
@@ -31,9 +31,9 @@ from pathlib import Path
 from typing import Any
 
 from unmask.engine import Engine, open_engine
-from unmask.link import persons
 from unmask.normalise import identifiers
-from unmask.tokenize import Tokenizer, sql_token, sql_token_variants
+from unmask.resolve import persons
+from unmask.sensitive import Tokenizer, sql_token, sql_token_variants
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKENS = Tokenizer(b"bench-linkage-key-32-bytes-long!", "bench")

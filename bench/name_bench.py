@@ -6,7 +6,7 @@ import argparse
 import csv
 from pathlib import Path
 
-from unmask.screen.names import compare
+from unmask.values.screen_names import compare
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "nomenklatura" / "name_bench"
 

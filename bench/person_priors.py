@@ -16,7 +16,7 @@ with Splink's ``estimate_m_from_label_column``:
 
 The scan then estimates u and the prior match probability on the organisation's own records,
 and runs EM over these priors when the records hold enough likely duplicates
-(``unmask/link/persons.py``).
+(``unmask/resolve/persons.py``).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from typing import Any
 
 from bench import linkage
 from unmask.engine import open_engine
-from unmask.link import persons
+from unmask.resolve import persons
 
 ROOT = Path(__file__).resolve().parent.parent
 

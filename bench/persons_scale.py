@@ -10,7 +10,7 @@ name, a nickname-like shortening, day and month swapped, a typo in the national 
 e-mail or phone, a move to another street, missing fields.
 
 The national IDs are tokenised as the reader does (keyed HMAC and the one-typo variants); that
-load is timed apart. Then ``unmask.link.persons`` runs as the scan runs it: person records,
+load is timed apart. Then ``unmask.resolve.persons`` runs as the scan runs it: person records,
 training (u by random sampling, EM), prediction, anchoring. Printed: seconds per step, peak RSS
 of the process, and pairwise precision and recall against the planted duplicates.
 """
@@ -23,9 +23,9 @@ import time
 from pathlib import Path
 
 from unmask.engine import open_engine
-from unmask.link import persons
 from unmask.normalise import identifiers
-from unmask.tokenize import Tokenizer, sql_token, sql_token_variants
+from unmask.resolve import persons
+from unmask.sensitive import Tokenizer, sql_token, sql_token_variants
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKENS = Tokenizer(b"bench-scale-key-32-bytes-long!!!", "bench")

@@ -21,12 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from unmask.engine import open_engine
-from unmask.normalise.network import country_code
 from unmask.screen import index
-from unmask.screen.names import compare
-from unmask.screen.ofac_scale import ofac_score
 from unmask.sources.intel import load_default_or
 from unmask.sources.intel.common import iso_date
+from unmask.values.country import country_code
+from unmask.values.ofac_scale import ofac_score
+from unmask.values.screen_names import compare
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 YENTE = DATA / "yente"

@@ -28,11 +28,11 @@ from typing import Any
 def _unmask_child(folder: Path) -> None:
     from unmask.config import Config
     from unmask.engine import open_engine
+    from unmask.sensitive import Tokenizer
     from unmask.signals.sigma import compile_rules, evaluate
     from unmask.sources.base import LoadContext, create_part_table, init_store
     from unmask.sources.jsonload import load_json_files
     from unmask.sources.sysmon import SYSMON
-    from unmask.tokenize import Tokenizer
 
     rules = compile_rules()
     t = time.perf_counter()

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.helpers import findings, run, signals_of, write_csv
-from unmask.normalise.identifiers import email_canonical, phone_e164, profile_handle
+from unmask.values.contact import email_canonical, phone_e164, profile_handle
 
 CAND_COLS = ["candidate_id", "full_name", "email", "phone", "country", "github_url", "resume_path", "employee_id"]
 

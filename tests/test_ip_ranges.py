@@ -9,7 +9,8 @@ from pathlib import Path
 
 from unmask.config import Config
 from unmask.engine import open_engine
-from unmask.normalise.network import NETLISTS, classify_ips, country_code, load_ip_ranges
+from unmask.normalise.network import NETLISTS, classify_ips, load_ip_ranges
+from unmask.values.country import country_code
 
 
 def _nets(name: str) -> list[ipaddress.IPv4Network]:

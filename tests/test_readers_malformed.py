@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from tests.helpers import EMP_COLS, jsonl, run, write_csv
 from unmask.config import Config
 from unmask.engine import open_engine
+from unmask.sensitive import load_tokenizer
 from unmask.sources import load_bundle
 from unmask.sources.base import LoadContext
-from unmask.tokenize import load_tokenizer
 
 OKTA_OK = {"uuid": "u1", "published": "2026-09-01T10:00:00.000Z", "eventType": "user.session.start",
            "actor": {"alternateId": "a@x.com"}, "client": {"ipAddress": "198.51.100.1"}}

@@ -10,10 +10,10 @@ import pytest
 from tests.helpers import DATA
 from unmask.config import Config
 from unmask.engine import open_engine
+from unmask.sensitive import load_tokenizer
 from unmask.sources import load_bundle
 from unmask.sources.base import LoadContext
 from unmask.sources.intel import load_default_or, load_lists
-from unmask.tokenize import load_tokenizer
 
 
 def _load(bundle: Path) -> LoadContext:

@@ -12,9 +12,9 @@ from typer.testing import CliRunner
 from tests.helpers import DATA
 from unmask.cli import app
 from unmask.engine import open_engine
-from unmask.screen.names import compare, fold, prepare
-from unmask.screen.ofac_scale import ofac_score
 from unmask.sources.intel import load_lists
+from unmask.values.ofac_scale import ofac_score
+from unmask.values.screen_names import compare, fold, prepare
 
 # The layout of OFAC's sdn.xml (sdnList / sdnEntry), crafted: no XML copy of the list is
 # in ../shared/data. Values are those of the real entries 43377 and 24977 in sdn.csv.

@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.helpers import EMP_COLS, bundle, dep, emp, write_csv
-from unmask.tokenize import TOKEN_PREFIX, KeyError_, Tokenizer, load_tokenizer, sql_near, sql_token, sql_token_variants
+from unmask.sensitive import TOKEN_PREFIX, KeyError_, Tokenizer, load_tokenizer, sql_near, sql_token, sql_token_variants
 
 CLEAR_IDS = ["900-12-3456", "900-65-4321", "900-12-3456"]
 CLEAR_ACCOUNTS = ["000123456789", "000987654321"]

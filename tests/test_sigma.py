@@ -17,11 +17,11 @@ from sigma.rule import SigmaDetection, SigmaDetectionItem
 from tests.helpers import DATA
 from unmask.config import Config
 from unmask.engine import open_engine
+from unmask.sensitive import load_tokenizer
 from unmask.signals.sigma import RULES_DIR, CompiledRule, RuleSet, compile_rules, evaluate
 from unmask.sources import load_bundle
 from unmask.sources.base import LoadContext, create_part_table, init_store
 from unmask.sources.sysmon import SYSMON
-from unmask.tokenize import load_tokenizer
 
 RULES = compile_rules()
 REGRESSION = sorted((DATA / "sigmahq-regression/regression_data").rglob("info.yml"))

@@ -22,12 +22,11 @@ from pathlib import Path
 from typing import Any
 
 from unmask.engine import Engine, open_engine
-from unmask.normalise.address import address_key
-from unmask.normalise.identifiers import email_canonical, phone_e164, profile_handle
-from unmask.normalise.network import country_code
-from unmask.screen.index import block_keys
-from unmask.screen.names import name_score, prepare
 from unmask.sources.intel.common import iso_date
+from unmask.values.address import address_key
+from unmask.values.contact import email_canonical, phone_e164, profile_handle
+from unmask.values.country import country_code
+from unmask.values.screen_names import block_keys, name_score, prepare
 
 
 class CheckError(Exception):

@@ -24,7 +24,7 @@ from unmask import __version__
 from unmask.config import ConfigError
 from unmask.pipeline import InputError
 from unmask.score import BAND_ORDER
-from unmask.tokenize import KeyError_
+from unmask.sensitive import KeyError_
 
 app = typer.Typer(
     add_completion=False,

@@ -1,4 +1,7 @@
-"""The scan: sources -> normalise -> signals -> link -> score -> report, with timings."""
+"""The scan: sources -> normalise -> resolve -> screen -> signals -> link -> score -> report, with timings.
+
+Each stage reads only what the stages before it wrote; none goes back.
+"""
 
 from __future__ import annotations
 
@@ -16,15 +19,17 @@ from typing import Any
 from unmask import __version__
 from unmask.config import Config, load_config
 from unmask.engine import Engine, open_engine
-from unmask.link import build_clusters, persons
+from unmask.link import build_clusters
 from unmask.normalise import identifiers, network, stage
 from unmask.report import html, outputs
+from unmask.resolve import persons
 from unmask.score import score
 from unmask.screen import parties as screening
+from unmask.sensitive import Tokenizer, load_tokenizer
 from unmask.signals import SIGNAL_IDS, SignalRun, run_signals, sigma
 from unmask.sources import ALL_PARTS, CSV_COLUMNS, PartResult, load_bundle, load_intel
 from unmask.sources.base import LoadContext
-from unmask.tokenize import Tokenizer, load_tokenizer
+from unmask.sources.documents import DocumentCount, load_documents
 
 Progress = Callable[[str, int, int], None]  # (message, done, total)
 
@@ -42,6 +47,7 @@ class Loaded:
     parts: dict[str, PartResult]
     timings: dict[str, float] = field(default_factory=dict)
     intel: list[dict[str, Any]] = field(default_factory=list)
+    documents: dict[str, DocumentCount] = field(default_factory=dict)
 
     @property
     def present(self) -> set[str]:
@@ -85,11 +91,12 @@ def load(
 
     with _timed(timings, "sources"):
         parts = load_bundle(ctx, on_file)
+        documents = load_documents(ctx)  # résumés and photos the records name
     if progress:
         progress("read all files", total, total)
     with _timed(timings, "intel"):
         intel = load_intel(ctx)
-    return Loaded(engine, config, tokenizer, ctx, parts, timings, intel)
+    return Loaded(engine, config, tokenizer, ctx, parts, timings, intel, documents)
 
 
 def manifest(loaded: Loaded, runs: list[SignalRun] | None, started: datetime, bundle: Path) -> dict[str, Any]:
@@ -120,6 +127,7 @@ def manifest(loaded: Loaded, runs: list[SignalRun] | None, started: datetime, bu
         "parts": parts,
         "missing_parts": sorted(pid for pid, r in loaded.parts.items() if not r.present),
         "ignored_files": ignored_files(loaded.ctx.bundle, {f["path"] for f in files}),
+        "documents": {part: c.as_dict() for part, c in loaded.documents.items()},
         "intel": loaded.intel,
         "timings": loaded.timings,
     }
@@ -207,16 +215,20 @@ def _scan_into(
                 "nothing in the bundle could be used: no known part has a readable record "
                 "(run `unmask validate` to see why)"
             )
-        step = _stepper(progress, 6)
+        step = _stepper(progress, 8)
         step("normalising")
         with _timed(t, "normalise"):
             stage.build(eng, loaded.config, loaded.ctx.workdir)
             network.build(eng, loaded.config, loaded.ctx.workdir)
             network.build_endpoint(eng)
-            identifiers.build(eng, loaded.ctx.bundle)
+            identifiers.build(eng)
             identifiers.build_iocs(eng)
-            screening.build(eng)
+        step("resolving persons")
+        with _timed(t, "resolve"):
             resolution = persons.resolve(eng)
+        step("screening")
+        with _timed(t, "screen"):
+            screening.build(eng)
         step("running Sigma rules")
         with _timed(t, "sigma"):
             sigma.evaluate(eng)

@@ -379,32 +379,5 @@ def _jsonl(path: Path, rows: list[dict[str, Any]], gz: bool = False) -> None:
         path.write_bytes(data)
 
 
-def generate(bundle: Path, seed: int = 7, size: str = "small") -> Truth:
-    """Write the demo bundle into ``bundle`` (replacing files it wrote before)."""
-    from unmask.demo import writers
-
-    demo = Demo(seed, size)
-    demo.build()
-    bundle.mkdir(parents=True, exist_ok=True)
-    writers.write_all(demo, bundle)
-    note = (
-        f"Seed {seed}, {len(demo.workers)} workers. Planted: "
-        + "; ".join(f"{k.replace('_', ' ')} ({', '.join(v)})" for k, v in demo.planted.items())
-        + ". Look-alikes that should stay below high: "
-        + "; ".join(f"{k.replace('_', ' ')} ({', '.join(v)})" for k, v in demo.benign.items())
-        + "."
-    )
-    truth = Truth(demo.planted, demo.benign, note)
-    truth_path(bundle).write_bytes(orjson.dumps(
-        {"seed": seed, "size": size, "planted": demo.planted, "benign": demo.benign, "note": note},
-        option=orjson.OPT_INDENT_2))
-    return truth
-
-
-def truth_path(bundle: Path) -> Path:
-    """The planted truth sits beside the bundle, not in it: it is not an export."""
-    return bundle.with_name(bundle.name + "-truth.json")
-
-
 def new_uuid(rng: random.Random) -> str:
     return str(uuid.UUID(int=rng.getrandbits(128), version=4))

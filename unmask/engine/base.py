@@ -99,23 +99,3 @@ class Engine(Protocol):
         ...
 
     def close(self) -> None: ...
-
-
-def process_env(kind: str = "duckdb") -> dict[str, str]:
-    """Environment the engine needs set before the process starts (read once, at start-up)."""
-    if kind == "duckdb":
-        from unmask.engine.duckdb.memory import PROCESS_ENV
-
-        return dict(PROCESS_ENV)
-    return {}
-
-
-def open_engine(
-    path: Path | None, kind: str = "duckdb", threads: int | None = None, read_only: bool = False
-) -> Engine:
-    """Open the store. ``path`` None means in memory; ``read_only`` still allows temp tables."""
-    if kind == "duckdb":
-        from unmask.engine.duckdb import DuckDBEngine
-
-        return DuckDBEngine(path, threads=threads, read_only=read_only)
-    raise ValueError(f"unknown engine {kind!r}")

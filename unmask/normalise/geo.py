@@ -1,13 +1,12 @@
-"""Offline geography: US ZIP centroids and time zones from the ``zipcodes`` package."""
+"""Geography in the store: the ZIP table (from :mod:`unmask.values.geo`) and great-circle distance in SQL."""
 
 from __future__ import annotations
 
 import csv
 from pathlib import Path
 
-import zipcodes
-
 from unmask.engine import Engine
+from unmask.values.geo import ZIP_COLUMNS, zip_centroids
 
 
 def load_zip_table(engine: Engine, workdir: Path) -> int:
@@ -17,10 +16,8 @@ def load_zip_table(engine: Engine, workdir: Path) -> int:
     path = workdir / "zip_geo.csv"
     with path.open("w", newline="") as fh:
         w = csv.writer(fh)
-        w.writerow(["zip5", "city", "state", "lat", "lon", "tz"])
-        for z in zipcodes.list_all():  # type: ignore[no-untyped-call]
-            if z.get("lat") and z.get("long"):
-                w.writerow([z["zip_code"], z["city"], z["state"], z["lat"], z["long"], z.get("timezone")])
+        w.writerow(ZIP_COLUMNS)
+        w.writerows(zip_centroids())
     engine.execute(
         "CREATE TABLE zip_geo AS SELECT * FROM read_csv($p, header=true, "
         "columns={'zip5': 'VARCHAR', 'city': 'VARCHAR', 'state': 'VARCHAR', 'lat': 'DOUBLE', "

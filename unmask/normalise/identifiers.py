@@ -1,11 +1,13 @@
 """Contact identifiers and résumé text, normalised, as one table of (subject, kind, value).
 
-- Phones to E.164 with ``phonenumbers`` (the declared country is the default region).
-- E-mails lower-cased, with provider rules: Gmail ignores dots and ``+tags``; googlemail.com
-  is gmail.com.
-- GitHub and LinkedIn handles from profile URLs.
+- Phones (E.164), e-mails (provider rules) and GitHub and LinkedIn handles, by the scalars
+  of :mod:`unmask.values.contact`.
 - References' e-mails and phones, and interview participant IPs, count as the candidate's.
 - Résumés that are lightly reworded copies of each other, by MinHash LSH (datasketch).
+- Photos reused under different names, by their perceptual hashes.
+
+Résumés and photos were read by ``sources.documents`` (``candidate_resumes``,
+``candidate_photos``); nothing here reads the bundle.
 
 A candidate hired as an employee (``candidates.employee_id``) is that employee: their shared
 identifiers are one person's, not two.
@@ -15,55 +17,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import lru_cache
-from pathlib import Path
 
-import phonenumbers
 from datasketch import MinHash, MinHashLSH
 
-from unmask.engine import Engine
+from unmask.engine import Engine, register_udfs
 from unmask.sources.intel.common import LIST_NAMES
 
 RESUME_THRESHOLD = 0.8  # Jaccard on word 5-shingles (indicators.md §3.C profile_resume_text_reuse)
 _PERMUTATIONS = 128
-
-
-@lru_cache(maxsize=200_000)
-def phone_e164(raw: str | None, country: str | None) -> str | None:
-    if not raw or not raw.strip():
-        return None
-    try:
-        num = phonenumbers.parse(raw, (country or "US").upper())
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_possible_number(num):
-        return None
-    return str(phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164))
-
-
-@lru_cache(maxsize=200_000)
-def email_canonical(raw: str | None) -> str | None:
-    if not raw or "@" not in raw:
-        return None
-    local, _, domain = raw.strip().lower().rpartition("@")
-    if not local or not domain:
-        return None
-    if domain == "googlemail.com":
-        domain = "gmail.com"
-    if domain == "gmail.com":
-        local = local.split("+", 1)[0].replace(".", "")
-    elif domain in ("outlook.com", "hotmail.com", "live.com", "yahoo.com", "icloud.com", "proton.me", "protonmail.com"):
-        local = local.split("+", 1)[0]
-    return f"{local}@{domain}"
-
-
-@lru_cache(maxsize=200_000)
-def profile_handle(url: str | None) -> str | None:
-    """github.com/<user> or linkedin.com/in/<user>, lower-cased; None for anything else."""
-    if not url:
-        return None
-    m = re.search(r"(github\.com|linkedin\.com/in)/([\w.-]+)", url, re.IGNORECASE)
-    return f"{m.group(1).lower()}/{m.group(2).lower().rstrip('.')}" if m else None
 
 
 def components(nodes: Iterable[int], edges: Iterable[tuple[int, int]]) -> dict[int, int]:
@@ -83,9 +44,8 @@ def components(nodes: Iterable[int], edges: Iterable[tuple[int, int]]) -> dict[i
 
 
 def register(engine: Engine) -> None:
-    engine.register_scalar("unmask_phone", phone_e164, ["VARCHAR", "VARCHAR"], "VARCHAR")
-    engine.register_scalar("unmask_email", email_canonical, ["VARCHAR"], "VARCHAR")
-    engine.register_scalar("unmask_handle", profile_handle, ["VARCHAR"], "VARCHAR")
+    """The contact scalars of :mod:`unmask.values.contact`, for SQL."""
+    register_udfs(engine, "unmask_phone", "unmask_email", "unmask_handle")
 
 
 IOC_VALUES_SQL = rf"""
@@ -125,14 +85,12 @@ FROM intel_addresses WHERE length(regexp_replace(lower(street), '[^a-z0-9]', '',
 def build_iocs(engine: Engine) -> None:
     """``ioc_values`` (kind, v, said_by): the indicators of intel/iocs.csv and of the sanctions
     lists, written the way the bundle's identifiers are, for ioc_match and ``unmask check``."""
-    from unmask.normalise import network
-
     register(engine)
-    network.register(engine)
+    register_udfs(engine, "unmask_country")
     engine.execute(IOC_VALUES_SQL)
 
 
-def build(engine: Engine, bundle: Path) -> None:
+def build(engine: Engine) -> None:
     register(engine)
     # Who a candidate is: their employee id once hired.
     engine.execute(
@@ -157,29 +115,25 @@ def build(engine: Engine, bundle: Path) -> None:
         "    FROM interviews i JOIN c USING (candidate_id)) "
         "SELECT DISTINCT * FROM ids WHERE value IS NOT NULL"
     )
-    _resumes(engine, bundle)
-    _photos(engine, bundle)
+    _resumes(engine)
+    _photos(engine)
 
 
-def _resumes(engine: Engine, bundle: Path) -> None:
+def _resumes(engine: Engine) -> None:
     """Résumé near-duplicates as identifier rows: each group of similar résumés gets one value."""
     rows = engine.query(
         "SELECT CASE WHEN e.employee_id IS NOT NULL THEN 'employee' ELSE 'candidate' END, "
-        "coalesce(e.employee_id, c.candidate_id), c.resume_path, c.source_file, c.line FROM candidates c "
-        "LEFT JOIN employees e ON e.employee_id = c.employee_id WHERE c.resume_path IS NOT NULL"
+        "coalesce(e.employee_id, c.candidate_id), r.text, r.source_file, r.line FROM candidate_resumes r "
+        "JOIN candidates c ON c.source_file = r.source_file AND c.line = r.line "
+        "LEFT JOIN employees e ON e.employee_id = c.employee_id ORDER BY r.source_file, r.line"
     )
-    root = bundle.resolve()
     docs: list[tuple[str, str, str, int, MinHash]] = []
-    for st, sid, rel, src, line in rows:
-        path = (root / rel).resolve()
-        # Only text résumés inside the bundle; a path that leaves it is ignored, not followed.
-        if not path.is_relative_to(root) or path.suffix.lower() not in (".txt", ".md") or not path.is_file():
-            continue
-        words = re.findall(r"\w+", path.read_text(encoding="utf-8", errors="replace").lower())
+    for st, sid, text, src, line in rows:
+        words = re.findall(r"\w+", text.lower())
         shingles = {" ".join(words[i : i + 5]) for i in range(max(1, len(words) - 4))}
         mh = MinHash(num_perm=_PERMUTATIONS, seed=1)
-        for s in shingles:
-            mh.update(s.encode())
+        for sh in shingles:
+            mh.update(sh.encode())
         docs.append((st, sid, src, int(line), mh))
     lsh = MinHashLSH(threshold=RESUME_THRESHOLD, num_perm=_PERMUTATIONS)
     for i, d in enumerate(docs):
@@ -197,34 +151,18 @@ def _resumes(engine: Engine, bundle: Path) -> None:
 
 
 PHOTO_DISTANCE = 6  # bits of 64: the same photo resized, recompressed or lightly edited
-_PHOTO_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".gif")
 
 
-def _photos(engine: Engine, bundle: Path) -> None:
-    """Photos reused across people as identifier rows (kind 'photo'): a perceptual hash
-    (imagehash pHash) per photo; near-identical hashes are found in SQL by splitting each hash
-    into 8 bytes (two hashes within 7 bits share at least one byte), then comparing bits."""
-    import imagehash
-    from PIL import Image, UnidentifiedImageError
-
-    rows = engine.query(
+def _photos(engine: Engine) -> None:
+    """Photos reused across people as identifier rows (kind 'photo'): near-identical perceptual
+    hashes are found in SQL by splitting each hash into 8 bytes (two hashes within 7 bits share
+    at least one byte), then comparing bits."""
+    hashed = engine.query(
         "SELECT CASE WHEN e.employee_id IS NOT NULL THEN 'employee' ELSE 'candidate' END, "
-        "coalesce(e.employee_id, c.candidate_id), c.full_name, c.photo_path, c.source_file, c.line FROM candidates c "
-        "LEFT JOIN employees e ON e.employee_id = c.employee_id WHERE c.photo_path IS NOT NULL"
+        "coalesce(e.employee_id, c.candidate_id), coalesce(c.full_name, ''), p.line, p.source_file, p.phash "
+        "FROM candidate_photos p JOIN candidates c ON c.source_file = p.source_file AND c.line = p.line "
+        "LEFT JOIN employees e ON e.employee_id = c.employee_id ORDER BY p.source_file, p.line"
     )
-    root = bundle.resolve()
-    hashed: list[tuple[str, str, str, int, str, int]] = []
-    for st, sid, name, rel, src, line in rows:
-        path = (root / rel).resolve()
-        # Only images inside the bundle; a path that leaves it is ignored, not followed.
-        if not path.is_relative_to(root) or path.suffix.lower() not in _PHOTO_SUFFIXES or not path.is_file():
-            continue
-        try:
-            with Image.open(path) as img:
-                h = int(str(imagehash.phash(img)), 16)
-        except (UnidentifiedImageError, OSError, ValueError):
-            continue  # an unreadable image is no evidence either way
-        hashed.append((st, sid, name or "", int(line), src, h - (1 << 64) if h >= 1 << 63 else h))
     engine.execute("CREATE OR REPLACE TEMP TABLE photo_hashes(st VARCHAR, sid VARCHAR, name VARCHAR, l BIGINT, "
                    "f VARCHAR, h BIGINT)")
     engine.insert_rows("photo_hashes", ("st", "sid", "name", "l", "f", "h"), hashed)

@@ -10,47 +10,12 @@
 from __future__ import annotations
 
 import ipaddress
-from functools import lru_cache
 from pathlib import Path
 
-import pycountry
-
 from unmask.config import Config
-from unmask.engine import Engine
+from unmask.engine import Engine, register_udfs
 
 NETLISTS = Path(__file__).resolve().parent.parent / "data" / "netlists"
-
-
-# Names the sanctions lists use that ISO 3166 does not (OFAC "Korea, North", UN "Democratic
-# People's Republic of Korea"); fuzzy search gets some of them wrong (North -> South Korea).
-_COUNTRY_ALIASES = {
-    "korea, north": "KP", "north korea": "KP", "democratic people's republic of korea": "KP", "dprk": "KP",
-    "korea, south": "KR", "south korea": "KR", "republic of korea": "KR", "russia": "RU", "iran": "IR",
-    "syria": "SY", "burma": "MM", "vietnam": "VN", "laos": "LA", "turkey": "TR", "kosovo": "XK",
-    "west bank": "PS", "gaza": "PS", "palestinian": "PS", "congo, democratic republic of the": "CD",
-    "cote d ivoire": "CI", "czech republic": "CZ", "macau": "MO", "taiwan": "TW", "bolivia": "BO",
-    "venezuela": "VE", "tanzania": "TZ", "moldova": "MD", "united kingdom": "GB", "soviet union": "RU",
-}
-
-
-@lru_cache(maxsize=4096)
-def country_code(name: str | None) -> str | None:
-    """'United States' / 'US' / 'Korea, Republic of' -> ISO alpha-2, else None."""
-    if not name or not name.strip():
-        return None
-    text = name.strip()
-    if len(text) == 2 and text.isalpha():
-        return text.upper()
-    alias = _COUNTRY_ALIASES.get(text.casefold())
-    if alias:
-        return alias
-    try:
-        return str(pycountry.countries.lookup(text).alpha_2)
-    except LookupError:
-        try:
-            return str(pycountry.countries.search_fuzzy(text)[0].alpha_2)
-        except LookupError:
-            return None
 
 
 def _cidr_rows(path: Path, kind: str) -> list[tuple[int, int, str, str]]:
@@ -135,12 +100,8 @@ MOBILE_CARRIERS = (r"(?i)t-mobile|verizon wireless|cellco|at&t mobility|sprint|v
                    r"\bo2\b|ee limited|orange mobile|jio|airtel|rogers wireless|bell mobility")
 
 
-def register(engine: Engine) -> None:
-    engine.register_scalar("unmask_country", country_code, ["VARCHAR"], "VARCHAR")
-
-
 def build(engine: Engine, config: Config, workdir: Path) -> None:
-    register(engine)
+    register_udfs(engine, "unmask_country")
     load_ip_ranges(engine, config, workdir)
     engine.execute(
         "CREATE OR REPLACE TABLE hosts AS "

@@ -10,38 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from unmask.config import Config
-from unmask.engine import Engine
-from unmask.normalise.address import address_key, parse_one_line
+from unmask.engine import Engine, register_udfs
 from unmask.normalise.geo import load_zip_table
-from unmask.normalise.names import name_similarity, name_tokens
-
-
-def _addr_fn(part: str):  # type: ignore[no-untyped-def]
-    def f(l1: str | None, l2: str | None, c: str | None, r: str | None, p: str | None, co: str | None) -> str | None:
-        k = address_key(l1, l2, c, r, p, co)
-        return getattr(k, part) if part != "full" else k.full
-
-    return f
+from unmask.values.address import parse_one_line
 
 
 def register_functions(engine: Engine) -> None:
-    six = ["VARCHAR"] * 6
-    engine.register_scalar("unmask_addr_building", _addr_fn("building"), six, "VARCHAR")
-    engine.register_scalar("unmask_addr_full", _addr_fn("full"), six, "VARCHAR")
-    engine.register_scalar("unmask_addr_zip", _addr_fn("zip5"), six, "VARCHAR")
-    engine.register_scalar(
-        "unmask_name_sim", lambda a, b: name_similarity(a, b), ["VARCHAR", "VARCHAR"], "DOUBLE"
-    )
-    # A person's name as sorted tokens ("Smith, Robert J." = "j robert smith"): equality only.
-    engine.register_scalar(
-        "unmask_name_key", lambda n: " ".join(sorted(name_tokens(n))) or None, ["VARCHAR"], "VARCHAR"
-    )
-    engine.register_scalar(
-        "unmask_surname",
-        lambda a: (name_tokens(a)[-1] if name_tokens(a) else None),
-        ["VARCHAR"],
-        "VARCHAR",
-    )
+    register_udfs(engine, "unmask_addr_building", "unmask_addr_full", "unmask_addr_zip", "unmask_name_sim",
+                  "unmask_name_key", "unmask_surname")
 
 
 def build(engine: Engine, config: Config, workdir: Path) -> None:

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from unmask.config import Config
 from unmask.engine import Engine
+from unmask.model import BASE_WEIGHT
 
-BASE_WEIGHT = {"strong": 2.0, "medium": 1.0, "weak": 0.4}
 WEAK_CAP = 0.8
 SCALE = 2.5
 BANDS = (("critical", 0.9), ("high", 0.7), ("medium", 0.4), ("low", 0.0))

@@ -18,10 +18,10 @@ from typing import Any
 import orjson
 
 from unmask.engine import Engine, open_engine
-from unmask.normalise.network import country_code
 from unmask.screen import index
 from unmask.sources.intel import LoadedList, load_default_or
 from unmask.sources.intel.common import iso_date
+from unmask.values.country import country_code
 
 
 class ScreenInputError(Exception):

@@ -8,7 +8,7 @@ caller: the bundle's parties in a scan, a CSV's rows in ``unmask screen``. Table
 ``screen_matches``, one row per party and listed entity (best alias), with the score and
 its components:
 
-- ``name``: :func:`unmask.screen.names.name_score` of the party name and the alias;
+- ``name``: :func:`unmask.values.screen_names.name_score` of the party name and the alias;
 - ``ofac``: the same pair on OFAC's own tool's 0-100 scale;
 - ``dob``: 'same date', 'same year', 'different year' or 'unknown';
 - ``nationality``: 'agrees', 'differs' or 'unknown' (the party's country against the
@@ -24,65 +24,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from unmask.engine import Engine
-from unmask.screen.names import prepare
-from unmask.screen.ofac_scale import ofac_score
+from unmask.engine import Engine, register_udfs
 
 MIN_NAME_SCORE = 0.78  # below this a pair is not kept at all
 MAX_KEY_ENTITIES = 300  # a key shared by more listed entities than this ("kim", "trading") does not block
 MIN_WEIGHT_RATIO = 0.4  # ... and at least this share of the best candidate's weight
 TOP_CANDIDATES = 8  # per party, by summed key rarity, before the Python scorer runs
-
-
-def block_keys(name: str | None, schema: str) -> list[str]:
-    """Index keys of a name: its folded tokens, and for long tokens their first and last four
-    letters (one typo at either end still meets). Keys of one letter carry nothing."""
-    p = prepare(name, schema)
-    out: set[str] = set()
-    for t in p.folded:
-        if len(t) >= 2:
-            out.add(t)
-        if len(t) >= 6:
-            out.add(t[:4] + ">")
-            out.add("<" + t[-4:])
-    if len(p.folded) > 1:
-        # All tokens written as one word ("Sangman", "Siemensag") meet the spaced form.
-        out.add("".join(p.folded))
-    return sorted(out)
-
-
-def _screen_schema(schema: str | None) -> str:
-    # 'Any' (an account holder: person or company) is prepared as a company: legal forms go,
-    # and a person's name has none to lose.
-    return "Person" if schema == "Person" else "Company"
-
-
-def _name_score(a: str | None, b: str | None, schema: str | None) -> float:
-    from unmask.screen.names import name_score
-
-    s = _screen_schema(schema)
-    return name_score(prepare(a, s), prepare(b, s))
-
-
-def _keys(name: str | None, schema: str | None) -> list[str]:
-    return block_keys(name, _screen_schema(schema))
-
-
-def _ofac(a: str | None, b: str | None) -> int:
-    return ofac_score(a or "", b or "")
-
-
-def register(engine: Engine) -> None:
-    engine.register_scalar("unmask_block_keys", _keys, ["VARCHAR", "VARCHAR"], "VARCHAR[]")
-    engine.register_scalar("unmask_name_score", _name_score, ["VARCHAR", "VARCHAR", "VARCHAR"], "DOUBLE")
-    engine.register_scalar("unmask_ofac_score", _ofac, ["VARCHAR", "VARCHAR"], "INTEGER")
+UDFS = ("unmask_block_keys", "unmask_name_score", "unmask_ofac_score")  # unmask.values.udfs
 
 
 def build_list_index(engine: Engine) -> None:
     """``intel_name_ids`` (nid, list, entity_id, name, kind, schema) and ``intel_keys``
     (key, nid, person, idf) for every name worth indexing. Candidates are grouped by the
     integer ``nid``, not by the text of the name: the search is a join and a group-by."""
-    register(engine)
+    register_udfs(engine, *UDFS)
     engine.execute("""
 CREATE OR REPLACE TABLE intel_name_ids AS
 SELECT row_number() OVER (ORDER BY n.list, n.entity_id, n.name, n.kind) AS nid, n.list, n.entity_id, n.name, n.kind,
@@ -114,7 +69,7 @@ def set_parties(engine: Engine, rows: Sequence[Sequence[Any]]) -> None:
 
 def screen(engine: Engine) -> None:
     """``screen_parties`` against the index into ``screen_matches``."""
-    register(engine)
+    register_udfs(engine, *UDFS)
     engine.execute("""
 CREATE OR REPLACE TEMP TABLE screen_p AS
 SELECT row_number() OVER () AS pid, *, unnest(unmask_block_keys(name, schema)) AS key

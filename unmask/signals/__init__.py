@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from unmask.config import Config
 from unmask.engine import Engine
+from unmask.model import EVIDENCE_COLUMNS, OPTIONAL_COLUMNS
 from unmask.signals import (
     astrill_client,
     bank_account_shared,
@@ -46,7 +47,7 @@ from unmask.signals import (
     signin_egress,
     work_hours,
 )
-from unmask.signals.base import EVIDENCE_COLUMNS, OPTIONAL_COLUMNS, Signal
+from unmask.signals.base import Signal
 
 SIGNALS: tuple[Signal, ...] = (
     ship_to_shared.SIGNAL,

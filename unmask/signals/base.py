@@ -8,30 +8,18 @@ rows with these columns:
 ``strength`` (to downgrade a row, e.g. a household), ``group_key``, ``via`` and ``value_hint``
 (for signals about an identifier shared by several subjects: those rows become cluster links).
 
-Query parameters are bound by name from :meth:`Signal.params`; bundle text is never pasted.
+Strengths, families and these columns are declared in :mod:`unmask.model`. Query parameters
+are bound by name from :meth:`Signal.params`; bundle text is never pasted.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from unmask.config import Config
-
-Strength = Literal["weak", "medium", "strong"]
-STRENGTHS: tuple[Strength, ...] = ("weak", "medium", "strong")
-
-# Families group signals that observe the same underlying fact; the scorer gives diminishing
-# returns inside a family and needs independent families before it says "high".
-Family = Literal[
-    "shipping", "payroll", "identity", "network", "endpoint", "time", "sanctions", "interview", "code", "cluster"
-]
-
-EVIDENCE_COLUMNS = (
-    "subject_type", "subject_id", "source_file", "line", "observed_at", "detail",
-)
-OPTIONAL_COLUMNS = ("strength", "group_key", "via", "value_hint")
+from unmask.model import BASE_WEIGHT, Family, Strength
 
 
 def _no_params(_: Config) -> dict[str, Any]:
@@ -58,6 +46,5 @@ class Signal:
 
     @property
     def weight(self) -> float:
-        from unmask.score import BASE_WEIGHT
-
         return self.log_odds if self.log_odds is not None else BASE_WEIGHT[self.strength]
+

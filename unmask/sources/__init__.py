@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from unmask.engine import RawReject
+from unmask.sensitive import sql_token
 from unmask.sources.base import FileReport, LoadContext, Part, create_part_table, find_files, init_store
 from unmask.sources.base import load_csv_part as load_csv_part
 from unmask.sources.code_audit import CODE_AUDIT
@@ -17,7 +18,6 @@ from unmask.sources.okta import OKTA
 from unmask.sources.osquery import OSQUERY
 from unmask.sources.sysmon import SYSMON, load_evtx
 from unmask.sources.tabular import CSV_PARTS
-from unmask.tokenize import sql_token
 
 ALL_PARTS: tuple[Part, ...] = (*CSV_PARTS, OKTA, ENTRA, OSQUERY, SYSMON, CODE_AUDIT)
 PARTS_BY_ID = {p.id: p for p in ALL_PARTS}

@@ -21,7 +21,7 @@ from typing import Literal, TypeVar
 from unmask.config import Config
 from unmask.engine import Engine, RawReject
 from unmask.engine.sqlbuild import ident
-from unmask.tokenize import TOKEN_PREFIX, Tokenizer, sql_token, sql_token_variants
+from unmask.sensitive import TOKEN_PREFIX, Tokenizer, sql_token, sql_token_variants
 
 # "token_if_sensitive": a value column whose row says, in another column (``Col.by``), whether
 # it is sensitive: intel/iocs.csv's ``type`` (a bank account is tokenised, a domain is not) or
@@ -228,7 +228,19 @@ def typed(expr: str, kind: Kind) -> str:
         return f"try_cast({expr} AS DOUBLE)"
     if kind == "json":
         return f"try_cast({expr} AS JSON)"
+    if kind in ("token", "token_if_sensitive"):
+        # Whatever reader declares a sensitive column, its value is tokenised in the reading
+        # statement (needs the bound $ipad and $opad: see uses_token). A reader that cannot say
+        # which kind a value is (no ``Col.by`` here) treats it as sensitive, as the CSV reader does.
+        return sql_token(expr)
+    if kind == "token_variants":
+        return sql_token_variants(expr)
     return expr
+
+
+def uses_token(part: Part) -> bool:
+    """Whether reading ``part`` needs the token key's pads bound."""
+    return any(c.kind in ("token", "token_if_sensitive", "token_variants") for c in part.columns)
 
 
 _CHECKED: tuple[Kind, ...] = ("date", "ts", "bool", "int", "float")

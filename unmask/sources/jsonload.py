@@ -30,6 +30,7 @@ from unmask.sources.base import (
     sql_str,
     typed,
     unreadable,
+    uses_token,
 )
 
 _n = itertools.count()
@@ -189,7 +190,8 @@ def _load_lines_fast(
     def read(files: list[Path]) -> list[list[RawReject]]:
         return eng.load_lines(
             files, staged, ctx.config.max_line_bytes,
-            (x, f"x, {_PERR.format(v='x')}", typed_layer, check_layer), materialize=part.key is not None,
+            (x, f"x, {_PERR.format(v='x')}", typed_layer, check_layer),
+            ctx.token_params if uses_token(part) else None, materialize=part.key is not None,
         )
 
     salvages: list[RawReject | None] = [None] * len(batch)
@@ -253,7 +255,8 @@ def _load_one_slow(
         f"CREATE TEMP TABLE {ident(staged)} AS SELECT {check_layer} FROM (SELECT line, {typed_layer} FROM ("  # noqa: S608
         f"SELECT line, CASE WHEN json_type(j) = 'OBJECT' THEN {_extract_sql('j', paths)} END AS x, "
         f"coalesce(_perr, CASE WHEN json_type(j) <> 'OBJECT' THEN 'not a JSON object' END) AS _perr "
-        f"FROM {ident(parsed)}))"
+        f"FROM {ident(parsed)}))",
+        ctx.token_params if uses_token(part) else None,
     )
     eng.drop(parsed)
     if salvage_reject:

@@ -16,8 +16,7 @@ import os
 from datetime import date
 from pathlib import Path
 
-from unmask.engine import Engine, RawReject
-from unmask.normalise.network import country_code
+from unmask.engine import Engine, RawReject, register_udfs
 from unmask.sources.intel import ftm, ofac_csv, xml_lists
 from unmask.sources.intel.common import ListFile, LoadedList, create_tables, file_date
 
@@ -52,7 +51,7 @@ def load_lists(
     is false, when they are appended to)."""
     if fresh:
         create_tables(engine)
-    engine.register_scalar("unmask_country", country_code, ["VARCHAR"], "VARCHAR")
+    register_udfs(engine, "unmask_country")
     out: list[LoadedList] = []
     rejects: Rejects = []
     shipped = origin == "shipped default"

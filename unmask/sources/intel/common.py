@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from unmask.engine import Engine, RawReject
-from unmask.normalise.network import country_code
+from unmask.values.country import country_code
 
 ENTITY_COLUMNS = (
     "list", "entity_id", "schema", "caption", "programs", "birth_dates", "nationalities", "countries",

@@ -15,7 +15,7 @@ import re
 
 from rapidfuzz.distance import JaroWinkler
 
-from unmask.screen.names import APOSTROPHES, to_ascii
+from unmask.values.screen_names import APOSTROPHES, to_ascii
 
 _WORDS = re.compile(r"[^a-z0-9]+")
 WORD_FLOOR = 0.7

@@ -1,25 +1,27 @@
-"""Keyed tokens for sensitive values (national IDs, account numbers).
+"""Keyed tokens for sensitive values (national IDs, account numbers): the key, and the SQL.
 
 A token is HMAC-SHA256(key, normalised value), computed inside the SQL statement that reads
 the file, so the clear value is never written to a table, an output or a log. The key comes
 from ``UNMASK_TOKEN_KEY`` (hex or text) or a key file created on first use with mode 0600.
 The same key gives the same tokens across scans, which is what lets a later scan or another
-export of the same organisation join on them.
+export of the same organisation join on them. The MAC itself, in Python, is the pure
+:mod:`unmask.values.mac`; the SQL here is its twin.
 """
 
 from __future__ import annotations
 
 import hashlib
-import hmac
 import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from unmask.values import mac
+from unmask.values.mac import MAX_VARIANTS, MIN_VARIANT_LEN, TOKEN_HEX, TOKEN_PREFIX, VARIANT_DOMAIN
+
 ENV_KEY = "UNMASK_TOKEN_KEY"
 ENV_KEY_FILE = "UNMASK_KEY_FILE"
-TOKEN_PREFIX = "tk_"
-TOKEN_HEX = 32  # 128 bits of the MAC: collision-free at any organisation's scale
+__all__ = ["TOKEN_PREFIX", "KeyError_", "Tokenizer", "load_tokenizer", "sql_near", "sql_token", "sql_token_variants"]
 
 
 class KeyError_(Exception):
@@ -43,41 +45,19 @@ class Tokenizer:
 
     def pads(self) -> tuple[bytes, bytes]:
         """HMAC inner and outer pads: lets SQL compute the MAC with two sha256 calls."""
-        k = self.key if len(self.key) <= 64 else hashlib.sha256(self.key).digest()
-        k = k.ljust(64, b"\0")
-        return bytes(b ^ 0x36 for b in k), bytes(b ^ 0x5C for b in k)
-
-    def _mac(self, text: str) -> str:
-        """Python twin of :func:`_sql_mac`."""
-        return hmac.new(self.key, text.encode(), hashlib.sha256).hexdigest()
+        return mac.pads(self.key)
 
     def token(self, value: str | None) -> str | None:
         """Python twin of :func:`sql_token`, for single values (tests, ``unmask check``)."""
-        norm = normalise_sensitive(value)
-        if not norm:
-            return None
-        return TOKEN_PREFIX + self._mac(norm)[:TOKEN_HEX]
+        return mac.token(self.key, value)
 
     def variants(self, value: str | None) -> list[int] | None:
         """Python twin of :func:`sql_token_variants`."""
-        norm = normalise_sensitive(value)
-        if not norm or len(norm) < MIN_VARIANT_LEN:
-            return None
-        return [int(self._mac(VARIANT_DOMAIN + norm[:i] + norm[i + 1:])[:16], 16)
-                for i in range(min(len(norm), MAX_VARIANTS))]
-
-
-def normalise_sensitive(value: str | None) -> str | None:
-    """Keep letters and digits, upper-cased: '123-45-6789' and '123 45 6789' are one value."""
-    if value is None:
-        return None
-    # ASCII letters and digits only: the SQL twin uses the same class, so both agree on any input.
-    out = "".join(ch for ch in value if ch.isascii() and ch.isalnum()).upper()
-    return out or None
+        return mac.token_variants(self.key, value)
 
 
 def _sql_norm(column_sql: str) -> str:
-    """SQL twin of :func:`normalise_sensitive` (regexp keeps [A-Za-z0-9]), '' for none."""
+    """SQL twin of :func:`unmask.values.mac.normalise_sensitive` (regexp keeps [A-Za-z0-9]), '' for none."""
     return f"upper(regexp_replace(coalesce({column_sql}, ''), '[^A-Za-z0-9]', '', 'g'))"
 
 
@@ -90,17 +70,6 @@ def sql_token(column_sql: str) -> str:
     """SQL that tokenises ``column_sql``; needs the bound parameters ``$ipad`` and ``$opad``."""
     norm = f"nullif({_sql_norm(column_sql)}, '')"
     return f"CASE WHEN {norm} IS NULL THEN NULL ELSE '{TOKEN_PREFIX}' || left({_sql_mac(norm)}, {TOKEN_HEX}) END"
-
-
-# One-deletion variants: two values of one length, one substitution or one adjacent swap apart,
-# share a variant (sql_near says where), so a typo in a national ID is still a near match. The
-# domain prefix keeps a variant's token from ever equalling the token of a whole (shorter)
-# value. Short values are left out: their variants would join unrelated people. A variant is
-# 64 bits of the keyed MAC, as an integer: only ever compared with other variants, and integers
-# compare far faster than text when the linkage model compares millions of pairs.
-VARIANT_DOMAIN = "del:"
-MIN_VARIANT_LEN = 6
-MAX_VARIANTS = 18  # a Chinese resident ID is 18 characters; a typo past this is not seen
 
 
 def sql_near(left: str, right: str) -> str:

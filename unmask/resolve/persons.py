@@ -12,7 +12,7 @@ The m values start from priors measured on labelled public data, so even a small
 gets a model; below MIN_RECORDS there are too few pairs to sample u from, and it is skipped.
 
 National IDs are keyed tokens. A typo is still seen through ``national_id_near``: keyed MACs
-of each one-character deletion of the ID (``tokenize.sql_token_variants``); two IDs one
+of each one-character deletion of the ID (``sensitive.sql_token_variants``); two IDs one
 substitution or one adjacent swap apart share one at the same or the next position. No clear
 ID is needed at any step.
 
@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from unmask.engine import Engine
-from unmask.tokenize import sql_near
+from unmask.sensitive import sql_near
 
 MIN_RECORDS = 100  # u needs some thousands of pairs; below that the records are too few to sample
 MATCH_PROBABILITY = 0.5

@@ -254,3 +254,20 @@ def _patronyms_differ(a: Prepared, b: Prepared) -> bool:
 
 def compare(a: str | None, b: str | None, schema: str = "Person") -> float:
     return name_score(prepare(a, schema), prepare(b, schema))
+
+
+def block_keys(name: str | None, schema: str) -> list[str]:
+    """Index keys of a name: its folded tokens, and for long tokens their first and last four
+    letters (one typo at either end still meets). Keys of one letter carry nothing."""
+    p = prepare(name, schema)
+    out: set[str] = set()
+    for t in p.folded:
+        if len(t) >= 2:
+            out.add(t)
+        if len(t) >= 6:
+            out.add(t[:4] + ">")
+            out.add("<" + t[-4:])
+    if len(p.folded) > 1:
+        # All tokens written as one word ("Sangman", "Siemensag") meet the spaced form.
+        out.add("".join(p.folded))
+    return sorted(out)
