@@ -155,3 +155,37 @@ def test_sql_variants_equal_python_variants(value: str) -> None:
     assert got is not None and got[0] == tok.variants(value)
     # A variant is 64 bits of a keyed MAC: nothing of the clear digits is in it.
     assert all(isinstance(v, int) and 0 <= v < 2**64 for v in got[0] or [])
+
+
+@pytest.mark.parametrize("layout", ["lines", "array"])
+def test_json_part_declaring_a_token_column_is_tokenised(tmp_path: Path, layout: str) -> None:
+    """A JSON reader's ``token`` column is a keyed token in the store, as a CSV one is; both of
+    the JSON reader's paths (JSON Lines read together, whole documents) tokenise."""
+    import orjson
+
+    from unmask.config import Config
+    from unmask.engine import open_engine
+    from unmask.sources.base import Col, LoadContext, Part, create_part_table, init_store
+    from unmask.sources.jsonload import load_json_files
+
+    part = Part("test.people", "json_people", ("people/*.json*",), (
+        Col("person_id", "text", required=True, paths=("$.id",)),
+        Col("national_id", "token", paths=("$.national_id", "$.ssn")),
+    ), "json")
+    records = [{"id": "P1", "national_id": CLEAR_IDS[0]}, {"id": "P2", "ssn": CLEAR_IDS[1]}, {"id": "P3"}]
+    folder = tmp_path / "people"
+    folder.mkdir()
+    path = folder / ("p.jsonl" if layout == "lines" else "p.json")
+    if layout == "lines":
+        path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in records))
+    else:
+        path.write_bytes(orjson.dumps(records))
+    tok = load_tokenizer()
+    ctx = LoadContext(open_engine(None), tmp_path, Config(), tok)
+    init_store(ctx.engine)
+    create_part_table(ctx.engine, part)
+    (rep,) = load_json_files(ctx, part, [path])
+    assert (rep.loaded, rep.rejected) == (3, 0)
+    rows = ctx.engine.query("SELECT person_id, national_id FROM json_people ORDER BY person_id")
+    assert rows == [("P1", tok.token(CLEAR_IDS[0])), ("P2", tok.token(CLEAR_IDS[1])), ("P3", None)]
+    assert all(v is None or v.startswith(TOKEN_PREFIX) for _, v in rows)
