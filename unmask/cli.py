@@ -140,12 +140,16 @@ def scan(
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
     threads: Annotated[int | None, typer.Option(help="Database threads (default: all cores).")] = None,
+    decisions: Annotated[
+        Path | None,
+        typer.Option("--decisions", help="Investigators' cases store (default: OUT/cases.sqlite if it exists)."),
+    ] = None,
 ) -> None:
     """Scan a bundle and write findings, clusters, rejects, manifest and report."""
     from unmask.pipeline import scan as run_scan
 
     with _errors(), _progress(quiet) as cb:
-        result = run_scan(bundle, out_dir, cb, threads)
+        result = run_scan(bundle, out_dir, cb, threads, decisions=decisions)
     _summary(result)
     _exit_for(result, fail_on)
 

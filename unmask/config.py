@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-RELATION_KINDS = ("spouse", "partner", "relative", "roommate")
+# "household" is what an investigator's household dismissal declares (unmask.cases).
+RELATION_KINDS = ("spouse", "partner", "relative", "roommate", "household")
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,14 @@ class Relation:
     a: str
     b: str
     kind: str
+
+
+@dataclass(frozen=True)
+class PersonTool:
+    """A remote-control tool allowed to one worker (an IT contractor's approved AnyDesk)."""
+
+    subject: str
+    tool: str
 
 
 @dataclass
@@ -35,6 +44,7 @@ class Config:
     corporate_asns: list[int] = field(default_factory=list)
     remote_tools_departments: list[str] = field(default_factory=list)
     remote_tools: list[str] = field(default_factory=list)
+    person_tools: list[PersonTool] = field(default_factory=list)
     columns: dict[str, dict[str, str]] = field(default_factory=dict)
     relations: list[Relation] = field(default_factory=list)
     weights: dict[str, float] = field(default_factory=dict)
@@ -168,11 +178,24 @@ def load_config(
         },
     )
     table("network", {"corporate_cidrs": cidrs, "corporate_asns": asns})
+    def person_tools(key: str, v: Any) -> None:
+        if not isinstance(v, list):
+            bad(key, "must be an array of tables [[allow.person_tools]] with subject and tool")
+            return
+        for i, t in enumerate(v):
+            if (not isinstance(t, dict) or set(t) != {"subject", "tool"}
+                    or not all(isinstance(x, str) and x for x in t.values())):
+                bad(f"{key}[{i}]", "needs subject (an employee id) and tool (a vendor such as \"AnyDesk\"), "
+                    "both strings; no other keys")
+            else:
+                cfg.person_tools.append(PersonTool(t["subject"], t["tool"]))
+
     table(
         "allow",
         {
             "remote_tools_departments": set_strs("remote_tools_departments"),
             "remote_tools": set_strs("remote_tools"),
+            "person_tools": person_tools,
         },
     )
     table(

@@ -5,6 +5,7 @@ Each stage reads only what the stages before it wrote; none goes back.
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import shutil
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from unmask import __version__
+from unmask.cases import CasesError, CasesStore, Overlay, load_decisions, overlay
 from unmask.config import Config, load_config
 from unmask.engine import Engine, open_engine
 from unmask.link import build_clusters
@@ -48,6 +50,9 @@ class Loaded:
     timings: dict[str, float] = field(default_factory=dict)
     intel: list[dict[str, Any]] = field(default_factory=list)
     documents: dict[str, DocumentCount] = field(default_factory=dict)
+    # Investigators' judgements (unmask.cases) and the store they came from, when one is used.
+    overlay: Overlay | None = None
+    decisions: Path | None = None
 
     @property
     def present(self) -> set[str]:
@@ -68,14 +73,27 @@ def check_bundle(bundle: Path) -> None:
         raise InputError(f"the bundle must be a folder, not a file: {bundle}")
 
 
+def read_overlay(path: Path, config: Config) -> Overlay:
+    """The judgements in force in the cases store at ``path``, as an overlay on ``config``."""
+    try:
+        with CasesStore.open(path, create=False) as cases:
+            return overlay(cases, config)
+    except CasesError as e:
+        raise InputError(str(e)) from None
+
+
 def load(
-    bundle: Path, store: Path | None, progress: Progress | None = None, threads: int | None = None
+    bundle: Path, store: Path | None, progress: Progress | None = None, threads: int | None = None,
+    decisions: Path | None = None,
 ) -> Loaded:
     check_bundle(bundle)
     timings: dict[str, float] = {}
     with _timed(timings, "config"):
         config = load_config(bundle, CSV_COLUMNS, SIGNAL_IDS)
         tokenizer = load_tokenizer()
+        ov = read_overlay(decisions, config) if decisions else None
+        if ov:
+            config = ov.apply(config)
     engine = open_engine(store, threads=threads)
     ctx = LoadContext(engine, bundle.resolve(), config, tokenizer)
     from unmask.sources import plan
@@ -96,7 +114,7 @@ def load(
         progress("read all files", total, total)
     with _timed(timings, "intel"):
         intel = load_intel(ctx)
-    return Loaded(engine, config, tokenizer, ctx, parts, timings, intel, documents)
+    return Loaded(engine, config, tokenizer, ctx, parts, timings, intel, documents, ov, decisions)
 
 
 def manifest(loaded: Loaded, runs: list[SignalRun] | None, started: datetime, bundle: Path) -> dict[str, Any]:
@@ -174,18 +192,31 @@ class ScanResult:
 OUTPUTS = ("findings.jsonl", "clusters.jsonl", "rejects.jsonl", "report.html", "unmask.duckdb", "manifest.json")
 
 
+CASES = "cases.sqlite"
+
+
 def scan(
     bundle: Path,
     out: Path,
     progress: Progress | None = None,
     threads: int | None = None,
     planted_note: str | None = None,
+    decisions: Path | None = None,
 ) -> ScanResult:
     """Run a scan. Outputs are built in ``OUT/.unmask-partial`` and moved into ``OUT`` only when
     all of them are complete, ``manifest.json`` last: an interrupted scan leaves the previous
-    result (or nothing) in place, never half of a new one."""
+    result (or nothing) in place, never half of a new one.
+
+    ``decisions`` is a cases store (default ``OUT/cases.sqlite`` when it exists) whose
+    judgements overlay the configuration and mark the findings. The previous scan's clusters
+    in ``OUT`` tell each changed cluster which one it continues."""
     started = datetime.now(UTC)
     check_bundle(bundle)
+    if decisions is None and (out / CASES).is_file():
+        decisions = out / CASES
+    elif decisions is not None and not decisions.is_file():
+        raise InputError(f"no cases store at {decisions}")
+    previous = previous_clusters(out)
     stage_dir = out / ".unmask-partial"
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -194,7 +225,7 @@ def scan(
     except OSError as e:
         raise InputError(f"cannot write to the output folder {out}: {e.strerror}") from None
     try:
-        result = _scan_into(bundle, stage_dir, progress, threads, planted_note, started)
+        result = _scan_into(bundle, stage_dir, progress, threads, planted_note, started, decisions, previous)
         for name in OUTPUTS:  # manifest.json last: its presence marks a complete scan
             os.replace(stage_dir / name, out / name)
     finally:
@@ -203,11 +234,29 @@ def scan(
     return result
 
 
+def previous_clusters(out: Path) -> list[tuple[str, str, str]]:
+    """The last complete scan's ``(cluster_id, subject_type, subject_id)`` rows from
+    ``OUT/clusters.jsonl``; none when there is no complete scan or the file is not ours."""
+    path = out / "clusters.jsonl"
+    if not (out / "manifest.json").is_file() or not path.is_file():
+        return []
+    rows: list[tuple[str, str, str]] = []
+    try:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                c = json.loads(line)
+                rows.extend((str(c["cluster_id"]), str(m["type"]), str(m["id"])) for m in c["members"])
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+        return []  # a hand-edited or foreign file: the new clusters then continue nothing
+    return rows
+
+
 def _scan_into(
     bundle: Path, stage_dir: Path, progress: Progress | None, threads: int | None,
-    planted_note: str | None, started: datetime,
+    planted_note: str | None, started: datetime, decisions: Path | None = None,
+    previous: list[tuple[str, str, str]] | None = None,
 ) -> ScanResult:
-    loaded = load(bundle, stage_dir / "unmask.duckdb", progress, threads)
+    loaded = load(bundle, stage_dir / "unmask.duckdb", progress, threads, decisions)
     eng, t = loaded.engine, loaded.timings
     try:
         if not loaded.present:
@@ -237,17 +286,24 @@ def _scan_into(
             runs = run_signals(eng, loaded.config, loaded.present)
         step("linking")
         with _timed(t, "link"):
-            n_clusters = build_clusters(eng)
+            n_clusters = build_clusters(eng, previous=previous)
         step("scoring")
         with _timed(t, "score"):
             score(eng, loaded.config)
         step("writing outputs")
         with _timed(t, "report"):
+            load_decisions(eng, loaded.overlay.judgements if loaded.overlay else ())
             outputs.write_jsonl(eng, outputs.FINDINGS_SQL, stage_dir / "findings.jsonl")
             outputs.write_jsonl(eng, outputs.CLUSTERS_SQL, stage_dir / "clusters.jsonl")
             outputs.write_jsonl(eng, outputs.REJECTS_SQL, stage_dir / "rejects.jsonl")
             bands = dict(eng.query("SELECT band, count(*) FROM scores GROUP BY band"))
             man = manifest(loaded, runs, started, bundle)
+            if loaded.overlay and loaded.decisions:
+                man["decisions"] = loaded.overlay.manifest(str(loaded.decisions))
+                man["decisions"]["reopened"] = [
+                    f"{st}:{sid}" for st, sid in eng.query(
+                        f"SELECT subject.type, subject.id FROM ({outputs.FINDINGS_SQL}) "  # noqa: S608 - our query
+                        "WHERE decision.reopened ORDER BY ALL")]
             man["person_resolution"] = {"records": resolution.records, "matches": resolution.matches,
                                         "skipped": resolution.skipped, "training": resolution.training}
             page = html.render(eng, man, planted_note, loaded.config.home_timezone)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from unmask.engine import Engine
+from unmask.model import cluster_id_sql
 
 MAX_ITERATIONS = 50
 # An identifier shared by more people than this is a coworking address, a carrier NAT or a
@@ -11,8 +14,11 @@ MAX_ITERATIONS = 50
 MAX_GROUP = 15
 
 
-def build_clusters(engine: Engine, max_group: int = MAX_GROUP) -> int:
-    """Create ``cluster_members`` and ``cluster_links`` from evidence rows carrying a group_key."""
+def build_clusters(engine: Engine, max_group: int = MAX_GROUP,
+                   previous: Sequence[tuple[str, str, str]] | None = None) -> int:
+    """Create ``cluster_members``, ``cluster_links`` and ``clusters`` from evidence rows carrying a
+    group_key. ``previous`` holds the last scan's ``(cluster_id, subject_type, subject_id)``
+    rows, from which a changed cluster learns which earlier cluster it continues."""
     engine.execute(
         "CREATE OR REPLACE TABLE group_members AS SELECT DISTINCT group_key, via, subject_type, subject_id, "
         "first(value_hint ORDER BY value_hint) OVER (PARTITION BY group_key) AS value_hint "
@@ -50,15 +56,15 @@ def build_clusters(engine: Engine, max_group: int = MAX_GROUP) -> int:
         engine.execute("CREATE OR REPLACE TEMP TABLE cc AS SELECT * FROM cc_next")
         if not changed:
             break
+    # A cluster is named by its member set (unmask.model), not by its rank: the same farm keeps
+    # its id from one scan to the next.
     engine.execute(
-        "CREATE OR REPLACE TABLE cluster_members AS "
-        "WITH sized AS (SELECT label, count(*) AS n FROM cc GROUP BY label), "
-        "named AS (SELECT label, "
-        "'C' || lpad(row_number() OVER (ORDER BY n DESC, label)::VARCHAR, 3, '0') AS cluster_id "
-        "FROM sized) "
+        "CREATE OR REPLACE TABLE cluster_members AS "  # noqa: S608 - only our id expression is interpolated
+        f"WITH named AS (SELECT label, {cluster_id_sql('node')} AS cluster_id FROM cc GROUP BY label) "
         "SELECT n.cluster_id, split_part(c.node, ':', 1) AS subject_type, "
         "substr(c.node, strpos(c.node, ':') + 1) AS subject_id FROM cc c JOIN named n USING (label)"
     )
+    _continues(engine, previous or [])
     engine.execute(
         "CREATE OR REPLACE TABLE cluster_links AS "
         "WITH m AS (SELECT g.*, c.cluster_id, row_number() OVER (PARTITION BY g.group_key ORDER BY g.subject_id) AS k "
@@ -69,3 +75,23 @@ def build_clusters(engine: Engine, max_group: int = MAX_GROUP) -> int:
         "WHERE (SELECT count(*) FROM group_members z WHERE z.group_key = x.group_key) <= 8 OR x.k = 1"
     )
     return int(engine.query("SELECT count(DISTINCT cluster_id) FROM cluster_members")[0][0])
+
+
+def _continues(engine: Engine, previous: Sequence[tuple[str, str, str]]) -> None:
+    """``clusters(cluster_id, members, continues)``: a cluster whose id is new names the previous
+    scan's cluster sharing most of its members (ties: the smaller id), so a farm that gained or
+    lost a worker keeps its history. An unchanged cluster keeps its id and continues nothing."""
+    engine.execute("CREATE OR REPLACE TEMP TABLE previous_members(cluster_id VARCHAR, subject_type VARCHAR, "
+                   "subject_id VARCHAR)")
+    engine.insert_rows("previous_members", ("cluster_id", "subject_type", "subject_id"), list(previous))
+    engine.execute(
+        "CREATE OR REPLACE TABLE clusters AS "
+        "WITH sized AS (SELECT cluster_id, count(*) AS members FROM cluster_members GROUP BY cluster_id), "
+        "overlap AS (SELECT c.cluster_id, p.cluster_id AS previous, count(*) AS shared "
+        "  FROM cluster_members c JOIN previous_members p USING (subject_type, subject_id) "
+        "  WHERE c.cluster_id NOT IN (SELECT cluster_id FROM previous_members) GROUP BY ALL), "
+        "best AS (SELECT cluster_id, previous AS continues, "
+        "  row_number() OVER (PARTITION BY cluster_id ORDER BY shared DESC, previous) AS k FROM overlap) "
+        "SELECT s.cluster_id, s.members, b.continues FROM sized s LEFT JOIN best b ON b.cluster_id = s.cluster_id "
+        "AND b.k = 1"
+    )

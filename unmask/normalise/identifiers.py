@@ -142,11 +142,16 @@ def _resumes(engine: Engine) -> None:
     group = components(range(len(docs)), (
         (i, j) for i, d in enumerate(docs) for j in map(int, lsh.query(d[4]))
         if j != i and d[4].jaccard(docs[j][4]) >= RESUME_THRESHOLD))
+    # A group is named by its first member, not by its position in this scan's list, so the same
+    # group gives the same identifier (and evidence ids) next week.
+    names: dict[int, str] = {}
+    for i, d in enumerate(docs):
+        names[group[i]] = min(names.get(group[i], f"{d[0]}:{d[1]}"), f"{d[0]}:{d[1]}")
     engine.execute(
         "CREATE OR REPLACE TEMP TABLE resume_groups(st VARCHAR, sid VARCHAR, v VARCHAR, f VARCHAR, l BIGINT)"
     )
     engine.insert_rows("resume_groups", ("st", "sid", "v", "f", "l"),
-                       [(d[0], d[1], f"resume-group-{group[i]}", d[2], d[3]) for i, d in enumerate(docs)])
+                       [(d[0], d[1], f"resume-group-{names[group[i]]}", d[2], d[3]) for i, d in enumerate(docs)])
     engine.execute("INSERT INTO identifiers SELECT st, sid, 'resume', v, f, l FROM resume_groups")
 
 
@@ -180,7 +185,9 @@ def _photos(engine: Engine) -> None:
     # A photo counts only when it is shared under different names: the same person applying
     # twice with one photo is a duplicate record, not a persona.
     engine.execute(
-        "INSERT INTO identifiers SELECT p.st, p.sid, 'photo', 'photo-group-' || g.g, p.f, p.l "
+        # Named by the group's first member (not its row number), to stay the same next week.
+        "INSERT INTO identifiers SELECT p.st, p.sid, 'photo', "
+        "'photo-group-' || min(p.st || ':' || p.sid) OVER (PARTITION BY g.g), p.f, p.l "
         "FROM photo_hashes p JOIN photo_groups g ON g.i = p.rowid "
         "WHERE g.g IN (SELECT g.g FROM photo_hashes q JOIN photo_groups g ON g.i = q.rowid "
         "              GROUP BY g.g HAVING count(DISTINCT lower(q.name)) >= 2)"

@@ -83,7 +83,8 @@ def render(engine: Engine, manifest: dict[str, Any], planted_note: str | None = 
     clusters = engine.query_dicts(
         "SELECT cluster_id, list(subject_id ORDER BY subject_id) AS members, "
         "(SELECT list(DISTINCT via) FROM cluster_links l WHERE l.cluster_id = c.cluster_id) AS vias "
-        "FROM cluster_members c GROUP BY cluster_id ORDER BY cluster_id"
+        # Biggest first: cluster ids are stable keys (unmask.model), not ranks.
+        "FROM cluster_members c GROUP BY cluster_id ORDER BY count(*) DESC, cluster_id"
     )
     bands: dict[str, int] = {}
     for s in scores:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from unmask.config import Config
 from unmask.engine import Engine
-from unmask.model import BASE_WEIGHT
+from unmask.model import BASE_WEIGHT, evidence_id_sql, fingerprint_sql
 
 WEAK_CAP = 0.8
 SCALE = 2.5
@@ -65,15 +65,17 @@ def score(engine: Engine, config: Config) -> None:
     _propagate(engine, config.propagation)
     _propagate_referrals(engine, config.propagation)
     engine.execute(
-        "CREATE OR REPLACE TABLE scores AS "
+        "CREATE OR REPLACE TABLE scores AS "  # noqa: S608 - only our fingerprint expression is interpolated
         "WITH t AS (SELECT subject_type, subject_id, sum(weight) AS total, "
         "  count(*) FILTER (WHERE strength = 'strong') AS strong_rows, "
-        "  count(DISTINCT family) FILTER (WHERE strength = 'medium') AS medium_families "
+        "  count(DISTINCT family) FILTER (WHERE strength = 'medium') AS medium_families, "
+        # What a decision on this subject is made on (unmask.model): the set of its row ids.
+        f"  {fingerprint_sql('evidence_id')} AS evidence_fingerprint "
         "  FROM scored_evidence GROUP BY ALL), "
         "s AS (SELECT *, 1 - exp(-total / $scale) AS raw_score FROM t) "
         "SELECT subject_type, subject_id, total, strong_rows, medium_families, "
         "round(CASE WHEN strong_rows > 0 OR medium_families >= 2 THEN raw_score "
-        "  ELSE least(raw_score, $cap) END, 4) AS score FROM s",
+        "  ELSE least(raw_score, $cap) END, 4) AS score, evidence_fingerprint FROM s",
         {"scale": SCALE, "cap": UNSUPPORTED_CAP},
     )
     engine.execute("ALTER TABLE scores ADD COLUMN band VARCHAR")
@@ -88,7 +90,7 @@ def _propagate(engine: Engine, share: float) -> None:
     if share <= 0 or not engine.table_exists("cluster_members"):
         return
     engine.execute(
-        """
+        f"""
 INSERT INTO scored_evidence BY NAME
 WITH link AS (
   SELECT subject_type, subject_id, max(CASE strength WHEN 'strong' THEN $ts WHEN 'medium' THEN $tm ELSE $tw END) AS tie,
@@ -116,9 +118,11 @@ SELECT subject_type, subject_id, 'cluster_propagation' AS signal, 'cluster' AS f
   'clusters.jsonl#' || cluster_id AS source_file, NULL::BIGINT AS line, NULL::TIMESTAMPTZ AS observed_at,
   'tied to cluster ' || cluster_id || ' (via ' || array_to_string(vias, ', ') || ') whose member ' || lead
     || ' carries other evidence of weight ' || round(lead_total, 1) AS detail,
-  least($cap, $share * tie * lead_total) AS weight
+  least($cap, $share * tie * lead_total) AS weight,
+  {evidence_id_sql("'cluster_propagation'", "subject_type", "subject_id", "'clusters.jsonl#' || cluster_id",
+                   "NULL", "NULL")} AS evidence_id
 FROM best WHERE least($cap, $share * tie * lead_total) >= $floor
-""",  # noqa: S608 - no interpolation
+""",  # noqa: S608 - only our evidence-id expression is interpolated
         {"ts": TIE["strong"], "tm": TIE["medium"], "tw": TIE["weak"], "share": share, "cap": PROPAGATION_CAP,
          "floor": PROPAGATION_FLOOR},
     )
@@ -132,7 +136,7 @@ def _propagate_referrals(engine: Engine, share: float) -> None:
     if share <= 0 or not engine.table_exists("candidates"):
         return
     engine.execute(
-        """
+        f"""
 INSERT INTO scored_evidence BY NAME
 WITH subj AS (
   SELECT c.candidate_id, CASE WHEN e.employee_id IS NOT NULL THEN 'employee' ELSE 'candidate' END AS st,
@@ -165,8 +169,9 @@ WITH subj AS (
 SELECT a_t AS subject_type, a_id AS subject_id, 'referral_propagation' AS signal, 'cluster' AS family,
   'weak' AS strength, source_file, line, NULL::TIMESTAMPTZ AS observed_at,
   who || ', who carries evidence of weight ' || round(total, 1) AS detail,
-  least($cap, $share * 0.5 * total) AS weight
+  least($cap, $share * 0.5 * total) AS weight,
+  {evidence_id_sql("'referral_propagation'", "a_t", "a_id", "source_file", "line", "NULL")} AS evidence_id
 FROM best WHERE least($cap, $share * 0.5 * total) >= $floor
-""",  # noqa: S608 - no interpolation
+""",  # noqa: S608 - only our evidence-id expression is interpolated
         {"share": share, "cap": PROPAGATION_CAP, "floor": PROPAGATION_FLOOR},
     )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from unmask.config import Config
 from unmask.engine import Engine
-from unmask.model import EVIDENCE_COLUMNS, OPTIONAL_COLUMNS
+from unmask.model import EVIDENCE_COLUMNS, OPTIONAL_COLUMNS, evidence_id_sql
 from unmask.signals import (
     astrill_client,
     bank_account_shared,
@@ -105,7 +105,7 @@ def init_evidence(engine: Engine) -> None:
     engine.execute(
         "CREATE OR REPLACE TABLE evidence(signal VARCHAR, family VARCHAR, subject_type VARCHAR, "
         "subject_id VARCHAR, source_file VARCHAR, line BIGINT, observed_at TIMESTAMPTZ, detail VARCHAR, "
-        "strength VARCHAR, group_key VARCHAR, via VARCHAR, value_hint VARCHAR)"
+        "strength VARCHAR, group_key VARCHAR, via VARCHAR, value_hint VARCHAR, evidence_id VARCHAR)"
     )
 
 
@@ -122,12 +122,19 @@ def run_signals(engine: Engine, config: Config, present: set[str]) -> list[Signa
         params = dict(sig.params(config))
         have = {r[0] for r in engine.query(f"DESCRIBE SELECT * FROM ({sig.sql})", params)}  # noqa: S608
         opt = [f"q.{c}" if c in have else ("$strength" if c == "strength" else "NULL") for c in OPTIONAL_COLUMNS]
+        # The stable id of each row (unmask.model), from the signal and the row's own key columns;
+        # rows that share all of them are told apart by their detail.
+        key = ("$sid", "q.subject_type", "q.subject_id", "q.source_file", "q.line",
+               "q.group_key" if "group_key" in have else "NULL")
+        ev_id = (f"CASE WHEN count(*) OVER (PARTITION BY {', '.join(key[1:])}) = 1 THEN {evidence_id_sql(*key)} "
+                 f"ELSE {evidence_id_sql(*key, detail='q.detail')} END")
         before = engine.query("SELECT count(*) FROM evidence")[0][0]
         bound = {"sid": sig.id, "family": sig.family, **params}
         if "strength" not in have:
             bound["strength"] = sig.strength
         engine.execute(
-            f"INSERT INTO evidence SELECT $sid, $family, {cols}, {', '.join(opt)} FROM ({sig.sql}) q",  # noqa: S608
+            f"INSERT INTO evidence SELECT $sid, $family, {cols}, {', '.join(opt)}, {ev_id} "  # noqa: S608
+            f"FROM ({sig.sql}) q",
             bound,
         )
         after = engine.query("SELECT count(*) FROM evidence")[0][0]

@@ -16,8 +16,8 @@ WITH c AS (
   WHERE x.action IN ('git.clone', 'repo.download_zip', 'git.fetch') AND e.hire_date IS NOT NULL
     AND x.observed_at BETWEEN e.hire_date::TIMESTAMPTZ AND e.hire_date::TIMESTAMPTZ + INTERVAL 30 DAY
 )
-SELECT 'employee' AS subject_type, employee_id AS subject_id, any_value(source_file) AS source_file,
-  min(line) AS line, max(observed_at) AS observed_at,
+SELECT 'employee' AS subject_type, employee_id AS subject_id, min({'f': source_file, 'l': line}).f AS source_file,
+  min({'f': source_file, 'l': line}).l AS line, max(observed_at) AS observed_at,
   count(*) || ' clones/downloads of ' || count(DISTINCT repo) || ' repositories in the first 30 days after hire ('
     || any_value(hire_date) || ')' AS detail
 FROM c GROUP BY employee_id HAVING count(*) >= 20 AND count(DISTINCT repo) >= 10

@@ -14,10 +14,11 @@ SIGNAL = Signal(
     sql="""
 WITH b AS (
   SELECT employee_id, time_bucket(INTERVAL 5 MINUTE, ts) AS bucket, count(DISTINCT ip) AS ips,
-    min(line) AS line, any_value(source_file) AS f
+    min({'f': source_file, 'l': line}).l AS line, min({'f': source_file, 'l': line}).f AS f
   FROM signins WHERE egress <> 'corporate' GROUP BY ALL HAVING count(DISTINCT ip) > 1
 )
-SELECT 'employee' AS subject_type, employee_id AS subject_id, any_value(f) AS source_file, min(line) AS line,
+SELECT 'employee' AS subject_type, employee_id AS subject_id, min({'f': f, 'l': line}).f AS source_file,
+  min({'f': f, 'l': line}).l AS line,
   min(bucket) AS observed_at,
   'sign-ins from ' || max(ips) || ' IPs within five minutes, on ' || count(DISTINCT bucket::DATE) || ' day(s)' AS detail
 FROM b GROUP BY employee_id HAVING count(DISTINCT bucket::DATE) >= 3

@@ -17,7 +17,8 @@ WITH ranked AS (
 ), changes AS (  -- every instruction after the first is a change
   SELECT * FROM ranked WHERE n > 1 AND effective_date <= hire_date + INTERVAL 30 DAY
 ), counted AS (
-  SELECT employee_id, count(*) AS k, max(line) AS last_line, any_value(source_file) AS f,
+  SELECT employee_id, count(*) AS k, max({'f': source_file, 'l': line}).l AS last_line,
+    max({'f': source_file, 'l': line}).f AS f,
          max(effective_date) AS last_date, any_value(hire_date) AS hire_date
   FROM changes GROUP BY employee_id HAVING count(*) >= 2
 )

@@ -31,7 +31,8 @@ WITH u AS (
   FROM d x JOIN d y ON x.device_id = y.device_id AND x.employee_id <> y.employee_id
   GROUP BY ALL
 )
-SELECT 'employee' AS subject_type, per.a AS subject_id, any_value(u.source_file) AS source_file, min(u.line) AS line,
+SELECT 'employee' AS subject_type, per.a AS subject_id, min({'f': u.source_file, 'l': u.line}).f AS source_file,
+  min({'f': u.source_file, 'l': u.line}).l AS line,
   min(u.ts) AS observed_at,
   'Entra device …' || right(per.device_id, 6) || ' also signs in ' || any_value(per.others) || ' other worker(s): '
     || array_to_string(any_value(per.who)[1:10], ', ')

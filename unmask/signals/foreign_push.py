@@ -27,8 +27,8 @@ WITH owners AS (
   FROM endpoint_obs
   WHERE item = 'process' AND regexp_matches(text, '\bgit(\.exe)?\b.*\b(push|remote add|remote set-url)\b')
 )
-SELECT 'employee' AS subject_type, employee_id AS subject_id, any_value(source_file) AS source_file,
-  min(line) AS line, min(observed_at) AS observed_at,
+SELECT 'employee' AS subject_type, employee_id AS subject_id, min({'f': source_file, 'l': line}).f AS source_file,
+  min({'f': source_file, 'l': line}).l AS line, min(observed_at) AS observed_at,
   'git ' || CASE WHEN any_value(text) LIKE '%push%' THEN 'push to' ELSE 'remote for' END || ' ' || host || '/' || owner
     || ' on ' || any_value(hostname) || ', an owner outside the organisation''s code ('
     || (SELECT string_agg(owner, ', ' ORDER BY owner) FROM owners) || ')' AS detail

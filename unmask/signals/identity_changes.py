@@ -19,8 +19,8 @@ WITH c AS (
                     'account_number', 'routing_number', 'account_holder_name', 'institution_name')
     AND x.changed_at BETWEEN e.hire_date::TIMESTAMPTZ AND e.hire_date::TIMESTAMPTZ + INTERVAL 30 DAY
 )
-SELECT 'employee' AS subject_type, employee_id AS subject_id, any_value(source_file) AS source_file,
-  max(line) AS line, max(changed_at) AS observed_at,
+SELECT 'employee' AS subject_type, employee_id AS subject_id, max({'f': source_file, 'l': line}).f AS source_file,
+  max({'f': source_file, 'l': line}).l AS line, max(changed_at) AS observed_at,
   'address or bank details changed on ' || count(DISTINCT changed_at::DATE) || ' days within 30 days of hire ('
     || any_value(hire_date) || '): ' || array_to_string(list(DISTINCT field ORDER BY field), ', ') AS detail
 FROM c GROUP BY employee_id HAVING count(DISTINCT changed_at::DATE) >= 2

@@ -24,8 +24,8 @@ WITH s AS (
 ), legs AS (
   SELECT *, {_KM} AS km, greatest(epoch(ts) - epoch(p_ts), 1) / 3600.0 AS hours FROM s WHERE p_lat IS NOT NULL
 )
-SELECT 'employee' AS subject_type, employee_id AS subject_id, any_value(source_file) AS source_file,
-  min(line) AS line, min(ts) AS observed_at,
+SELECT 'employee' AS subject_type, employee_id AS subject_id, min({{'f': source_file, 'l': line}}).f AS source_file,
+  min({{'f': source_file, 'l': line}}).l AS line, min(ts) AS observed_at,
   count(*) || ' impossible leg(s), e.g. ' || coalesce(any_value(p_city), '?') || ', '
     || coalesce(any_value(p_country), '?') || ' to ' || coalesce(any_value(city), '?') || ', '
     || coalesce(any_value(country), '?') || ': '

@@ -26,8 +26,8 @@ WITH c AS (
   SELECT i.*, string_split(coalesce(i.flags, ''), ';') AS fl, k.kind AS egress_kind
   FROM interviews i LEFT JOIN interview_ip_class k ON k.ip = i.participant_ip
 ), per AS (
-  SELECT c.subject_type, c.subject_id, any_value(c.country) AS declared, any_value(i.source_file) AS f,
-    min(i.line) AS line, min(i.interview_at) AS first_at, count(*) AS n,
+  SELECT c.subject_type, c.subject_id, any_value(c.country) AS declared, min({'f': i.source_file, 'l': i.line}).f AS f,
+    min({'f': i.source_file, 'l': i.line}).l AS line, min(i.interview_at) AS first_at, count(*) AS n,
     count(*) FILTER (WHERE i.medium = 'video' AND i.camera_on = false) AS camera_off,
     -- Seen on camera or on site once: the person was seen; a refusal elsewhere is not theatre.
     bool_or(i.camera_on = true OR i.medium = 'onsite') AS seen,

@@ -39,7 +39,8 @@ WITH addr AS (
     replace(kind, '_', ' ') || ' domain'
   FROM identifiers WHERE kind IN ('personal_email', 'reference_email')
   UNION ALL
-  SELECT 'employee', employee_id, any_value(source_file), min(line), min(ts), 'ip', ip, 'sign-in IP'
+  SELECT 'employee', employee_id, min({{'f': source_file, 'l': line}}).f,
+    min({{'f': source_file, 'l': line}}).l, min(ts), 'ip', ip, 'sign-in IP'
   FROM signins GROUP BY employee_id, ip
   UNION ALL
   SELECT 'employee', employee_id, source_file, line, NULL, unnest(['bank_account', 'crypto_address']), account_number,
@@ -51,7 +52,8 @@ WITH addr AS (
     what || ' "' || street || '"'
   FROM addr WHERE street IS NOT NULL
 )
-SELECT o.subject_type, o.subject_id, any_value(o.source_file) AS source_file, min(o.line) AS line,
+SELECT o.subject_type, o.subject_id, min({{'f': o.source_file, 'l': o.line}}).f AS source_file,
+  min({{'f': o.source_file, 'l': o.line}}).l AS line,
   min(o.observed_at) AS observed_at,
   o.what || CASE WHEN o.kind IN ('bank_account', 'crypto_address', 'address') THEN '' ELSE ' ' || o.v END
     || ' is a known indicator: ' || string_agg(DISTINCT i.said_by, '; ') AS detail,
@@ -61,7 +63,8 @@ WHERE o.v IS NOT NULL
 GROUP BY o.subject_type, o.subject_id, o.kind, o.v, o.what
 UNION ALL
 -- IPv4 ranges of intel/iocs.csv (type cidr): the few ranges against every IP seen.
-SELECT o.subject_type, o.subject_id, any_value(o.source_file), min(o.line), min(o.observed_at),
+SELECT o.subject_type, o.subject_id, min({{'f': o.source_file, 'l': o.line}}).f,
+  min({{'f': o.source_file, 'l': o.line}}).l, min(o.observed_at),
   o.what || ' ' || o.v || ' is in a known range: ' || string_agg(DISTINCT r.said_by, '; '), 'medium'
 FROM (SELECT *, {IPV4_INT.format(ip="v")} AS n FROM obs WHERE kind = 'ip') o
 JOIN (

@@ -42,7 +42,8 @@ WITH t AS (
     ON x.what = y.what AND x.factor = y.factor AND x.employee_id <> y.employee_id
   GROUP BY ALL
 )
-SELECT 'employee' AS subject_type, per.a AS subject_id, any_value(u.source_file) AS source_file, min(u.line) AS line,
+SELECT 'employee' AS subject_type, per.a AS subject_id, min({'f': u.source_file, 'l': u.line}).f AS source_file,
+  min({'f': u.source_file, 'l': u.line}).l AS line,
   min(u.ts) AS observed_at,
   per.what || ' ' || right(per.factor, 6) || ' is also enrolled for ' || any_value(per.others) || ' other worker(s): '
     || array_to_string(any_value(per.who)[1:10], ', ')

@@ -11,8 +11,8 @@ SIGNAL = Signal(
     description="Mouse-jiggler software or USB hardware on a worker's laptop (weak: also used to dodge screen locks).",
     reference="indicators.md §3.F rat_mouse_jiggler; MND",
     sql="""
-SELECT 'employee' AS subject_type, employee_id AS subject_id, any_value(source_file) AS source_file,
-  min(line) AS line, min(observed_at) AS observed_at,
+SELECT 'employee' AS subject_type, employee_id AS subject_id, min({'f': source_file, 'l': line}).f AS source_file,
+  min({'f': source_file, 'l': line}).l AS line, min(observed_at) AS observed_at,
   'mouse jiggler on ' || any_value(hostname) || ': ' || any_value(text)[1:80] AS detail
 FROM endpoint_obs
 WHERE item IN ('program', 'process', 'usb')

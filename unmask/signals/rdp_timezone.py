@@ -24,8 +24,8 @@ WITH ev AS (
   SELECT *, (epoch(timezone(coalesce(tz, $home_tz), observed_at)::TIMESTAMPTZ) - epoch(observed_at)) / 3600.0 AS home_h
   FROM owned WHERE client_h IS NOT NULL
 )
-SELECT 'employee' AS subject_type, employee_id AS subject_id, any_value(source_file) AS source_file,
-  min(line) AS line, min(observed_at) AS observed_at,
+SELECT 'employee' AS subject_type, employee_id AS subject_id, min({'f': source_file, 'l': line}).f AS source_file,
+  min({'f': source_file, 'l': line}).l AS line, min(observed_at) AS observed_at,
   count(*) || ' RDP session(s) from a client at UTC' || CASE WHEN client_h >= 0 THEN '+' ELSE '' END || client_h
     || ' while the declared home is at UTC' || CASE WHEN any_value(home_h) >= 0 THEN '+' ELSE '' END
     || round(any_value(home_h))::INTEGER AS detail,

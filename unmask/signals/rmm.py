@@ -46,6 +46,8 @@ def params(cfg: Config) -> dict[str, Any]:
     return {
         "allow_depts": [d.lower() for d in cfg.remote_tools_departments],
         "allow_tools": [t.lower() for t in cfg.remote_tools],
+        # One worker's approved tool, as "employee id, unit separator, lower-case vendor".
+        "allow_person_tools": [f"{p.subject}\x1f{p.tool.lower()}" for p in cfg.person_tools],
     }
 
 
@@ -58,6 +60,7 @@ SELECT s.*, e.department FROM seen s JOIN employees e USING (employee_id)
 WHERE s.vendor IS NOT NULL
   AND NOT list_contains($allow_depts, lower(coalesce(e.department, '')))
   AND NOT list_contains($allow_tools, lower(s.vendor))
+  AND NOT list_contains($allow_person_tools, s.employee_id || chr(31) || lower(s.vendor))
 """  # noqa: S608 - only our catalogue is interpolated
 
 SIGNAL = Signal(
@@ -72,8 +75,8 @@ SIGNAL = Signal(
     params=params,
     sql=f"""
 WITH s AS ({SIGHTINGS})
-SELECT 'employee' AS subject_type, employee_id AS subject_id, any_value(source_file) AS source_file,
-  min(line) AS line, min(observed_at) AS observed_at,
+SELECT 'employee' AS subject_type, employee_id AS subject_id, min({{'f': source_file, 'l': line}}).f AS source_file,
+  min({{'f': source_file, 'l': line}}).l AS line, min(observed_at) AS observed_at,
   vendor || ' on ' || any_value(hostname) ||
   CASE WHEN min(observed_at) <= any_value(delivered_at) + INTERVAL 30 DAY
        THEN ', within 30 days of the laptop''s delivery' ELSE '' END AS detail,

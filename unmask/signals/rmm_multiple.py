@@ -16,8 +16,8 @@ SIGNAL = Signal(
     sql=f"""
 WITH s AS ({SIGHTINGS}),
 v AS (
-  SELECT employee_id, hostname, vendor, min(observed_at) AS first_seen, any_value(source_file) AS source_file,
-    min(line) AS line
+  SELECT employee_id, hostname, vendor, min(observed_at) AS first_seen,
+    min({{'f': source_file, 'l': line}}).f AS source_file, min({{'f': source_file, 'l': line}}).l AS line
   FROM s GROUP BY ALL
 ), close AS (
   -- Two vendors whose first sightings lie within the window: installed in one sitting.
@@ -25,8 +25,9 @@ v AS (
     ON a.employee_id = b.employee_id AND a.hostname = b.hostname AND a.vendor < b.vendor
     AND abs(epoch(a.first_seen) - epoch(b.first_seen)) <= $window_s
 )
-SELECT 'employee' AS subject_type, v.employee_id AS subject_id, any_value(v.source_file) AS source_file,
-  min(v.line) AS line, max(v.first_seen) AS observed_at,
+SELECT 'employee' AS subject_type, v.employee_id AS subject_id,
+  min({{'f': v.source_file, 'l': v.line}}).f AS source_file, min({{'f': v.source_file, 'l': v.line}}).l AS line,
+  max(v.first_seen) AS observed_at,
   count(DISTINCT v.vendor) || ' remote-control vendors on ' || v.hostname || ': '
     || array_to_string(list(DISTINCT v.vendor ORDER BY v.vendor), ', ')
     || CASE WHEN any_value(c.hostname) IS NOT NULL THEN ', two first seen within 8 minutes' ELSE '' END AS detail,

@@ -20,11 +20,13 @@ WITH s AS (
   WHERE session_id IS NOT NULL AND egress <> 'corporate' AND device_fp IS DISTINCT FROM 'okta-internal'
 ), per AS (
   SELECT employee_id, session_id, count(DISTINCT ip) AS ips, count(DISTINCT coalesce(device_fp, '?')) AS agents,
-    list(DISTINCT ip ORDER BY ip) AS ip_list, min(ts) AS first_ts, arg_min(source_file, ts) AS f, arg_min(line, ts) AS l
+    list(DISTINCT ip ORDER BY ip) AS ip_list, min(ts) AS first_ts,
+    min({'ts': ts, 'f': source_file, 'l': line}).f AS f, min({'ts': ts, 'f': source_file, 'l': line}).l AS l
   FROM s GROUP BY employee_id, session_id
   HAVING count(DISTINCT ip) >= 2 AND count(DISTINCT coalesce(device_fp, '?')) >= 2
 )
-SELECT 'employee' AS subject_type, employee_id AS subject_id, any_value(f) AS source_file, min(l) AS line,
+SELECT 'employee' AS subject_type, employee_id AS subject_id, min({'f': f, 'l': l}).f AS source_file,
+  min({'f': f, 'l': l}).l AS line,
   min(first_ts) AS observed_at,
   count(*) || ' session(s) used from several IPs and devices, e.g. session …' || right(any_value(session_id), 6)
     || ' from ' || array_to_string(any_value(ip_list)[1:4], ', ') AS detail

@@ -20,7 +20,8 @@ per AS (
     count(DISTINCT b.subject_type || b.subject_id) AS others,
     count(DISTINCT b.subject_type || b.subject_id) FILTER (WHERE NOT EXISTS (
       SELECT 1 FROM households h WHERE h.a = a.subject_id AND h.b = b.subject_id)) AS unrelated,
-    list(DISTINCT b.subject_id ORDER BY b.subject_id) AS who, min(a.line) AS line, any_value(a.source_file) AS f
+    list(DISTINCT b.subject_id ORDER BY b.subject_id) AS who, min({'f': a.source_file, 'l': a.line}).l AS line,
+      min({'f': a.source_file, 'l': a.line}).f AS f
   FROM x a JOIN x b ON a.kind = b.kind AND a.value = b.value
     AND NOT (a.subject_type = b.subject_type AND a.subject_id = b.subject_id)
   GROUP BY a.subject_type, a.subject_id, a.kind, a.value

@@ -21,8 +21,8 @@ per AS (
     ON x.ip = y.ip AND x.employee_id <> y.employee_id
   GROUP BY x.employee_id, x.ip
 )
-SELECT 'employee' AS subject_type, per.a AS subject_id, any_value(r.source_file) AS source_file,
-  min(r.line) AS line, min(r.ts) AS observed_at,
+SELECT 'employee' AS subject_type, per.a AS subject_id, min({'f': r.source_file, 'l': r.line}).f AS source_file,
+  min({'f': r.source_file, 'l': r.line}).l AS line, min(r.ts) AS observed_at,
   'residential IP ' || per.ip || ' also signs in ' || any_value(per.others) || ' other worker(s): '
     || array_to_string(any_value(per.who)[1:10], ', ')
     || CASE WHEN any_value(per.unrelated) = 0 THEN ' (same household)' ELSE '' END AS detail,

@@ -23,7 +23,8 @@ WITH r AS (
   WHERE egress = 'residential'
 ), n AS (
   SELECT employee_id, net, list(DISTINCT ip) AS ips, count(DISTINCT d) AS days, mode(place) AS place,
-    arg_min(source_file, ts) AS source_file, arg_min(line, ts) AS line, min(ts) AS ts
+    min({'ts': ts, 'f': source_file, 'l': line}).f AS source_file,
+      min({'ts': ts, 'f': source_file, 'l': line}).l AS line, min(ts) AS ts
   FROM r WHERE net <> '' GROUP BY employee_id, net HAVING count(DISTINCT d) >= 2
 ), sizes AS (SELECT net, count(*) AS workers FROM n GROUP BY net),
 pairs AS (

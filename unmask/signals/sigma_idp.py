@@ -11,8 +11,8 @@ SIGNAL = Signal(
     "anonymising proxy (weak whatever the rule's level: a privacy VPN is not a verdict).",
     reference="SigmaHQ rules/identity/okta (DRL 1.1) in unmask/data/sigma; indicators.md §3.H",
     sql="""
-SELECT 'employee' AS subject_type, e.employee_id AS subject_id, any_value(s.source_file) AS source_file,
-  min(s.line) AS line, min(s.observed_at) AS observed_at,
+SELECT 'employee' AS subject_type, e.employee_id AS subject_id, min({'f': s.source_file, 'l': s.line}).f AS source_file,
+  min({'f': s.source_file, 'l': s.line}).l AS line, min(s.observed_at) AS observed_at,
   'Sigma "' || r.title || '" (' || r.level || ', id ' || r.rule_id || ', by ' || r.author || '), ' || count(*)
     || ' Okta event(s)' || coalesce(': ' || any_value(s.seen)[1:160], '') AS detail,
   'weak' AS strength

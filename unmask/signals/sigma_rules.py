@@ -20,8 +20,8 @@ SIGNAL = Signal(
     reference="SigmaHQ rules (DRL 1.1) in unmask/data/sigma; indicators.md §5.1",
     params=params,
     sql="""
-SELECT 'employee' AS subject_type, h.employee_id AS subject_id, any_value(s.source_file) AS source_file,
-  min(s.line) AS line, min(s.observed_at) AS observed_at,
+SELECT 'employee' AS subject_type, h.employee_id AS subject_id, min({'f': s.source_file, 'l': s.line}).f AS source_file,
+  min({'f': s.source_file, 'l': s.line}).l AS line, min(s.observed_at) AS observed_at,
   'Sigma "' || r.title || '" (' || r.level || ', id ' || r.rule_id || ', by ' || r.author || ') on '
     || any_value(s.computer) || ', ' || count(*) || ' event(s)'
     || coalesce(': ' || any_value(s.seen)[1:160], '') AS detail,

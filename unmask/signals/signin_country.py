@@ -25,8 +25,8 @@ SIGNAL = Signal(
     reference="indicators.md §3.I geo_signin_vs_residence; G22, G25",
     params=_params,
     sql="""
-SELECT 'employee' AS subject_type, s.employee_id AS subject_id, any_value(s.source_file) AS source_file,
-  min(s.line) AS line, min(s.ts) AS observed_at,
+SELECT 'employee' AS subject_type, s.employee_id AS subject_id, min({'f': s.source_file, 'l': s.line}).f AS source_file,
+  min({'f': s.source_file, 'l': s.line}).l AS line, min(s.ts) AS observed_at,
   count(*) || ' sign-in(s) from ' || s.country || ' (' || count(DISTINCT s.ts::DATE) || ' day(s)) while declaring '
     || coalesce(e.country, 'US') AS detail,
   CASE WHEN list_contains($high_risk, s.country) THEN 'medium' ELSE 'weak' END AS strength

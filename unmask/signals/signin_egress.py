@@ -12,8 +12,8 @@ SIGNAL = Signal(
     "or a commercial VPN or proxy (weak: privacy and travel VPNs are common).",
     reference="indicators.md §3.H net_astrill_vpn, net_anonymizer_or_hosting_asn; SigmaHQ okta anonymised proxy",
     sql="""
-SELECT 'employee' AS subject_type, employee_id AS subject_id, any_value(source_file) AS source_file,
-  min(line) AS line, min(ts) AS observed_at,
+SELECT 'employee' AS subject_type, employee_id AS subject_id, min({'f': source_file, 'l': line}).f AS source_file,
+  min({'f': source_file, 'l': line}).l AS line, min(ts) AS observed_at,
   count(*) || ' sign-in(s) via ' ||
   CASE egress WHEN 'astrill' THEN 'Astrill VPN' WHEN 'hosting' THEN 'a hosting network'
               WHEN 'vpn' THEN 'a commercial VPN' ELSE 'an anonymising proxy' END

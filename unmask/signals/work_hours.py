@@ -28,7 +28,8 @@ WITH ev AS (
     hour(timezone('Asia/Seoul', ts)) AS kst_h FROM a
 ), per AS (
   -- Hours as angles on the 24-hour circle: 23:00 and 01:00 are two hours apart, not 22.
-  SELECT employee_id, count(*) AS n, any_value(source_file) AS f, min(line) AS line, max(ts) AS ts,
+  SELECT employee_id, count(*) AS n, min({'f': source_file, 'l': line}).f AS f,
+    min({'f': source_file, 'l': line}).l AS line, max(ts) AS ts,
     avg(sin(2 * pi() * local_h / 24)) AS s, avg(cos(2 * pi() * local_h / 24)) AS c,
     avg(CASE WHEN local_h >= 19 OR local_h < 6 THEN 1 ELSE 0 END) AS night_share,
     avg(CASE WHEN kst_h BETWEEN 9 AND 17 THEN 1 ELSE 0 END) AS kst_share
