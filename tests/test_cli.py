@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from tests.helpers import EMP_COLS, bundle, dep, emp
+from unmask.model import cluster_id
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -113,6 +114,7 @@ def test_explain_prints_the_evidence_chain(tmp_path: Path) -> None:
     p = _cli("explain", str(tmp_path / "o"), "E1")
     assert p.returncode == 0
     assert "band medium" in p.stdout and "bank_account_shared" in p.stdout and "payroll/deposits.csv:2" in p.stdout
-    assert "cluster C001: with E2 via bank_account" in p.stdout
+    cid = cluster_id([("employee", "E1"), ("employee", "E2")])
+    assert f"cluster {cid}: with E2 via bank_account" in p.stdout
     missing = _cli("explain", str(tmp_path / "o"), "E99")
     assert missing.returncode == 2 and "E99 has no findings" in missing.stderr

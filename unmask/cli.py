@@ -233,6 +233,11 @@ def explain(
         rank = rows.index(r) + 1
         out.print(f"[bold]{escape(s['type'])} {escape(s['id'])}[/] {escape(s.get('name') or '')}: "
                   f"score {r['score']:.2f}, band [bold]{r['band']}[/], rank {rank} of {len(rows)}")
+        d = r.get("decision")
+        if d:
+            why = f" ({d['reason']})" if d.get("reason") else ""
+            again = f", [bold]reopened[/]: {len(d['new_evidence'])} row(s) it did not see" if d.get("reopened") else ""
+            out.print(f"decision: {escape(d['status'])}{escape(why)} by {escape(d['by'])} at {escape(d['at'])}{again}")
         cells = [(f"{e['weight']:.2f}", f"{e['signal']} ({e.get('strength', '')})", e.get("observed_at") or "",
                   e["detail"], e["source"]) for e in r["evidence"]]
         if out.is_terminal:

@@ -27,7 +27,7 @@ SELECT {{'type': s.subject_type, 'id': s.subject_id, 'name': p.full_name}} AS su
                  'source': CASE WHEN e.line IS NULL THEN e.source_file ELSE e.source_file || ':' || e.line END,
                  'observed_at': strftime(e.observed_at, '{ISO}'), 'detail': e.detail,
                  'weight': round(e.weight, 3), 'strength': e.strength}}
-               ORDER BY e.weight DESC, e.signal, e.source_file, e.line)
+               ORDER BY e.weight DESC, e.signal, e.source_file, e.line, e.evidence_id)
    FROM scored_evidence e WHERE e.subject_type = s.subject_type AND e.subject_id = s.subject_id) AS evidence,
   coalesce((SELECT list(c.cluster_id ORDER BY c.cluster_id) FROM cluster_members c
             WHERE c.subject_type = s.subject_type AND c.subject_id = s.subject_id), []::VARCHAR[]) AS clusters,

@@ -54,7 +54,7 @@ def score(engine: Engine, config: Config) -> None:
         "WITH w AS (SELECT e.*, (CASE e.strength WHEN 'strong' THEN $s WHEN 'medium' THEN $m ELSE $w END) "
         "  * coalesce(f.factor, 1.0) AS w0 FROM evidence_kept e LEFT JOIN signal_factor f USING (signal)), "
         "r AS (SELECT *, row_number() OVER (PARTITION BY subject_type, subject_id, family "
-        "  ORDER BY w0 DESC, observed_at, source_file, line) AS rk FROM w), "
+        "  ORDER BY w0 DESC, observed_at, source_file, line, evidence_id) AS rk FROM w), "
         "c AS (SELECT *, w0 * pow(0.5, rk - 1) AS w1 FROM r), "
         "k AS (SELECT *, sum(w1) FILTER (WHERE strength = 'weak') OVER (PARTITION BY subject_type, subject_id) "
         "  AS weak_sum FROM c) "
