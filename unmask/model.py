@@ -4,9 +4,10 @@ and stable keys.
 Signals declare rows in these terms and the scorer weighs them; both import this module and
 neither imports the other.
 
-Stable keys are the names a decision, a ticket or next week's scan can hold on to. A subject is its bundle's own key, ``type:id`` (``employee:E1001``); nothing renumbers it.
-An evidence row, a cluster and a subject's evidence set get ids derived from what they are,
-never from their rank, so the same fact gets the same id in every scan:
+Stable keys are the names a decision, a ticket or next week's scan can hold on to. A subject
+is its bundle's own key, ``type:id`` (``employee:E1001``); nothing renumbers it. An evidence
+row, a cluster and a subject's evidence set get ids derived from what they are, never from
+their rank, so the same fact gets the same id in every scan:
 
 - ``evidence_id``: the first 16 hex digits of SHA-256 over signal, subject type, subject id,
   source file, line and group key, joined by the unit separator (U+001F). 64 bits keep a
