@@ -23,7 +23,7 @@ def test_every_problem_is_reported_together(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as e:
         _load(tmp_path, """
 [org]
-work_countries = ["USA"]
+work_countries = ["Atlantis"]
 home_timezone = "Mars/Olympus"
 colour = "red"
 [network]

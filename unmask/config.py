@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from unmask.values.country import country_code
+
 # "household" is what an investigator's household dismissal declares (unmask.cases).
 RELATION_KINDS = ("spouse", "partner", "relative", "roommate", "household")
 
@@ -124,10 +126,12 @@ def load_config(
         return f
 
     def countries(key: str, v: Any) -> None:
-        if _str_list(v) and all(len(x) == 2 and x.isalpha() for x in v):
-            cfg.work_countries = [x.upper() for x in v]
+        # "USA" or "United States" in a hand-written toml means US: the same reading as the data's.
+        codes = [country_code(x) for x in v] if _str_list(v) else [None]
+        if codes and all(codes):
+            cfg.work_countries = [str(c) for c in codes]
         else:
-            bad(key, "must be a list of ISO 3166-1 alpha-2 codes such as \"US\"")
+            bad(key, "must be a list of countries, ISO 3166-1 alpha-2 codes such as \"US\" or names")
 
     def tz(key: str, v: Any) -> None:
         try:

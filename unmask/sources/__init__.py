@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from unmask.engine import RawReject
+from unmask.engine import RawReject, register_udfs
 from unmask.sensitive import sql_token
 from unmask.sources.base import FileReport, LoadContext, Part, create_part_table, find_files, init_store
 from unmask.sources.base import load_csv_part as load_csv_part
@@ -47,6 +47,8 @@ def load_bundle(
     ctx: LoadContext, on_file: Callable[[Part, Path], None] | None = None
 ) -> dict[str, PartResult]:
     init_store(ctx.engine)
+    # Readers normalise country columns while reading (Col kind "country").
+    register_udfs(ctx.engine, "unmask_country")
     for part in ALL_PARTS:
         create_part_table(ctx.engine, part)
     results: dict[str, list[FileReport]] = {p.id: [] for p in ALL_PARTS}

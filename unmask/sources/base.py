@@ -30,7 +30,7 @@ from unmask.sensitive import TOKEN_PREFIX, Tokenizer, sql_token, sql_token_varia
 # (``Col.by``), so two national IDs one typo apart can be matched without either in clear.
 Kind = Literal[
     "text", "lower", "upper", "date", "ts", "bool", "int", "float", "token", "json", "token_if_sensitive",
-    "token_variants",
+    "token_variants", "country",
 ]
 SENSITIVE_IOC_TYPES = ("bank_account", "crypto_address", "national_id")
 # hr/changes.csv fields whose old and new values are tokenised. HRIS exports name them in many
@@ -206,6 +206,10 @@ def typed(expr: str, kind: Kind) -> str:
         return f"lower({expr})"
     if kind == "upper":
         return f"upper({expr})"
+    if kind == "country":
+        # ISO alpha-2 however the export writes it ("USA", "United States", "u.s."); a value no
+        # table knows is kept as written, never turned into a default country.
+        return f"coalesce(unmask_country({expr}), upper({expr}))"
     if kind == "date":
         return f"coalesce(try_cast({expr} AS DATE), try_cast(try_cast({expr} AS TIMESTAMPTZ) AS DATE))"
     if kind == "ts":
@@ -331,7 +335,8 @@ def finish_many(
 
 def create_part_table(engine: Engine, part: Part) -> None:
     sqltype = {
-        "text": "VARCHAR", "lower": "VARCHAR", "upper": "VARCHAR", "token": "VARCHAR", "token_if_sensitive": "VARCHAR",
+        "text": "VARCHAR", "lower": "VARCHAR", "upper": "VARCHAR", "country": "VARCHAR", "token": "VARCHAR",
+        "token_if_sensitive": "VARCHAR",
         "token_variants": "UBIGINT[]",
         "date": "DATE", "ts": "TIMESTAMPTZ", "bool": "BOOLEAN", "int": "BIGINT",
         "float": "DOUBLE", "json": "JSON",

@@ -6,7 +6,7 @@ from unmask.sources.base import SENSITIVE_FIELDS, Col, Part
 
 _ADDRESS = (
     Col("address_line1"), Col("address_line2"), Col("city"), Col("region"),
-    Col("postal_code"), Col("country", "upper"),
+    Col("postal_code"), Col("country", "country"),
 )
 
 EMPLOYEES = Part(
@@ -55,7 +55,7 @@ INTERVIEWS = Part(
     (
         Col("candidate_id", required=True), Col("interview_at", "ts"), Col("stage", "lower"),
         Col("medium", "lower"), Col("camera_on", "bool"), Col("participant_ip"),
-        Col("participant_country", "upper"), Col("identity_checked", "bool"), Col("flags", "lower"),
+        Col("participant_country", "country"), Col("identity_checked", "bool"), Col("flags", "lower"),
         Col("interviewer_id"),
     ),
     "csv", description="interview records",
@@ -82,7 +82,7 @@ DEPOSITS = Part(
     (
         Col("employee_id", required=True), Col("effective_date", "date"), Col("method", "lower"),
         Col("institution_name"), Col("routing_number"), Col("account_number", "token"),
-        Col("account_holder_name"), Col("platform"), Col("country", "upper"),
+        Col("account_holder_name"), Col("platform"), Col("country", "country"),
     ),
     "csv", description="payment instructions over time",
 )

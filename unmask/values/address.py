@@ -14,6 +14,8 @@ from functools import lru_cache
 
 import usaddress
 
+from unmask.values.country import country_code
+
 # USPS Publication 28 street suffixes and directionals most seen in HR exports.
 _SUFFIX = {
     "STREET": "ST", "STR": "ST", "AVENUE": "AVE", "AV": "AVE", "AVN": "AVE", "ROAD": "RD",
@@ -76,7 +78,9 @@ def address_key(
 ) -> AddressKey:
     if not (line1 or "").strip():
         return AddressKey(None, None, _zip5(postal))
-    country = (country or "US").strip().upper()
+    # "USA", "United States", "us": one country however the export writes it (a carrier's USA
+    # against the HRIS's US must not make two addresses of one).
+    country = country_code(country) or (country or "US").strip().upper()
     zip5 = _zip5(postal) if country == "US" else None
     place = zip5 or "|".join(x for x in (_clean(city), _clean(region), _clean(postal), country) if x)
     if country == "US":
@@ -103,7 +107,8 @@ def address_key(
 def parse_one_line(text: str) -> AddressKey:
     """An address written on one line, as in ``[org].offices``: "100 Main St, Springfield, IL 62701, US"."""
     parts = [p.strip() for p in text.split(",")]
-    country = parts[-1].upper() if len(parts) > 1 and len(parts[-1].strip()) == 2 else "US"
-    body = ", ".join(parts[:-1]) if country != "US" or len(parts[-1].strip()) == 2 else text
+    last = country_code(parts[-1]) if len(parts) > 1 else None
+    country = last or "US"
+    body = ", ".join(parts[:-1]) if last else text
     m = re.search(r"(\d{5})(?:-\d{4})?\s*$", body)
     return address_key(body, None, None, None, m.group(1) if m else None, country)

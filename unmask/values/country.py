@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import pycountry
@@ -15,7 +16,17 @@ _COUNTRY_ALIASES = {
     "west bank": "PS", "gaza": "PS", "palestinian": "PS", "congo, democratic republic of the": "CD",
     "cote d ivoire": "CI", "czech republic": "CZ", "macau": "MO", "taiwan": "TW", "bolivia": "BO",
     "venezuela": "VE", "tanzania": "TZ", "moldova": "MD", "united kingdom": "GB", "soviet union": "RU",
+    "n korea": "KP", "s korea": "KR", "uae": "AE", "virgin islands, u s": "VI", "u s virgin islands": "VI",
+    # How HR systems, carriers and people write the common ones (the dots are already gone).
+    "usa": "US", "us": "US", "united states": "US", "united states of america": "US", "america": "US",
+    "u s": "US", "u s a": "US", "great britain": "GB", "england": "GB", "scotland": "GB", "wales": "GB",
+    "northern ireland": "GB", "holland": "NL", "the netherlands": "NL", "deutschland": "DE",
+    "espana": "ES", "españa": "ES", "brasil": "BR", "méxico": "MX", "turkiye": "TR", "türkiye": "TR",
 }
+# Names that stand for more than one country: no guess. "Korea" must never become North Korea.
+_AMBIGUOUS = frozenset({"korea", "congo", "virgin islands"})
+# Two-letter codes in use that ISO 3166 reserves for another meaning (UK for GB, EL for GR).
+_EXCEPTIONAL = {"UK": "GB", "EL": "GR"}
 
 
 @lru_cache(maxsize=4096)
@@ -23,16 +34,33 @@ def country_code(name: str | None) -> str | None:
     """'United States' / 'US' / 'Korea, Republic of' -> ISO alpha-2, else None."""
     if not name or not name.strip():
         return None
-    text = name.strip()
-    if len(text) == 2 and text.isalpha():
-        return text.upper()
-    alias = _COUNTRY_ALIASES.get(text.casefold())
+    # "U.S.", "U.S.A." and "u s" are how people write "US" and "USA": dots and extra spaces go.
+    text = re.sub(r"\s+", " ", name.replace(".", " ")).strip()
+    if not text:
+        return None
+    compact = text.replace(" ", "")
+    if len(compact) == 2 and compact.isalpha():
+        code = _EXCEPTIONAL.get(compact.upper(), compact.upper())
+        # An unknown pair ("XX", "ZZ") is no country, not a country of its own.
+        return code if pycountry.countries.get(alpha_2=code) or code == "XK" else None
+    if text.casefold() in _AMBIGUOUS:
+        return None
+    alias = _COUNTRY_ALIASES.get(text.casefold()) or _COUNTRY_ALIASES.get(compact.casefold())
     if alias:
         return alias
     try:
         return str(pycountry.countries.lookup(text).alpha_2)
     except LookupError:
-        try:
-            return str(pycountry.countries.search_fuzzy(text)[0].alpha_2)
-        except LookupError:
-            return None
+        pass
+    # Fuzzy search only when its answer names what was written: unchecked, it reads "U.S." as
+    # the U.S. Virgin Islands and "America" as American Samoa.
+    try:
+        hits = pycountry.countries.search_fuzzy(text)
+    except LookupError:
+        return None
+    want = text.casefold()
+    for c in hits[:1]:
+        names = [getattr(c, a, "") for a in ("name", "official_name", "common_name")]
+        if any(n and (n.casefold() == want or n.casefold().startswith(want + ",")) for n in names):
+            return str(c.alpha_2)
+    return None

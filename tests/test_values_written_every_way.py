@@ -1,0 +1,78 @@
+"""Coded values as exports write them: one country, one address, however each system spells it.
+
+The class of mistake: a carrier writes ``USA``, the HRIS ``US``, a form ``United States``; a
+signal that compares the raw text sees two countries (or two addresses) and accuses a worker
+of shipping abroad. Each value is normalised once, while it is read.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import bundle, emp, findings, run, ship, signals_of
+from unmask.values.address import address_key, parse_one_line
+from unmask.values.country import country_code
+
+US_SPELLINGS = ["US", "us", "USA", "U.S.", "U.S.A.", "United States", "united states of america", "America", " usa "]
+
+
+@pytest.mark.parametrize("text", US_SPELLINGS)
+def test_every_spelling_of_the_united_states_is_us(text: str) -> None:
+    assert country_code(text) == "US"
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("UK", "GB"), ("Great Britain", "GB"), ("Deutschland", "DE"), ("Viet Nam", "VN"), ("CAN", "CA"),
+    ("Korea, Republic of", "KR"), ("South Korea", "KR"), ("Korea, North", "KP"), ("DPRK", "KP"),
+    ("Virgin Islands, U.S.", "VI"), ("Russian Federation", "RU"),
+])
+def test_other_countries_by_name_or_code(text: str, code: str) -> None:
+    assert country_code(text) == code
+
+
+@pytest.mark.parametrize("text", ["Korea", "Congo", "XX", "zz", "Atlantis", "", "  ", None])
+def test_ambiguous_or_unknown_is_no_country_never_a_guess(text: str | None) -> None:
+    # "Korea" alone must never become North Korea, and an unknown pair is no country.
+    assert country_code(text) is None
+
+
+def test_one_address_however_the_country_is_written() -> None:
+    keys = {address_key("12 North Main Street", "Apt 4B", "Springfield", "Illinois", "62701-1234", c)
+            for c in US_SPELLINGS}
+    assert keys == {address_key("12 N Main St", "#4B", "Springfield", "IL", "62701", "US")}
+    assert parse_one_line("100 Main St, Springfield, IL 62701, USA") == parse_one_line(
+        "100 Main St, Springfield, IL 62701, US")
+
+
+def test_neighbours_stay_apart_whatever_the_spelling() -> None:
+    a = address_key("12 N Main St", "Apt 4B", "Springfield", "IL", "62701", "USA")
+    b = address_key("12 North Main Street", "Apt 5", "Springfield", "IL", "62701", "US")
+    assert a.building == b.building and a.full != b.full
+
+
+@pytest.mark.parametrize("carrier_country", ["USA", "United States", "U.S."])
+def test_carrier_spelling_is_not_a_shipment_abroad(tmp_path: Path, carrier_country: str) -> None:
+    emps = [emp("E1", "Ann Lee", postal="43215", country="US")]
+    ships = [ship("S1", "E1", "1 Oak Street", "43215-0001", "Columbus", "Ohio", country=carrier_country)]
+    out = tmp_path / "out"
+    run(bundle(tmp_path / "b", emps, ships), out)
+    assert findings(out) == {}
+
+
+def test_a_real_shipment_abroad_still_fires(tmp_path: Path) -> None:
+    # The positive twin of the test above: the same worker, a laptop sent far away, spelled the
+    # carrier's way. The normalisation must not hide real distance.
+    emps = [emp("E1", "Ann Lee", postal="10001", city="New York", region="NY", country="United States")]
+    ships = [ship("S1", "E1", "55 Cactus Dr", "85212", "Mesa", "AZ", country="USA")]
+    out = tmp_path / "out"
+    run(bundle(tmp_path / "b", emps, ships), out)
+    assert "ship_to_far_from_home" in signals_of(out, "E1")
+
+
+def test_work_countries_in_the_config_read_names_too(tmp_path: Path) -> None:
+    from unmask.config import load_config
+
+    (tmp_path / "unmask.toml").write_text('[org]\nwork_countries = ["USA", "Canada", "UK"]\n')
+    assert load_config(tmp_path, {}, ()).work_countries == ["US", "CA", "GB"]
