@@ -13,12 +13,20 @@ import orjson
 from unmask.demo import writers
 from unmask.demo.generator import Demo, Truth
 
-__all__ = ["Truth", "generate", "truth_path"]
+__all__ = ["Truth", "build", "generate", "truth_path"]
 
 
 def generate(bundle: Path, seed: int = 7, size: str = "small") -> Truth:
     """Write the demo bundle into ``bundle`` (replacing files it wrote before)."""
-    demo = Demo(seed, size)
+    return build(bundle, seed, size)[1]
+
+
+def build(
+    bundle: Path, seed: int = 7, size: str = "small", workers: int | None = None, candidates: int | None = None
+) -> tuple[Demo, Truth]:
+    """:func:`generate`, with the workforce kept (the scale benchmark signs its workers in) and
+    the head counts chosen freely."""
+    demo = Demo(seed, size, workers, candidates)
     demo.build()
     bundle.mkdir(parents=True, exist_ok=True)
     writers.write_all(demo, bundle)
@@ -33,7 +41,7 @@ def generate(bundle: Path, seed: int = 7, size: str = "small") -> Truth:
     truth_path(bundle).write_bytes(orjson.dumps(
         {"seed": seed, "size": size, "planted": demo.planted, "benign": demo.benign, "note": note},
         option=orjson.OPT_INDENT_2))
-    return truth
+    return demo, truth
 
 
 def truth_path(bundle: Path) -> Path:

@@ -108,9 +108,11 @@ class Truth:
 
 
 class Demo:
-    def __init__(self, seed: int, size: str) -> None:
+    def __init__(self, seed: int, size: str, workers: int | None = None, candidates: int | None = None) -> None:
         self.rng = random.Random(seed)
-        self.n = SIZES[size]
+        self.n = workers or SIZES[size]
+        # Applicants: by default 0.6 per worker; the scale benchmark asks for more.
+        self.n_candidates = candidates
         self.workers: list[Worker] = []
         self.planted: dict[str, list[str]] = {}
         self.benign: dict[str, list[str]] = {}

@@ -340,7 +340,7 @@ def _candidates(demo: Demo, bundle: Path) -> None:
     cands, refs, interviews = [], [], []
     resumes = bundle / "hr/resumes"
     resumes.mkdir(parents=True, exist_ok=True)
-    n = max(60, int(len(demo.workers) * 0.6))
+    n = demo.n_candidates or max(60, int(len(demo.workers) * 0.6))
     hired = demo.workers[: n // 4]
     for i in range(n):
         cid = f"C{5000 + i}"
