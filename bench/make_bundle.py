@@ -22,7 +22,7 @@ import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 from zoneinfo import ZoneInfo
 
 import orjson
@@ -89,7 +89,7 @@ def events(demo: Demo, n: int, seed: int) -> Iterator[bytes]:
 
 
 def _open(path: Path, gz: bool) -> IO[bytes]:
-    return gzip.open(path, "wb", compresslevel=1) if gz else path.open("wb")
+    return cast(IO[bytes], gzip.open(path, "wb", compresslevel=1) if gz else path.open("wb"))
 
 
 def write_events(demo: Demo, dest: Path, n: int, seed: int, gz: bool) -> int:
