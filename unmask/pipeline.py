@@ -265,22 +265,7 @@ def _scan_into(
                 "(run `unmask validate` to see why)"
             )
         step = _stepper(progress, 8)
-        step("normalising")
-        with _timed(t, "normalise"):
-            stage.build(eng, loaded.config, loaded.ctx.workdir)
-            network.build(eng, loaded.config, loaded.ctx.workdir)
-            network.build_endpoint(eng)
-            identifiers.build(eng)
-            identifiers.build_iocs(eng)
-        step("resolving persons")
-        with _timed(t, "resolve"):
-            resolution = persons.resolve(eng)
-        step("screening")
-        with _timed(t, "screen"):
-            screening.build(eng)
-        step("running Sigma rules")
-        with _timed(t, "sigma"):
-            sigma.evaluate(eng)
+        resolution = prepare(loaded, step)
         step("running signals")
         with _timed(t, "signals"):
             runs = run_signals(eng, loaded.config, loaded.present)
@@ -317,6 +302,28 @@ def _scan_into(
     return ScanResult(
         stage_dir, {b: int(bands.get(b, 0)) for b in ("critical", "high", "medium", "low")}, n_clusters, man
     )
+
+
+def prepare(loaded: Loaded, step: Callable[[str], None] = lambda _msg: None) -> persons.Resolution:
+    """The stages between reading and the signals: the normalised tables the signals read."""
+    eng, t = loaded.engine, loaded.timings
+    step("normalising")
+    with _timed(t, "normalise"):
+        stage.build(eng, loaded.config, loaded.ctx.workdir)
+        network.build(eng, loaded.config, loaded.ctx.workdir)
+        network.build_endpoint(eng)
+        identifiers.build(eng)
+        identifiers.build_iocs(eng)
+    step("resolving persons")
+    with _timed(t, "resolve"):
+        resolution = persons.resolve(eng)
+    step("screening")
+    with _timed(t, "screen"):
+        screening.build(eng)
+    step("running Sigma rules")
+    with _timed(t, "sigma"):
+        sigma.evaluate(eng)
+    return resolution
 
 
 def _stepper(progress: Progress | None, total: int) -> Callable[[str], None]:

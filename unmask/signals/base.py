@@ -10,13 +10,18 @@ rows with these columns:
 
 Strengths, families and these columns are declared in :mod:`unmask.model`. Query parameters
 are bound by name from :meth:`Signal.params`; bundle text is never pasted.
+
+Each signal also declares its :class:`Sample` cases: tiny rows of the normalised tables its
+query reads and the evidence they must give. ``tests/test_signal_samples.py`` runs every
+signal on every one of its samples, so a signal shows by example what it fires on and which
+benign look-alike it leaves alone.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from unmask.config import Config
 from unmask.model import BASE_WEIGHT, Family, Strength
@@ -24,6 +29,49 @@ from unmask.model import BASE_WEIGHT, Family, Strength
 
 def _no_params(_: Config) -> dict[str, Any]:
     return {}
+
+
+SampleKind = Literal["positive", "negative", "lookalike"]
+Rows = Mapping[str, Sequence[Mapping[str, Any]]]
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One case a signal must get right, on small tables.
+
+    ``rows`` fills normalised tables (name -> rows as column -> value; columns left out are
+    NULL, ``source_file`` defaults to the table's name and ``line`` to the row's position + 2).
+    ``expect`` is the evidence: subject id -> the strongest strength of its rows; subjects not
+    named get none. A positive expects someone, a negative no one, a look-alike no one or weak
+    rows only, and its ``note`` names the benign look-alike (indicators.md) it stands for.
+    ``config`` overrides :class:`Config` fields (e.g. allow lists) for this case.
+    """
+
+    kind: SampleKind
+    note: str
+    rows: Rows
+    expect: Mapping[str, Strength] = field(default_factory=dict)
+    config: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.kind == "positive" and not self.expect:
+            raise ValueError(f"a positive sample expects evidence: {self.note}")
+        if self.kind == "negative" and self.expect:
+            raise ValueError(f"a negative sample expects no evidence: {self.note}")
+        if self.kind == "lookalike" and any(v != "weak" for v in self.expect.values()):
+            raise ValueError(f"a look-alike may give weak evidence only: {self.note}")
+
+
+def positive(note: str, rows: Rows, expect: Mapping[str, Strength], **config: Any) -> Sample:
+    return Sample("positive", note, rows, expect, config)
+
+
+def negative(note: str, rows: Rows, **config: Any) -> Sample:
+    return Sample("negative", note, rows, {}, config)
+
+
+def lookalike(note: str, rows: Rows, expect: Mapping[str, Strength] | None = None, **config: Any) -> Sample:
+    return Sample("lookalike", note, rows, expect or {}, config)
 
 
 @dataclass(frozen=True)
@@ -43,6 +91,8 @@ class Signal:
     # takes the strength's default (scoring.md); a row downgraded to another strength keeps
     # the same proportion to that strength's default.
     log_odds: float | None = None
+    # Cases the generic sample test runs: positive, negative and benign look-alike.
+    samples: tuple[Sample, ...] = ()
 
     @property
     def weight(self) -> float:

@@ -20,7 +20,7 @@ import sqlglot
 from sqlglot import exp
 
 from unmask.engine import Engine
-from unmask.signals.rmm import CATALOGUE
+from unmask.signals.rmm_on_laptop import CATALOGUE
 
 RULES_DIR = Path(__file__).resolve().parent.parent.parent / "data" / "sigma"
 # Events from endpoint/sysmon/*.jsonl often carry no Channel; they are Sysmon by contract.

@@ -1,7 +1,7 @@
 """Two or more remote-control vendors on one laptop."""
 
 from unmask.signals.base import Signal
-from unmask.signals.rmm import SIGHTINGS, params
+from unmask.signals.rmm_on_laptop import SIGHTINGS, params
 
 SIGNAL = Signal(
     id="rmm_multiple_vendors",
