@@ -6,9 +6,20 @@ from pathlib import Path
 import pytest
 
 from unmask.demo import Truth, generate
+from unmask.engine import Engine, open_engine
 from unmask.pipeline import ScanResult, scan
 
 TEST_KEY = "6b" * 32
+
+# Engines the engine-parametrised tests run on; a Spark engine joins this list.
+ENGINES = ["duckdb"]
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
+    eng = open_engine(None, kind=request.param)
+    yield eng
+    eng.close()
 
 
 @pytest.fixture(autouse=True)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import importlib
 import pkgutil
+from dataclasses import dataclass
 from typing import get_args
 
 from unmask.config import Config

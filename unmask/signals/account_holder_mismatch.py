@@ -1,6 +1,6 @@
 """Pay goes to an account whose holder is not the worker (fuzzy, nickname- and joint-aware)."""
 
-from unmask.signals.base import Signal
+from unmask.signals.base import Signal, lookalike, negative, positive
 
 SIGNAL = Signal(
     id="account_holder_mismatch",
@@ -27,4 +27,31 @@ WHERE d.account_holder_name IS NOT NULL
   AND d.method IN ('direct_deposit', 'wire', 'paycard', 'platform')
   AND unmask_name_sim(e.full_name, d.account_holder_name) < 0.85
 """,
+    samples=(
+        positive("pay goes to an account held by a stranger", {
+            "employees": [{"employee_id": "E1", "full_name": "Ann Lee"},
+                          {"employee_id": "E2", "full_name": "Robert Stone"}],
+            "deposits": [
+                {"employee_id": "E1", "method": "direct_deposit", "account_holder_name": "Kim Song"},
+                {"employee_id": "E2", "method": "direct_deposit", "account_holder_name": "Bob Stone"},
+            ],
+        }, {"E1": "strong"}),
+        negative("the holder is the worker, written another way; a cheque names no holder", {
+            "employees": [{"employee_id": "E1", "full_name": "Ann Lee"}],
+            "deposits": [
+                {"employee_id": "E1", "method": "direct_deposit", "account_holder_name": "LEE, ANN"},
+                {"employee_id": "E1", "method": "check", "account_holder_name": "Kim Song"},
+            ],
+        }),
+        lookalike("pay_account_holder_mismatch: the spouse's account (same surname)", {
+            "employees": [{"employee_id": "E1", "full_name": "Ann Lee"}],
+            "deposits": [{"employee_id": "E1", "method": "direct_deposit", "account_holder_name": "Tom Lee"}],
+        }, {"E1": "weak"}),
+        lookalike("pay_account_holder_mismatch: a declared partner's account", {
+            "employees": [{"employee_id": "E1", "full_name": "Ann Lee"},
+                          {"employee_id": "E2", "full_name": "Maria Gonzalez"}],
+            "deposits": [{"employee_id": "E1", "method": "wire", "account_holder_name": "Maria Gonzalez"}],
+            "households": [{"a": "E1", "b": "E2", "kind": "partner"}],
+        }, {"E1": "weak"}),
+    ),
 )

@@ -1,6 +1,6 @@
 """The Astrill VPN client on a worker's laptop."""
 
-from unmask.signals.base import Signal
+from unmask.signals.base import Signal, negative, obs, positive
 
 SIGNAL = Signal(
     id="astrill_client",
@@ -19,4 +19,15 @@ WHERE item IN ('program', 'process', 'dns')
   AND (contains(text, 'astrill') OR regexp_matches(text, '(^|[\\/|])(asproxy|asovpnc)(\\.exe)?($|\\|)'))
 GROUP BY employee_id
 """,
+    samples=(
+        positive("the Astrill client installed, and its tunnel process running", {"endpoint_obs": [
+            obs("E1", "program", "astrill vpn|3.10"),
+            obs("E2", "process", "asovpnc.exe|c:\\program files\\vpn\\asovpnc.exe|"),
+            obs("E3", "program", "nordvpn|7.1"),
+        ]}, {"E1": "strong", "E2": "strong"}),
+        negative("another VPN; a process whose name only contains 'asproxy'; a USB device", {"endpoint_obs": [
+            obs("E1", "program", "nordvpn|7.1"), obs("E1", "process", "gasproxy.exe|c:\\games\\gasproxy.exe|"),
+            obs("E2", "usb", "astrill token"),
+        ]}),
+    ),
 )

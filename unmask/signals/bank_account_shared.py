@@ -1,6 +1,6 @@
 """One bank-account token on the payment instructions of two or more workers."""
 
-from unmask.signals.base import Signal
+from unmask.signals.base import Signal, lookalike, negative, positive
 
 SIGNAL = Signal(
     id="bank_account_shared",
@@ -31,4 +31,22 @@ SELECT 'employee' AS subject_type, d.employee_id AS subject_id, d.source_file, d
   'token …' || right(d.account_number, 6) AS value_hint
 FROM d JOIN per ON per.a = d.employee_id AND per.account_number = d.account_number
 """,
+    samples=(
+        positive("two unrelated workers paid into one account", {"deposits": [
+            {"employee_id": "E1", "effective_date": "2026-08-01", "account_number": "tok-A"},
+            {"employee_id": "E2", "effective_date": "2026-08-03", "account_number": "tok-A"},
+            {"employee_id": "E3", "effective_date": "2026-08-03", "account_number": "tok-B"},
+        ]}, {"E1": "strong", "E2": "strong"}),
+        negative("each worker has an account of their own; unknown accounts are not shared", {"deposits": [
+            {"employee_id": "E1", "account_number": "tok-A"},
+            {"employee_id": "E2", "account_number": "tok-B"},
+            {"employee_id": "E3", "account_number": None},
+            {"employee_id": "E4", "account_number": None},
+        ]}),
+        lookalike("pay_account_reuse_across_employees: spouses both employed, one joint account", {
+            "deposits": [{"employee_id": "E1", "account_number": "tok-A"},
+                         {"employee_id": "E2", "account_number": "tok-A"}],
+            "households": [{"a": "E1", "b": "E2", "kind": "spouse"}, {"a": "E2", "b": "E1", "kind": "spouse"}],
+        }, {"E1": "weak", "E2": "weak"}),
+    ),
 )

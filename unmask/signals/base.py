@@ -62,6 +62,18 @@ class Sample:
             raise ValueError(f"a look-alike may give weak evidence only: {self.note}")
 
 
+def signin(eid: str, ts: str, ip: str, egress: str = "residential", **cols: Any) -> dict[str, Any]:
+    """A row of ``signins`` for a sample (other columns by name: country, lat, session_id ...)."""
+    return {"employee_id": eid, "email": f"{eid.lower()}@corp.example", "ts": ts, "ip": ip, "egress": egress,
+            "idp": "okta", **cols}
+
+
+def obs(eid: str, item: str, text: str, at: str = "2026-08-05T10:00:00Z", **cols: Any) -> dict[str, Any]:
+    """A row of ``endpoint_obs`` (what a worker's laptop showed) for a sample."""
+    return {"employee_id": eid, "item": item, "text": text, "observed_at": at, "hostname": f"lt-{eid.lower()}",
+            "delivered_at": "2026-08-01T12:00:00Z", **cols}
+
+
 def positive(note: str, rows: Rows, expect: Mapping[str, Strength], **config: Any) -> Sample:
     return Sample("positive", note, rows, expect, config)
 

@@ -1,6 +1,6 @@
 """Bulk cloning or archive downloads of company code soon after hire: the step before extortion."""
 
-from unmask.signals.base import Signal
+from unmask.signals.base import Signal, lookalike, negative, positive
 
 SIGNAL = Signal(
     id="bulk_code_copy_after_hire",
@@ -22,4 +22,21 @@ SELECT 'employee' AS subject_type, employee_id AS subject_id, min({'f': source_f
     || any_value(hire_date) || ')' AS detail
 FROM c GROUP BY employee_id HAVING count(*) >= 20 AND count(DISTINCT repo) >= 10
 """,
+    samples=(
+        positive("twenty clones of ten repositories in the first week", {
+            "employees": [{"employee_id": "E1", "email": "e1@corp.example", "hire_date": "2026-08-01"}],
+            "code_audit": [{"action": "git.clone", "actor": "e1", "repo": f"acme/repo{i % 10}",
+                            "observed_at": f"2026-08-0{2 + i % 5}T10:00:00Z"} for i in range(20)],
+        }, {"E1": "medium"}),
+        negative("the same clones half a year after hire", {
+            "employees": [{"employee_id": "E1", "email": "e1@corp.example", "hire_date": "2026-02-01"}],
+            "code_audit": [{"action": "git.clone", "actor": "e1", "repo": f"acme/repo{i % 10}",
+                            "observed_at": f"2026-08-0{2 + i % 5}T10:00:00Z"} for i in range(20)],
+        }),
+        lookalike("exfil_early_bulk_access: onboarding reading, the team's few repositories fetched often", {
+            "employees": [{"employee_id": "E1", "email": "e1@corp.example", "hire_date": "2026-08-01"}],
+            "code_audit": [{"action": "git.fetch", "actor": "e1@corp.example", "repo": f"acme/repo{i % 3}",
+                            "observed_at": f"2026-08-0{2 + i % 5}T10:00:00Z"} for i in range(25)],
+        }),
+    ),
 )

@@ -1,6 +1,6 @@
 """Sign-ins of one account from different IPs within the same five minutes."""
 
-from unmask.signals.base import Signal
+from unmask.signals.base import Signal, lookalike, negative, positive, signin
 
 SIGNAL = Signal(
     id="concurrent_sessions",
@@ -23,4 +23,18 @@ SELECT 'employee' AS subject_type, employee_id AS subject_id, min({'f': f, 'l': 
   'sign-ins from ' || max(ips) || ' IPs within five minutes, on ' || count(DISTINCT bucket::DATE) || ' day(s)' AS detail
 FROM b GROUP BY employee_id HAVING count(DISTINCT bucket::DATE) >= 3
 """,
+    samples=(
+        positive("two home IPs in one five-minute window on three days", {"signins": [
+            signin("E1", f"2026-08-0{d}T10:0{m}:00Z", ip)
+                for d in (3, 4, 5) for m, ip in ((0, "1.2.3.4"), (2, "5.6.7.8"))
+        ] + [signin("E2", "2026-08-03T10:00:00Z", "9.9.9.9")]}, {"E1": "weak"}),
+        negative("two IPs on two days only; the office network", {"signins": [
+            signin("E1", f"2026-08-0{d}T10:0{m}:00Z", ip) for d in (3, 4) for m, ip in ((0, "1.2.3.4"), (2, "5.6.7.8"))
+        ] + [signin("E2", f"2026-08-0{d}T10:0{m}:00Z", ip, "corporate")
+             for d in (3, 4, 5) for m, ip in ((0, "10.0.0.1"), (2, "10.0.0.2"))]}),
+        lookalike("time_concurrent_sessions_diff_ips: a phone on the carrier beside the laptop at home", {"signins": [
+            signin("E1", f"2026-08-0{d}T10:0{m}:00Z", ip, eg)
+            for d in (3, 4, 5) for m, ip, eg in ((0, "1.2.3.4", "residential"), (1, "100.64.0.9", "mobile"))
+        ]}, {"E1": "weak"}),
+    ),
 )

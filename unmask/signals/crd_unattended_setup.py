@@ -1,6 +1,6 @@
 """Chrome Remote Desktop host registered from the command line with a fixed PIN."""
 
-from unmask.signals.base import Signal
+from unmask.signals.base import Signal, negative, obs, positive
 
 SIGNAL = Signal(
     id="crd_unattended_setup",
@@ -15,4 +15,16 @@ SELECT 'employee' AS subject_type, employee_id AS subject_id, source_file, line,
 FROM endpoint_obs
 WHERE item = 'process' AND contains(text, 'remoting_start_host') AND contains(text, '--pin')
 """,
+    samples=(
+        positive("the CRD host registered from a script with a fixed PIN", {"endpoint_obs": [
+            obs("E1", "process", "remoting_start_host.exe|c:\\crd\\remoting_start_host.exe|remoting_start_host.exe "
+                "--code=4/0ab --redirect-url=https://remotedesktop.google.com/_/oauthredirect --name=lt --pin=123456"),
+            obs("E2", "process", "chrome.exe|c:\\chrome\\chrome.exe|chrome.exe --type=renderer"),
+        ]}, {"E1": "medium"}),
+        negative("the CRD host set up by hand (no PIN on the command line)", {"endpoint_obs": [
+            obs("E1", "process", "remoting_start_host.exe|c:\\crd\\remoting_start_host.exe|remoting_start_host.exe "
+                "--code=4/0ab --name=lt"),
+            obs("E2", "program", "chrome remote desktop host --pin"),
+        ]}),
+    ),
 )

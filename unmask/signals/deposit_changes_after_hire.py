@@ -1,6 +1,6 @@
 """Two or more changes of payment instructions within 30 days of hire."""
 
-from unmask.signals.base import Signal
+from unmask.signals.base import Signal, lookalike, negative, positive
 
 SIGNAL = Signal(
     id="deposit_changes_after_hire",
@@ -27,4 +27,25 @@ SELECT 'employee' AS subject_type, employee_id AS subject_id, f AS source_file, 
   k || ' changes of payment instructions within 30 days of hire (' || hire_date || ')' AS detail
 FROM counted
 """,
+    samples=(
+        positive("two changes of bank details in the first weeks", {
+            "employees": [{"employee_id": "E1", "hire_date": "2026-08-01"},
+                          {"employee_id": "E2", "hire_date": "2026-08-01"}],
+            "deposits": [{"employee_id": "E1", "effective_date": "2026-08-01"},
+                         {"employee_id": "E1", "effective_date": "2026-08-05"},
+                         {"employee_id": "E1", "effective_date": "2026-08-20"},
+                         {"employee_id": "E2", "effective_date": "2026-08-01"}],
+        }, {"E1": "medium"}),
+        negative("the second change comes months after hire", {
+            "employees": [{"employee_id": "E1", "hire_date": "2026-08-01"}],
+            "deposits": [{"employee_id": "E1", "effective_date": "2026-08-01"},
+                         {"employee_id": "E1", "effective_date": "2026-08-05"},
+                         {"employee_id": "E1", "effective_date": "2026-11-05"}],
+        }),
+        lookalike("pay_frequent_bank_changes: switching banks once after a new job", {
+            "employees": [{"employee_id": "E1", "hire_date": "2026-08-01"}],
+            "deposits": [{"employee_id": "E1", "effective_date": "2026-08-01"},
+                         {"employee_id": "E1", "effective_date": "2026-08-12"}],
+        }),
+    ),
 )

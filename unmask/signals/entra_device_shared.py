@@ -1,6 +1,6 @@
 """One Entra-registered device signs in several unrelated workers: one machine, several people."""
 
-from unmask.signals.base import Signal
+from unmask.signals.base import Signal, lookalike, negative, positive
 
 SIGNAL = Signal(
     id="entra_device_shared",
@@ -43,4 +43,39 @@ SELECT 'employee' AS subject_type, per.a AS subject_id, min({'f': u.source_file,
 FROM per JOIN u ON u.employee_id = per.a AND u.device_id = per.device_id
 GROUP BY per.a, per.device_id
 """,
+    samples=(
+        positive("one laptop's Entra device ID signs in two unrelated remote workers", {
+            "employees": [{"employee_id": "E1", "email": "e1@corp.example"},
+                          {"employee_id": "E2", "email": "e2@corp.example"},
+                          {"employee_id": "E3", "email": "e3@corp.example"}],
+            "entra_signins": [
+                {"upn": "e1@corp.example", "device_id": "dev-1", "error_code": 0, "created": "2026-08-02T14:00:00Z"},
+                {"upn": "e2@corp.example", "device_id": "dev-1", "error_code": 0, "created": "2026-08-02T20:00:00Z"},
+                {"upn": "e3@corp.example", "device_id": "dev-3", "error_code": 0, "created": "2026-08-02T20:00:00Z"},
+            ],
+        }, {"E1": "medium", "E2": "medium"}),
+        negative("own devices; the all-zero placeholder ID; a failed sign-in", {
+            "employees": [{"employee_id": "E1", "email": "e1@corp.example"},
+                          {"employee_id": "E2", "email": "e2@corp.example"}],
+            "entra_signins": [
+                {"upn": "e1@corp.example", "device_id": "dev-1", "error_code": 0},
+                {"upn": "e2@corp.example", "device_id": "dev-2", "error_code": 0},
+                {"upn": "e1@corp.example", "device_id": "00000000-0000-0000-0000-000000000000", "error_code": 0},
+                {"upn": "e2@corp.example", "device_id": "00000000-0000-0000-0000-000000000000", "error_code": 0},
+                {"upn": "e2@corp.example", "device_id": "dev-1", "error_code": 50126},
+            ],
+        }),
+        lookalike("reuse_same_device_token_behind_proxy: a shared desk in the office, on the corporate network", {
+            "employees": [{"employee_id": "E1", "email": "e1@corp.example"},
+                          {"employee_id": "E2", "email": "e2@corp.example"}],
+            "entra_signins": [
+                {"source_file": "entra.json", "line": 1, "upn": "e1@corp.example", "device_id": "desk-7",
+                 "error_code": 0},
+                {"source_file": "entra.json", "line": 2, "upn": "e2@corp.example", "device_id": "desk-7",
+                 "error_code": 0},
+            ],
+            "signins": [{"source_file": "entra.json", "line": 1, "employee_id": "E1", "egress": "corporate"},
+                        {"source_file": "entra.json", "line": 2, "employee_id": "E2", "egress": "corporate"}],
+        }, {"E1": "weak", "E2": "weak"}),
+    ),
 )

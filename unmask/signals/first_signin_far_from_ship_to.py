@@ -1,9 +1,17 @@
 """The first sign-in after a laptop is delivered comes from far away from where it was shipped."""
 
 from unmask.normalise.geo import haversine_sql
-from unmask.signals.base import Signal
+from unmask.signals.base import Signal, lookalike, negative, positive, signin
 
 _KM = haversine_sql("f.lat", "f.lon", "f.slat", "f.slon")
+
+# The samples' laptop: shipped to Columbus, delivered on 1 August.
+_SHIPPED = {
+    "shipments": [{"source_file": "shipments.csv", "line": 2, "employee_id": "E1", "shipment_id": "S1",
+                   "city": "Columbus", "delivered_at": "2026-08-01T12:00:00Z"}],
+    "addresses": [{"source_file": "shipments.csv", "line": 2, "kind": "ship_to", "subject_type": "employee",
+                   "subject_id": "E1", "country": "US", "lat": 39.96, "lon": -83.0}],
+}
 
 SIGNAL = Signal(
     id="first_signin_far_from_ship_to",
@@ -38,4 +46,19 @@ FROM f
 WHERE r = 1 AND ((country IS NOT NULL AND scountry IS NOT NULL AND country <> scountry)
   OR (lat IS NOT NULL AND slat IS NOT NULL AND {_KM} > 150))
 """,  # noqa: S608 - _KM is our SQL
+    samples=(
+        positive("the first sign-in after delivery comes from Shenyang", {**_SHIPPED, "signins": [
+            signin("E1", "2026-08-01T23:00:00Z", "10.0.0.1", "corporate", country="CN", lat=41.8, lon=123.4),
+            signin("E1", "2026-08-02T01:00:00Z", "5.6.7.8", country="CN", lat=41.8, lon=123.4),
+            signin("E1", "2026-08-02T09:00:00Z", "1.2.3.4", country="US", lat=39.96, lon=-83.0),
+        ]}, {"E1": "medium"}),
+        negative("the first sign-in comes from the ship-to city; a far one before delivery", {**_SHIPPED, "signins": [
+            signin("E1", "2026-07-30T01:00:00Z", "5.6.7.8", country="CN", lat=41.8, lon=123.4),
+            signin("E1", "2026-08-02T09:00:00Z", "1.2.3.4", country="US", lat=39.97, lon=-83.01),
+            signin("E1", "2026-08-02T10:00:00Z", "5.6.7.8", country="CN", lat=41.8, lon=123.4),
+        ]}),
+        lookalike("ship_first_checkin_geo_mismatch: a 5G home line geolocated 60 km off", {**_SHIPPED, "signins": [
+            signin("E1", "2026-08-02T09:00:00Z", "100.64.1.1", country="US", lat=40.3, lon=-82.4),
+        ]}),
+    ),
 )

@@ -1,6 +1,6 @@
 """Address or bank details changed again and again soon after hire (hr/changes.csv)."""
 
-from unmask.signals.base import Signal
+from unmask.signals.base import Signal, lookalike, negative, positive
 
 SIGNAL = Signal(
     id="identity_changes_after_hire",
@@ -25,4 +25,31 @@ SELECT 'employee' AS subject_type, employee_id AS subject_id, max({'f': source_f
     || any_value(hire_date) || '): ' || array_to_string(list(DISTINCT field ORDER BY field), ', ') AS detail
 FROM c GROUP BY employee_id HAVING count(DISTINCT changed_at::DATE) >= 2
 """,
+    samples=(
+        positive("address and bank account changed on two days after hire", {
+            "employees": [{"employee_id": "E1", "hire_date": "2026-08-01"},
+                          {"employee_id": "E2", "hire_date": "2026-08-01"}],
+            "hr_changes": [
+                {"employee_id": "E1", "field": "address_line1", "changed_at": "2026-08-03T10:00:00Z"},
+                {"employee_id": "E1", "field": "account number", "changed_at": "2026-08-10T10:00:00Z"},
+                {"employee_id": "E2", "field": "title", "changed_at": "2026-08-03T10:00:00Z"},
+                {"employee_id": "E2", "field": "department", "changed_at": "2026-08-10T10:00:00Z"},
+            ],
+        }, {"E1": "medium"}),
+        negative("changes before hire and months after it", {
+            "employees": [{"employee_id": "E1", "hire_date": "2026-08-01"}],
+            "hr_changes": [
+                {"employee_id": "E1", "field": "address_line1", "changed_at": "2026-07-03T10:00:00Z"},
+                {"employee_id": "E1", "field": "account_number", "changed_at": "2026-12-10T10:00:00Z"},
+            ],
+        }),
+        lookalike("id_doc_data_inconsistency: a recent move, every address field changed on one day", {
+            "employees": [{"employee_id": "E1", "hire_date": "2026-08-01"}],
+            "hr_changes": [
+                {"employee_id": "E1", "field": "address_line1", "changed_at": "2026-08-03T10:00:00Z"},
+                {"employee_id": "E1", "field": "city", "changed_at": "2026-08-03T10:00:00Z"},
+                {"employee_id": "E1", "field": "postal_code", "changed_at": "2026-08-03T10:01:00Z"},
+            ],
+        }),
+    ),
 )

@@ -1,7 +1,7 @@
 """Consecutive sign-ins too far apart to have been made by one person travelling."""
 
 from unmask.normalise.geo import haversine_sql
-from unmask.signals.base import Signal
+from unmask.signals.base import Signal, lookalike, negative, positive, signin
 
 _KM = haversine_sql("p_lat", "p_lon", "lat", "lon")
 
@@ -33,4 +33,23 @@ SELECT 'employee' AS subject_type, employee_id AS subject_id, min({{'f': source_
 FROM legs WHERE km > 500 AND km / hours > 1000
 GROUP BY employee_id
 """,  # noqa: S608 - only our distance formula is interpolated
+    samples=(
+        positive("Columbus, then Shenyang an hour later", {"signins": [
+            signin("E1", "2026-08-03T10:00:00Z", "1.2.3.4", city="Columbus", country="US", lat=39.96, lon=-83.0),
+            signin("E1", "2026-08-03T11:00:00Z", "5.6.7.8", city="Shenyang", country="CN", lat=41.8, lon=123.4),
+            signin("E2", "2026-08-03T11:00:00Z", "5.6.7.9", city="Shenyang", country="CN", lat=41.8, lon=123.4),
+        ]}, {"E1": "medium"}),
+        negative("Columbus, then Cincinnati two hours later", {"signins": [
+            signin("E1", "2026-08-03T10:00:00Z", "1.2.3.4", city="Columbus", country="US", lat=39.96, lon=-83.0),
+            signin("E1", "2026-08-03T12:00:00Z", "1.2.9.4", city="Cincinnati", country="US", lat=39.1, lon=-84.5),
+        ]}),
+        lookalike("net_many_ips_many_countries_short_window: a VPN switched on, and a mobile carrier's gateway", {
+            "signins": [
+                signin("E1", "2026-08-03T10:00:00Z", "1.2.3.4", city="Columbus", country="US", lat=39.96, lon=-83.0),
+                signin("E1", "2026-08-03T10:30:00Z", "45.1.1.1", "vpn", city="Tokyo", country="JP",
+                       lat=35.7, lon=139.7),
+                signin("E1", "2026-08-03T11:00:00Z", "100.64.1.1", "mobile", city="Dallas", country="US", lat=32.8,
+                       lon=-96.8),
+            ]}),
+    ),
 )

@@ -2,7 +2,7 @@
 on-site steps are declined, the call comes from a VPN or abroad, the interviewer notes a
 different voice. Weak to medium each: they count beside other evidence."""
 
-from unmask.signals.base import Signal
+from unmask.signals.base import Signal, lookalike, negative, positive
 
 SIGNAL = Signal(
     id="interview_verification_gaps",
@@ -60,4 +60,23 @@ WITH c AS (
 )
 SELECT subject_type, subject_id, f AS source_file, line, first_at AS observed_at, detail, strength FROM rows
 """,
+    samples=(
+        positive("camera off in both video interviews, never seen", {
+            "candidates": [{"candidate_id": "C1", "country": "US"}, {"candidate_id": "C2", "country": "US"}],
+            "interviews": [
+                {"candidate_id": c, "medium": "video", "camera_on": on, "identity_checked": on,
+                 "interview_at": f"2026-06-0{d}T15:00:00Z"}
+                for c, on in (("C1", False), ("C2", True)) for d in (1, 2)],
+        }, {"C1": "medium"}),
+        negative("on camera, identity checked", {
+            "candidates": [{"candidate_id": "C1", "country": "US"}],
+            "interviews": [{"candidate_id": "C1", "medium": "video", "camera_on": True, "identity_checked": True},
+                           {"candidate_id": "C1", "medium": "onsite", "identity_checked": True}],
+        }),
+        lookalike("intv_camera_refusal: a disability accommodation noted", {
+            "candidates": [{"candidate_id": "C1", "country": "US"}],
+            "interviews": [{"candidate_id": "C1", "medium": "video", "camera_on": False, "flags": "accommodation"},
+                           {"candidate_id": "C1", "medium": "video", "camera_on": False, "flags": "accommodation"}],
+        }),
+    ),
 )

@@ -2,7 +2,7 @@
 bank account or crypto address from ``intel/iocs.csv`` or published on a sanctions list."""
 
 from unmask.normalise.network import IPV4_INT
-from unmask.signals.base import Signal
+from unmask.signals.base import Signal, negative, positive, signin
 
 SIGNAL = Signal(
     id="ioc_match",
@@ -77,4 +77,23 @@ JOIN (
 ) r ON o.n BETWEEN r.lo AND r.hi
 GROUP BY o.subject_type, o.subject_id, o.v, o.what
 """,  # noqa: S608 - IPV4_INT is our SQL
+    samples=(
+        positive("a candidate's e-mail is a known indicator; a worker signs in from a listed range", {
+            "identifiers": [{"subject_type": "candidate", "subject_id": "C1", "kind": "personal_email",
+                             "value": "devstar@evil.example"},
+                            {"subject_type": "candidate", "subject_id": "C2", "kind": "personal_email",
+                             "value": "ann@mail.example"}],
+            "ioc_values": [{"kind": "email", "v": "devstar@evil.example", "said_by": "intel/iocs.csv line 2"}],
+            "iocs": [{"type": "cidr", "value": "203.0.113.0/24", "source": "FBI PSA"}],
+            "signins": [signin("E1", "2026-08-03T10:00:00Z", "203.0.113.7"),
+                        signin("E2", "2026-08-03T10:00:00Z", "198.51.100.7")],
+        }, {"C1": "strong", "E1": "medium"}),
+        negative("no value is an indicator", {
+            "identifiers": [{"subject_type": "candidate", "subject_id": "C1", "kind": "personal_email",
+                             "value": "ann@mail.example"}],
+            "ioc_values": [{"kind": "email", "v": "devstar@evil.example", "said_by": "intel/iocs.csv line 2"}],
+            "iocs": [{"type": "cidr", "value": "203.0.113.0/24"}],
+            "signins": [signin("E1", "2026-08-03T10:00:00Z", "203.0.114.7")],
+        }),
+    ),
 )

@@ -1,6 +1,6 @@
 """An IP-KVM on the laptop, seen as the display it announces (EDID monitor name)."""
 
-from unmask.signals.base import Signal
+from unmask.signals.base import Signal, lookalike, negative, obs, positive
 
 SIGNAL = Signal(
     id="ipkvm_display_edid",
@@ -16,4 +16,14 @@ FROM endpoint_obs
 WHERE item = 'display' AND text IN ('pikvm', 'pikvm v3', 'pikvm v4 mini', 'pikvm v4 plus', 'tinypilot',
                                     't749-fhd720', 'glkvm', 'blikvm')
 """,
+    samples=(
+        positive("a PiKVM capture device as the laptop's monitor", {"endpoint_obs": [
+            obs("E1", "display", "pikvm v4 plus"), obs("E2", "display", "dell u2720q"),
+        ]}, {"E1": "strong"}),
+        negative("ordinary monitors; a program named after a KVM", {"endpoint_obs": [
+            obs("E1", "display", "dell u2720q"), obs("E1", "program", "pikvm"),
+        ]}),
+        lookalike("kvm_edid_monitor_name: a real Toshiba TV (the TSB code some KVMs borrow); names match in full", {
+            "endpoint_obs": [obs("E1", "display", "tsb tv"), obs("E2", "display", "toshiba-tv")]}),
+    ),
 )

@@ -1,6 +1,6 @@
 """An IP-KVM on the laptop, seen as its default USB identity (PiKVM, TinyPilot, JetKVM, ...)."""
 
-from unmask.signals.base import Signal
+from unmask.signals.base import Signal, lookalike, negative, obs, positive
 
 SIGNAL = Signal(
     id="ipkvm_usb_identity",
@@ -20,4 +20,16 @@ SELECT 'employee' AS subject_type, employee_id AS subject_id, source_file, line,
 FROM endpoint_obs
 WHERE item = 'usb' AND (text LIKE '1d6b:0104|%' OR text LIKE '3346:1009|%' OR text LIKE '%|cafebabe')
 """,
+    samples=(
+        positive("a USB device with PiKVM's default identity", {"endpoint_obs": [
+            obs("E1", "usb", "1d6b:0104|pikvm|composite kvm device|cafebabe"),
+            obs("E2", "usb", "046d:c52b|logitech|usb receiver|"),
+        ]}, {"E1": "strong"}),
+        negative("a keyboard receiver and a webcam", {"endpoint_obs": [
+            obs("E1", "usb", "046d:c52b|logitech|usb receiver|"), obs("E1", "usb", "046d:085e|logitech|brio|a1b2"),
+        ]}),
+        lookalike("kvm_usb_default_identity: a developer's Raspberry Pi USB-gadget project", {"endpoint_obs": [
+            obs("E1", "usb", "1d6b:0104|linux foundation|multifunction composite gadget|"),
+        ]}, {"E1": "weak"}),
+    ),
 )

@@ -1,13 +1,26 @@
 """A USB device that is several keyboards/mice and a disk at once: the generic IP-KVM shape when
 its identity has been changed to a donor device's."""
 
-from unmask.signals.base import Signal
+import json
+from typing import Any
+
+from unmask.signals.base import Signal, lookalike, negative, positive
 from unmask.sources.osquery import TABLE_SQL
 
 # Vendors whose docks and keyboards legitimately combine HID and storage interfaces.
 DOCK_VENDORS = ("dell", "lenovo", "hewlett", "hp inc", "apple", "logitech", "microsoft", "plugable", "anker",
                 "caldigit", "kensington", "targus", "belkin", "razer", "corsair", "keychron", "displaylink",
                 "realtek", "synaptics")
+
+
+def _iface(host: str, vendor: str, vid: str, cls: int, at: str = "2026-08-05T10:00:00Z") -> dict[str, Any]:
+    """One interface of a USB device on a laptop, as osquery's usb_devices lists it (samples)."""
+    row = {"vendor_id": vid, "model_id": "0001", "vendor": vendor, "model": "Device", "serial": "S1", "class": str(cls)}
+    return {"query_name": "pack_unmask_usb_devices", "hostname": host, "observed_at": at, "row": json.dumps(row)}
+
+
+_HOSTS = [{"hostname": "lt-e1", "employee_id": "E1", "delivered_at": "2026-08-01T12:00:00Z"},
+          {"hostname": "lt-e2", "employee_id": "E2", "delivered_at": "2026-08-01T12:00:00Z"}]
 
 SIGNAL = Signal(
     id="kvm_composite_hid_msd",
@@ -44,4 +57,21 @@ FROM d JOIN hosts h ON h.hostname = split_part(d.hostname, '.', 1) OR h.serial =
 WHERE (h.delivered_at IS NULL OR d.first_seen > h.delivered_at)
   AND len(list_filter($docks, lambda v: strpos(lower(coalesce(d.vendor, '')), v) > 0)) = 0
 """,  # noqa: S608 - TABLE_SQL is our constant
+    samples=(
+        positive("two HID interfaces and mass storage on one no-name device, after delivery", {
+            "hosts": _HOSTS,
+            "osquery_rows": [_iface("LT-E1", "Generic", "1a2b", 3), _iface("LT-E1", "Generic", "1a2b", 3),
+                             _iface("LT-E1", "Generic", "1a2b", 8), _iface("lt-e2", "Generic", "1a2b", 3)],
+        }, {"E1": "medium"}),
+        negative("a mouse and a USB stick, each a device of its own; the device seen before delivery", {
+            "hosts": _HOSTS,
+            "osquery_rows": [_iface("lt-e1", "Generic", "1a2b", 3), _iface("lt-e1", "Generic", "1a2b", 3),
+                             _iface("lt-e1", "SanDisk", "0781", 8),
+                             *(_iface("lt-e2", "Generic", "1a2b", c, "2026-07-01T10:00:00Z") for c in (3, 3, 8))],
+        }),
+        lookalike("kvm_composite_hid_plus_msd: a docking station with a card reader", {
+            "hosts": _HOSTS,
+            "osquery_rows": [_iface("lt-e1", "Dell Inc.", "413c", c) for c in (3, 3, 8)],
+        }),
+    ),
 )

@@ -1,6 +1,19 @@
 """One MFA device, or one SMS phone, enrolled for several users."""
 
-from unmask.signals.base import Signal
+import json
+from typing import Any
+
+from unmask.signals.base import Signal, lookalike, negative, positive
+
+
+def _enrol(email: str, factor: str, sms: bool = False, outcome: str = "SUCCESS") -> dict[str, Any]:
+    """An Okta event of the samples: a device (or an SMS phone) enrolled for a user."""
+    device = {"id": "pub-" + factor, "type": "Device", "detailEntry": {"oktaDeviceId": factor}}
+    target = {"id": factor, "type": "MobilePhone"} if sms else device
+    return {"event_type": "system.sms.send_phone_verification_message" if sms else "device.user.add",
+            "actor_email": email, "outcome": outcome, "published": "2026-08-02T15:00:00Z",
+            "targets": json.dumps([target, {"id": "u-" + email, "type": "User", "alternateId": email}])}
+
 
 SIGNAL = Signal(
     id="mfa_device_shared",
@@ -56,4 +69,22 @@ SELECT 'employee' AS subject_type, per.a AS subject_id, min({'f': u.source_file,
 FROM per JOIN u ON u.employee_id = per.a AND u.factor = per.factor AND u.what = per.what
 GROUP BY per.a, per.what, per.factor
 """,
+    samples=(
+        positive("one MFA device enrolled for two workers, one SMS phone verifying two others", {
+            "employees": [{"employee_id": f"E{i}", "email": f"e{i}@corp.example"} for i in range(1, 6)],
+            "okta_events": [_enrol("e1@corp.example", "od-1"), _enrol("e2@corp.example", "od-1"),
+                            _enrol("e3@corp.example", "ph-1", sms=True), _enrol("e4@corp.example", "ph-1", sms=True),
+                            _enrol("e5@corp.example", "od-5")],
+        }, {"E1": "strong", "E2": "strong", "E3": "medium", "E4": "medium"}),
+        negative("a device each; a failed enrolment of another's device", {
+            "employees": [{"employee_id": f"E{i}", "email": f"e{i}@corp.example"} for i in range(1, 3)],
+            "okta_events": [_enrol("e1@corp.example", "od-1"), _enrol("e2@corp.example", "od-2"),
+                            _enrol("e2@corp.example", "od-1", outcome="FAILURE")],
+        }),
+        lookalike("reuse_shared_sms_phone: a family plan shared by spouses who both work there", {
+            "employees": [{"employee_id": f"E{i}", "email": f"e{i}@corp.example"} for i in range(1, 3)],
+            "okta_events": [_enrol("e1@corp.example", "ph-1", sms=True), _enrol("e2@corp.example", "ph-1", sms=True)],
+            "households": [{"a": "E1", "b": "E2", "kind": "spouse"}, {"a": "E2", "b": "E1", "kind": "spouse"}],
+        }, {"E1": "weak", "E2": "weak"}),
+    ),
 )

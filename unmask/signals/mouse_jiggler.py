@@ -1,6 +1,6 @@
 """Mouse-jiggler software or a jiggler USB device, keeping a laptop "active"."""
 
-from unmask.signals.base import Signal
+from unmask.signals.base import Signal, lookalike, negative, obs, positive
 
 SIGNAL = Signal(
     id="mouse_jiggler",
@@ -19,4 +19,15 @@ WHERE item IN ('program', 'process', 'usb')
   AND regexp_matches(text, 'jiggl|mouse ?mover|move ?mouse|caffeine\\.exe|wiggler')
 GROUP BY employee_id
 """,
+    samples=(
+        positive("Mouse Jiggler installed", {"endpoint_obs": [
+            obs("E1", "program", "mouse jiggler|2.0"), obs("E2", "program", "microsoft teams"),
+        ]}, {"E1": "weak"}),
+        negative("ordinary input tools", {"endpoint_obs": [
+            obs("E1", "program", "mouse without borders"), obs("E1", "usb", "046d:c52b|logitech|mouse|"),
+        ]}),
+        lookalike("rat_mouse_jiggler: Caffeine, to keep the screen from locking during a talk; weak", {"endpoint_obs": [
+            obs("E1", "process", "caffeine.exe|c:\\tools\\caffeine.exe|"),
+        ]}, {"E1": "weak"}),
+    ),
 )

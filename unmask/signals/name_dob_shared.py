@@ -1,6 +1,6 @@
 """Two workers claim the same name and the same date of birth: one identity used twice."""
 
-from unmask.signals.base import Signal
+from unmask.signals.base import Signal, lookalike, negative, positive
 
 SIGNAL = Signal(
     id="name_dob_shared",
@@ -36,4 +36,20 @@ SELECT 'employee' AS subject_type, e.employee_id AS subject_id, e.source_file, e
   'name_dob' AS via, 'name and birth date' AS value_hint
 FROM e JOIN per ON per.a = e.employee_id
 """,
+    samples=(
+        positive("one name and birth date under two employee ids", {"employees": [
+            {"employee_id": "E1", "full_name": "Ann Lee", "date_of_birth": "1990-01-02"},
+            {"employee_id": "E2", "full_name": "LEE, Ann", "date_of_birth": "1990-01-02"},
+            {"employee_id": "E3", "full_name": "Bo Chan", "date_of_birth": "1990-01-02"},
+        ]}, {"E1": "medium", "E2": "medium"}),
+        negative("the same name born on another day", {"employees": [
+            {"employee_id": "E1", "full_name": "Ann Lee", "date_of_birth": "1990-01-02"},
+            {"employee_id": "E2", "full_name": "Ann Lee", "date_of_birth": "1991-05-06"},
+        ]}),
+        lookalike("profile_social_mismatch: common names, namesakes born on one day with their own national IDs", {
+            "employees": [
+                {"employee_id": "E1", "full_name": "Ann Lee", "date_of_birth": "1990-01-02", "national_id": "tok-1"},
+                {"employee_id": "E2", "full_name": "Ann Lee", "date_of_birth": "1990-01-02", "national_id": "tok-2"},
+            ]}, {"E1": "weak", "E2": "weak"}),
+    ),
 )

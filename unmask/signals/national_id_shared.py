@@ -1,6 +1,6 @@
 """One national-ID token on two or more people."""
 
-from unmask.signals.base import Signal
+from unmask.signals.base import Signal, lookalike, negative, positive
 
 SIGNAL = Signal(
     id="national_id_shared",
@@ -24,4 +24,19 @@ SELECT 'employee' AS subject_type, e.employee_id AS subject_id, e.source_file, e
   'token …' || right(e.national_id, 6) AS value_hint
 FROM e JOIN per ON per.a = e.employee_id AND per.national_id = e.national_id
 """,
+    samples=(
+        positive("two workers declare one national ID", {"employees": [
+            {"employee_id": "E1", "national_id": "tok-123456789"},
+            {"employee_id": "E2", "national_id": "tok-123456789"},
+            {"employee_id": "E3", "national_id": "tok-987654321"},
+        ]}, {"E1": "strong", "E2": "strong"}),
+        negative("IDs of their own, or none declared", {"employees": [
+            {"employee_id": "E1", "national_id": "tok-123456789"},
+            {"employee_id": "E2", "national_id": "tok-987654321"},
+            {"employee_id": "E3", "national_id": None}, {"employee_id": "E4", "national_id": None},
+        ]}),
+        lookalike("id_stolen_identity_complaint: a data-entry error in an SSN is another token, not a shared one", {
+            "employees": [{"employee_id": "E1", "national_id": "tok-123456789"},
+                          {"employee_id": "E2", "national_id": "tok-123456780"}]}),
+    ),
 )

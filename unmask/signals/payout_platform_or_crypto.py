@@ -3,7 +3,7 @@
 from typing import Any
 
 from unmask.config import Config
-from unmask.signals.base import Signal
+from unmask.signals.base import Signal, lookalike, negative, positive
 
 
 def _params(cfg: Config) -> dict[str, Any]:
@@ -28,4 +28,24 @@ SELECT 'employee' AS subject_type, d.employee_id AS subject_id, d.source_file, d
 FROM deposits d JOIN employees e USING (employee_id)
 WHERE d.method IN ('platform', 'crypto') AND list_contains($work_countries, coalesce(e.country, 'US'))
 """,
+    samples=(
+        positive("a US employee paid through a payout platform, another in crypto", {
+            "employees": [{"employee_id": "E1", "country": "US", "employment_type": "employee"},
+                          {"employee_id": "E2", "employment_type": "employee"},
+                          {"employee_id": "E3", "country": "US", "employment_type": "employee"}],
+            "deposits": [{"employee_id": "E1", "method": "platform", "platform": "Payoneer"},
+                         {"employee_id": "E2", "method": "crypto"},
+                         {"employee_id": "E3", "method": "direct_deposit"}],
+        }, {"E1": "medium", "E2": "medium"}),
+        negative("paid by direct deposit and wire", {
+            "employees": [{"employee_id": "E1", "country": "US"}],
+            "deposits": [{"employee_id": "E1", "method": "direct_deposit"}, {"employee_id": "E1", "method": "wire"}],
+        }),
+        lookalike("pay_platform_or_crypto: legitimate contractors, at home in the US or abroad", {
+            "employees": [{"employee_id": "E1", "country": "US", "employment_type": "contractor"},
+                          {"employee_id": "E2", "country": "PH", "employment_type": "contractor"}],
+            "deposits": [{"employee_id": "E1", "method": "platform", "platform": "Deel"},
+                         {"employee_id": "E2", "method": "platform", "platform": "Deel"}],
+        }, {"E1": "weak"}),
+    ),
 )

@@ -1,6 +1,6 @@
 """Company code pushed to, or a remote added for, a repository owner outside the organisation."""
 
-from unmask.signals.base import Signal
+from unmask.signals.base import Signal, lookalike, negative, obs, positive
 
 # A remote URL on a code host, in https, ssh or scp form: (host, owner).
 REMOTE = r"(?:https?://(?:[^@/ ]+@)?|ssh://git@|git@)(github\.com|gitlab\.com|bitbucket\.org)[/:]([a-z0-9_.-]+)/"
@@ -37,4 +37,19 @@ FROM cmd
 WHERE owner <> '' AND owner NOT IN (SELECT owner FROM owners) AND EXISTS (SELECT 1 FROM owners)
 GROUP BY employee_id, host, owner
 """,
+    samples=(
+        positive("a push to an owner outside the organisation", {"endpoint_obs": [
+            obs("E1", "process", "git.exe|c:\\git\\git.exe|git push https://github.com/devstar9/loot.git main"),
+            obs("E2", "process", "git.exe|c:\\git\\git.exe|git push git@github.com:acme/app.git main"),
+        ]}, {"E1": "medium"}, code_owners=["acme"]),
+        negative("pushes to the organisation's code (owners from the audit log); no owner known", {
+            "endpoint_obs": [obs("E1", "process", "git.exe|c:\\git\\git.exe|git push git@github.com:acme-labs/x.git"),
+                             obs("E1", "process", "git.exe|c:\\git\\git.exe|git remote add origin "
+                                 "https://github.com/acme/app.git")],
+            "code_audit": [{"action": "git.push", "actor": "e1", "repo": "acme-labs/x"}],
+        }, code_owners=["acme"]),
+        lookalike("exfil_repo_to_personal: open-source work, cloning a public project is no push", {"endpoint_obs": [
+            obs("E1", "process", "git.exe|c:\\git\\git.exe|git clone https://github.com/torvalds/linux.git"),
+        ]}, code_owners=["acme"]),
+    ),
 )

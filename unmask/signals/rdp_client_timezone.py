@@ -1,6 +1,19 @@
 """The RDP client driving the laptop reports a time zone far from the worker's declared home."""
 
-from unmask.signals.base import Signal
+import json
+from typing import Any
+
+from unmask.signals.base import Signal, lookalike, negative, positive
+
+
+def _rdp(computer: str, bias_h: int) -> dict[str, Any]:
+    """An RdpCoreTS 104 event of the samples: a client at UTC+bias_h connected to ``computer``."""
+    return {"event_id": 104, "provider": "Microsoft-Windows-RemoteDesktopServices-RdpCoreTS", "computer": computer,
+            "observed_at": "2026-08-05T10:00:00Z", "event": json.dumps({"TimezoneBiasHour": str(bias_h)})}
+
+
+_HOSTS = [{"hostname": "lt-e1", "employee_id": "E1"}, {"hostname": "lt-e2", "employee_id": "E2"}]
+_NEW_YORK = [{"kind": "home", "subject_type": "employee", "subject_id": "E1", "tz": "America/New_York"}]
 
 SIGNAL = Signal(
     id="rdp_client_timezone",
@@ -34,4 +47,18 @@ FROM offs WHERE abs(client_h - home_h) >= 3
 GROUP BY employee_id, client_h
 """,
     params=lambda cfg: {"home_tz": cfg.home_timezone},
+    samples=(
+        positive("RDP clients at UTC+9 (strong) and UTC+3 (medium) drive US laptops", {
+            "hosts": _HOSTS, "addresses": _NEW_YORK,
+            "endpoint_events": [_rdp("lt-e1.corp.example", 9), _rdp("lt-e2", 3)],
+        }, {"E1": "strong", "E2": "medium"}),
+        negative("a client in the worker's own zone; an event of another kind", {
+            "hosts": _HOSTS, "addresses": _NEW_YORK,
+            "endpoint_events": [_rdp("lt-e1", -4), {**_rdp("lt-e2", 9), "event_id": 131}],
+        }),
+        lookalike("geo_rdp_client_timezone: a client clock an hour or two off", {
+            "hosts": _HOSTS, "addresses": _NEW_YORK,
+            "endpoint_events": [_rdp("lt-e1", -6), _rdp("lt-e2", -3)],
+        }),
+    ),
 )

@@ -1,6 +1,6 @@
 """Two or more remote-control vendors on one laptop."""
 
-from unmask.signals.base import Signal
+from unmask.signals.base import Signal, lookalike, negative, obs, positive
 from unmask.signals.rmm_on_laptop import SIGHTINGS, params
 
 SIGNAL = Signal(
@@ -35,4 +35,23 @@ SELECT 'employee' AS subject_type, v.employee_id AS subject_id,
 FROM v LEFT JOIN close c USING (employee_id, hostname)
 GROUP BY v.employee_id, v.hostname HAVING count(DISTINCT v.vendor) >= 2
 """,  # noqa: S608
+    samples=(
+        positive("AnyDesk and RustDesk set up minutes apart (strong); TeamViewer and VNC weeks apart (medium)", {
+            "employees": [{"employee_id": "E1"}, {"employee_id": "E2"}, {"employee_id": "E3"}],
+            "endpoint_obs": [obs("E1", "program", "anydesk", "2026-08-05T10:00:00Z"),
+                             obs("E1", "program", "rustdesk", "2026-08-05T10:05:00Z"),
+                             obs("E2", "program", "teamviewer", "2026-08-05T10:00:00Z"),
+                             obs("E2", "program", "tightvnc", "2026-09-05T10:00:00Z"),
+                             obs("E3", "program", "anydesk")],
+        }, {"E1": "strong", "E2": "medium"}),
+        negative("one vendor seen twice", {
+            "employees": [{"employee_id": "E1"}],
+            "endpoint_obs": [obs("E1", "program", "anydesk"), obs("E1", "process", "anydesk.exe|c:\\anydesk.exe|")],
+        }),
+        lookalike("rat_multiple_rmm_vendors: an MSP technician's machine in the allowed department", {
+            "employees": [{"employee_id": "E1", "department": "IT"}],
+            "endpoint_obs": [obs("E1", "program", "anydesk", "2026-08-05T10:00:00Z"),
+                             obs("E1", "program", "screenconnect", "2026-08-05T10:02:00Z")],
+        }, remote_tools_departments=["it"]),
+    ),
 )

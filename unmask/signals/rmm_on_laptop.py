@@ -3,7 +3,7 @@
 from typing import Any
 
 from unmask.config import Config
-from unmask.signals.base import Signal
+from unmask.signals.base import Signal, lookalike, negative, obs, positive
 
 # vendor -> lower-case substrings of program, process, command-line or DNS names. A small
 # catalogue of the tools named in DPRK IT-worker cases and SigmaHQ/LOLRMM content.
@@ -83,4 +83,24 @@ SELECT 'employee' AS subject_type, employee_id AS subject_id, min({{'f': source_
   CASE WHEN min(observed_at) <= any_value(delivered_at) + INTERVAL 30 DAY THEN 'strong' ELSE 'medium' END AS strength
 FROM s GROUP BY employee_id, vendor
 """,  # noqa: S608
+    samples=(
+        positive("AnyDesk days after delivery (strong); TeamViewer months later (medium)", {
+            "employees": [{"employee_id": "E1", "department": "Engineering"},
+                          {"employee_id": "E2", "department": "Engineering"},
+                          {"employee_id": "E3", "department": "Engineering"}],
+            "endpoint_obs": [obs("E1", "program", "anydesk"),
+                             obs("E2", "program", "teamviewer", "2026-10-15T10:00:00Z"),
+                             obs("E3", "program", "zoom")],
+        }, {"E1": "strong", "E2": "medium"}),
+        negative("meeting and editor software", {
+            "employees": [{"employee_id": "E1", "department": "Engineering"}],
+            "endpoint_obs": [obs("E1", "program", "zoom"), obs("E1", "process", "code.exe|c:\\vscode\\code.exe|")],
+        }),
+        lookalike("rat_rmm_present_unapproved: IT helpdesk staff, and a developer's allowed Parsec", {
+            "employees": [{"employee_id": "E1", "department": "IT"},
+                          {"employee_id": "E2", "department": "Engineering"}],
+            "endpoint_obs": [obs("E1", "program", "anydesk"),
+                             obs("E2", "process", "parsecd.exe|c:\\parsec\\parsecd.exe|")],
+        }, remote_tools_departments=["it"], remote_tools=["Parsec"]),
+    ),
 )

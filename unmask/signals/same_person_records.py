@@ -1,7 +1,7 @@
 """Two records of different ids are, by the probabilistic model, one person: a rejected
 applicant back under a variant name, or one identity carried by two workers."""
 
-from unmask.signals.base import Signal
+from unmask.signals.base import Signal, lookalike, negative, positive
 
 SIGNAL = Signal(
     id="same_person_records",
@@ -30,4 +30,25 @@ SELECT m.st AS subject_type, m.sid AS subject_id, p.source_file, p.line, NULL::T
   'same_person' AS via, 'person record' AS value_hint
 FROM m JOIN people p ON p.subject_type = m.st AND p.subject_id = m.sid
 """,
+    samples=(
+        positive("Splink matches a worker with a candidate under another id", {
+            "people": [{"subject_type": "employee", "subject_id": "E1"},
+                       {"subject_type": "candidate", "subject_id": "C1"},
+                       {"subject_type": "employee", "subject_id": "E2"}],
+            "person_matches": [{"a_type": "employee", "a_id": "E1", "b_type": "candidate", "b_id": "C1",
+                                "match_weight": 12.5, "match_probability": 0.99, "agrees": "date of birth",
+                                "ids_differ": False}],
+        }, {"E1": "medium", "C1": "medium"}),
+        negative("records the model did not match", {
+            "people": [{"subject_type": "employee", "subject_id": "E1"},
+                       {"subject_type": "employee", "subject_id": "E2"}],
+        }),
+        lookalike("profile_photo_reuse_or_synthetic: twins, alike in all but their national IDs", {
+            "people": [{"subject_type": "employee", "subject_id": "E1"},
+                       {"subject_type": "employee", "subject_id": "E2"}],
+            "person_matches": [{"a_type": "employee", "a_id": "E1", "b_type": "employee", "b_id": "E2",
+                                "match_weight": 9.0, "match_probability": 0.98, "agrees": "date of birth",
+                                "ids_differ": True}],
+        }, {"E1": "weak", "E2": "weak"}),
+    ),
 )

@@ -1,8 +1,18 @@
 """A party of the bundle matches a sanctioned entity (list, entry id, matched alias, score and
 its components named)."""
 
-from unmask.signals.base import Signal
+from typing import Any
+
+from unmask.signals.base import Signal, lookalike, negative, positive
 from unmask.sources.intel.common import LIST_NAMES
+
+
+def _match(sid: str, name: str, listed: str, schema: str, dob: str = "unknown", score: float = 0.95,
+           role: str = "worker") -> dict[str, Any]:
+    """A row of ``screen_matches`` for the samples (the screening stage's candidate pairs)."""
+    return {"subject_type": "employee", "subject_id": sid, "role": role, "name": name, "party_schema": schema,
+            "list": "us_ofac_sdn", "entity_id": "ofac-1", "list_name": listed, "kind": "name", "caption": listed,
+            "schema": schema, "name_score": score, "ofac_score": 95, "dob": dob, "country": "KP", "score": score}
 
 SIGNAL = Signal(
     id="sanctions_name_match",
@@ -41,4 +51,20 @@ SELECT subject_type, subject_id, source_file, line, NULL::TIMESTAMPTZ AS observe
        ELSE 'weak' END AS strength
 FROM m WHERE r = 1
 """,  # noqa: S608 - LIST_NAMES is our constant
+    samples=(
+        positive("a vendor company on the list; a person listed with the same birth date", {"screen_matches": [
+            _match("E1", "Yanbian Silverstar", "Yanbian Silverstar Network Technology", "Company",
+                   role="vendor company"),
+            _match("E2", "Pak Jin Hyok", "PAK, Jin Hyok", "Person", dob="same date"),
+        ]}, {"E1": "strong", "E2": "strong"}),
+        negative("a weak similarity; a namesake born in another year", {"screen_matches": [
+            _match("E1", "Park Jinho", "PAK, Jin Hyok", "Person", score=0.80),
+            _match("E2", "Pak Jin Hyok", "PAK, Jin Hyok", "Person", dob="different year"),
+        ]}),
+        lookalike("sanc_name_match: common Korean names; a name alone is weak, two words of a longer one nothing", {
+            "screen_matches": [
+                _match("E1", "Kim Chol", "KIM, Chol", "Person"),
+                _match("E2", "Ri Song", "RI, Song Chol Hyok", "Person"),
+            ]}, {"E1": "weak"}),
+    ),
 )

@@ -1,6 +1,6 @@
 """One IdP session used from two devices on two networks: a stolen or handed-over session."""
 
-from unmask.signals.base import Signal
+from unmask.signals.base import Signal, lookalike, negative, positive, signin
 
 SIGNAL = Signal(
     id="session_reuse",
@@ -32,4 +32,19 @@ SELECT 'employee' AS subject_type, employee_id AS subject_id, min({'f': f, 'l': 
     || ' from ' || array_to_string(any_value(ip_list)[1:4], ', ') AS detail
 FROM per GROUP BY employee_id
 """,
+    samples=(
+        positive("one session used from two IPs by two devices", {"signins": [
+            signin("E1", "2026-08-03T10:00:00Z", "1.2.3.4", session_id="sess-1", device_fp="chrome/windows"),
+            signin("E1", "2026-08-03T10:20:00Z", "5.6.7.8", "hosting", session_id="sess-1", device_fp="firefox/linux"),
+            signin("E2", "2026-08-03T10:00:00Z", "1.2.3.9", session_id="sess-2", device_fp="chrome/windows"),
+        ]}, {"E1": "medium"}),
+        negative("one laptop moving from home to a café keeps its session", {"signins": [
+            signin("E1", "2026-08-03T10:00:00Z", "1.2.3.4", session_id="sess-1", device_fp="chrome/windows"),
+            signin("E1", "2026-08-03T12:00:00Z", "7.7.7.7", session_id="sess-1", device_fp="chrome/windows"),
+        ]}),
+        lookalike("exfil_cookie_session_harvest: SSO quirks, Okta's own integrations reusing a session", {"signins": [
+            signin("E1", "2026-08-03T10:00:00Z", "1.2.3.4", session_id="sess-1", device_fp="okta-internal"),
+            signin("E1", "2026-08-03T10:01:00Z", "52.1.1.1", "hosting", session_id="sess-1", device_fp="okta-internal"),
+        ]}),
+    ),
 )

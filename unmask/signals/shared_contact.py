@@ -1,6 +1,6 @@
 """A phone, personal e-mail, reference, profile, interview IP or résumé shared by different people."""
 
-from unmask.signals.base import Signal
+from unmask.signals.base import Signal, lookalike, negative, positive
 
 SIGNAL = Signal(
     id="shared_contact",
@@ -41,4 +41,25 @@ SELECT subject_type, subject_id, f AS source_file, line, NULL::TIMESTAMPTZ AS ob
        WHEN kind = 'resume' THEN 'résumé text' WHEN kind = 'photo' THEN 'photo' ELSE value END AS value_hint
 FROM per
 """,
+    samples=(
+        positive("two candidates give one phone; a worker and a candidate one GitHub handle", {"identifiers": [
+            {"subject_type": "candidate", "subject_id": "C1", "kind": "phone", "value": "+16145550101"},
+            {"subject_type": "candidate", "subject_id": "C2", "kind": "phone", "value": "+16145550101"},
+            {"subject_type": "employee", "subject_id": "E1", "kind": "profile", "value": "github.com/devstar"},
+            {"subject_type": "candidate", "subject_id": "C3", "kind": "profile", "value": "github.com/devstar"},
+            {"subject_type": "candidate", "subject_id": "C4", "kind": "phone", "value": "+16145550199"},
+        ]}, {"C1": "strong", "C2": "strong", "E1": "medium", "C3": "medium"}),
+        negative("contacts of their own; one person giving the same phone twice", {"identifiers": [
+            {"subject_type": "candidate", "subject_id": "C1", "kind": "phone", "value": "+16145550101"},
+            {"subject_type": "candidate", "subject_id": "C1", "kind": "phone", "value": "+16145550101"},
+            {"subject_type": "candidate", "subject_id": "C2", "kind": "phone", "value": "+16145550102"},
+            {"subject_type": "candidate", "subject_id": "C2", "kind": "personal_email", "value": "+16145550101"},
+        ]}),
+        lookalike("reuse_contact_across_identities: spouses sharing a home phone", {
+            "identifiers": [
+                {"subject_type": "employee", "subject_id": "E1", "kind": "phone", "value": "+16145550101"},
+                {"subject_type": "employee", "subject_id": "E2", "kind": "phone", "value": "+16145550101"}],
+            "households": [{"a": "E1", "b": "E2", "kind": "spouse"}, {"a": "E2", "b": "E1", "kind": "spouse"}],
+        }, {"E1": "weak", "E2": "weak"}),
+    ),
 )

@@ -1,6 +1,6 @@
 """One residential egress IP used by two or more unrelated workers: the laptop-farm fingerprint."""
 
-from unmask.signals.base import Signal
+from unmask.signals.base import Signal, lookalike, negative, positive, signin
 
 SIGNAL = Signal(
     id="shared_residential_egress",
@@ -32,4 +32,24 @@ SELECT 'employee' AS subject_type, per.a AS subject_id, min({'f': r.source_file,
 FROM per JOIN r ON r.employee_id = per.a AND r.ip = per.ip
 GROUP BY per.a, per.ip
 """,
+    samples=(
+        positive("two unrelated workers sign in from one home IP", {"signins": [
+            signin("E1", "2026-08-03T10:00:00Z", "73.1.2.3"), signin("E2", "2026-08-03T11:00:00Z", "73.1.2.3"),
+            signin("E3", "2026-08-03T11:00:00Z", "73.1.2.4"),
+        ]}, {"E1": "strong", "E2": "strong"}),
+        negative("each from their own home", {"signins": [
+            signin("E1", "2026-08-03T10:00:00Z", "73.1.2.3"), signin("E2", "2026-08-03T11:00:00Z", "73.9.2.3"),
+        ]}),
+        lookalike("net_same_egress_ip_multiple_employees: spouses at one company", {
+            "signins": [signin("E1", "2026-08-03T10:00:00Z", "73.1.2.3"),
+                        signin("E2", "2026-08-03T11:00:00Z", "73.1.2.3")],
+            "households": [{"a": "E1", "b": "E2", "kind": "spouse"}, {"a": "E2", "b": "E1", "kind": "spouse"}],
+        }, {"E1": "weak", "E2": "weak"}),
+        lookalike("net_same_egress_ip_multiple_employees: corporate NAT, and CGNAT on a mobile ISP", {"signins": [
+            signin("E1", "2026-08-03T10:00:00Z", "198.51.100.1", "corporate"),
+            signin("E2", "2026-08-03T11:00:00Z", "198.51.100.1", "corporate"),
+            signin("E1", "2026-08-04T10:00:00Z", "100.64.0.1", "mobile"),
+            signin("E2", "2026-08-04T11:00:00Z", "100.64.0.1", "mobile"),
+        ]}),
+    ),
 )

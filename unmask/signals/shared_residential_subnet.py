@@ -1,7 +1,7 @@
 """Two unrelated workers sign in from different residential IPs of one /24: a weak echo of a
 shared home (a router that renews its lease, two lines into one building)."""
 
-from unmask.signals.base import Signal
+from unmask.signals.base import Signal, lookalike, negative, positive, signin
 
 SIGNAL = Signal(
     id="shared_residential_subnet",
@@ -44,4 +44,19 @@ FROM pairs p JOIN sizes s USING (net) JOIN n ON n.employee_id = p.a AND n.net = 
 WHERE s.workers <= 5
 GROUP BY p.a, p.net
 """,
+    samples=(
+        positive("two unrelated workers, one /24 in one city, on two days each", {"signins": [
+            signin(e, f"2026-08-0{d}T10:00:00Z", ip, city="Columbus", country="US")
+            for e, ip in (("E1", "73.1.2.10"), ("E2", "73.1.2.20")) for d in (3, 4)
+        ] + [signin("E3", "2026-08-03T10:00:00Z", "73.1.2.30", city="Columbus", country="US")]},
+            {"E1": "weak", "E2": "weak"}),
+        negative("one /24 seen in two cities: a carrier's or a geolocation database's", {"signins": [
+            signin(e, f"2026-08-0{d}T10:00:00Z", ip, city=c, country="US")
+            for e, ip, c in (("E1", "73.1.2.10", "Columbus"), ("E2", "73.1.2.20", "Dayton")) for d in (3, 4)
+        ]}),
+        lookalike("net_same_egress_ip_multiple_employees: CGNAT on a mobile ISP", {"signins": [
+            signin(e, f"2026-08-0{d}T10:00:00Z", ip, "mobile", city="Columbus", country="US")
+            for e, ip in (("E1", "100.64.2.10"), ("E2", "100.64.2.20")) for d in (3, 4)
+        ]}),
+    ),
 )

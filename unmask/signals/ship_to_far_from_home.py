@@ -4,7 +4,7 @@ from typing import Any
 
 from unmask.config import Config
 from unmask.normalise.geo import haversine_sql
-from unmask.signals.base import Signal
+from unmask.signals.base import Signal, lookalike, negative, positive
 
 
 def _params(cfg: Config) -> dict[str, Any]:
@@ -13,6 +13,15 @@ def _params(cfg: Config) -> dict[str, Any]:
 
 # Our own SQL fragment (no bundle text): the ship-to to home distance.
 _KM = haversine_sql("s.lat", "s.lon", "h.lat", "h.lon")
+
+
+def _addr(kind: str, sid: str, key: str, zip5: str, lat: float, lon: float, office: bool = False) -> dict[str, Any]:
+    """A row of ``addresses`` for the samples."""
+    return {"kind": kind, "subject_type": "employee", "subject_id": sid, "full_key": key, "building": key,
+            "zip5": zip5, "country": "US", "lat": lat, "lon": lon, "is_office": office}
+
+COLUMBUS = ("43215", 39.96, -83.00)
+MIAMI = ("33101", 25.77, -80.19)
 
 SIGNAL = Signal(
     id="ship_to_far_from_home",
@@ -43,4 +52,23 @@ WHERE s.kind = 'ship_to' AND NOT s.is_office AND s.full_key IS DISTINCT FROM h.f
   AND s.zip5 IS DISTINCT FROM h.zip5
   AND NOT EXISTS (SELECT 1 FROM history x WHERE x.employee_id = s.subject_id AND x.zip5 = s.zip5)
 """,  # noqa: S608 - only our own fragment is interpolated
+    samples=(
+        positive("a Columbus worker's laptop goes to Miami, 1,600 km away", {"addresses": [
+            _addr("home", "E1", "1 oak st|43215", *COLUMBUS), _addr("ship_to", "E1", "9 bay rd|33101", *MIAMI),
+            _addr("home", "E2", "5 elm st|43215", *COLUMBUS), _addr("ship_to", "E2", "5 elm st|43215", *COLUMBUS),
+        ]}, {"E1": "medium"}),
+        negative("shipped home, or to another street in the same ZIP", {"addresses": [
+            _addr("home", "E1", "1 oak st|43215", *COLUMBUS), _addr("ship_to", "E1", "1 oak st|43215", *COLUMBUS),
+            _addr("home", "E2", "5 elm st|43215", *COLUMBUS), _addr("ship_to", "E2", "7 ash st|43215", *COLUMBUS),
+        ]}),
+        lookalike("ship_address_change_request: a relocation the HRIS audit trail records", {
+            "addresses": [_addr("home", "E1", "1 oak st|43215", *COLUMBUS),
+                          _addr("ship_to", "E1", "9 bay rd|33101", *MIAMI)],
+            "hr_changes": [{"employee_id": "E1", "field": "postal_code", "old_value": "43215",
+                            "new_value": "33101", "changed_at": "2026-07-20T10:00:00Z"}],
+        }),
+        lookalike("ship_address_change_request: office pickup in another city", {"addresses": [
+            _addr("home", "E1", "1 oak st|43215", *COLUMBUS), _addr("ship_to", "E1", "9 bay rd|33101", *MIAMI, True),
+        ]}),
+    ),
 )

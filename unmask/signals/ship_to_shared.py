@@ -1,6 +1,15 @@
 """One ship-to address (building and unit) receiving laptops for two or more unrelated workers."""
 
-from unmask.signals.base import Signal
+from typing import Any
+
+from unmask.signals.base import Signal, lookalike, negative, positive
+
+
+def _ship(sid: str, key: str, office: bool = False) -> dict[str, Any]:
+    """A ship-to row of ``addresses`` for the samples."""
+    return {"kind": "ship_to", "subject_type": "employee", "subject_id": sid, "full_key": key, "building": key,
+            "zip5": key[-5:], "country": "US", "is_office": office}
+
 
 SIGNAL = Signal(
     id="ship_to_shared",
@@ -33,4 +42,21 @@ SELECT 'employee' AS subject_type, s.subject_id, s.source_file, s.line, s.observ
        split_part(s.full_key, '|', 1)[1:6] || '… ' || coalesce(s.zip5, '') AS value_hint
 FROM s JOIN per ON per.a = s.subject_id AND per.full_key = s.full_key
 """,
+    samples=(
+        positive("laptops of two unrelated workers go to one flat", {"addresses": [
+            _ship("E1", "12 main st|apt 4|43215"), _ship("E2", "12 main st|apt 4|43215"),
+            _ship("E3", "12 main st|apt 5|43215"),
+        ]}, {"E1": "medium", "E2": "medium"}),
+        negative("different flats of one building; one worker's two laptops", {"addresses": [
+            _ship("E1", "12 main st|apt 4|43215"), _ship("E2", "12 main st|apt 5|43215"),
+            _ship("E3", "3 oak st|43215"), _ship("E3", "3 oak st|43215"),
+        ]}),
+        lookalike("ship_address_shared_across_employees: spouses who both work at the company", {
+            "addresses": [_ship("E1", "3 oak st|43215"), _ship("E2", "3 oak st|43215")],
+            "households": [{"a": "E1", "b": "E2", "kind": "spouse"}, {"a": "E2", "b": "E1", "kind": "spouse"}],
+        }, {"E1": "weak", "E2": "weak"}),
+        lookalike("ship_address_shared_across_employees: a shared office", {"addresses": [
+            _ship("E1", "1 corporate way|43215", True), _ship("E2", "1 corporate way|43215", True),
+        ]}),
+    ),
 )

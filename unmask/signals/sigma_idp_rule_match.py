@@ -1,6 +1,6 @@
 """Matches of the shipped SigmaHQ Okta rules in the Okta System Log (rule id, title, level, author kept)."""
 
-from unmask.signals.base import Signal
+from unmask.signals.base import Signal, lookalike, negative, positive
 
 SIGNAL = Signal(
     id="sigma_idp_rule_match",
@@ -21,4 +21,24 @@ JOIN employees e ON e.email = s.actor_email
 WHERE s.actor_email IS NOT NULL
 GROUP BY e.employee_id, r.rule_id, r.title, r.level, r.author
 """,
+    samples=(
+        positive("the Okta anonymising-proxy rule matches a worker's session", {
+            "sigma_rules": [{"rule_id": "r-okta", "title": "Okta session via proxy", "level": "high", "author": "a"}],
+            "employees": [{"employee_id": "E1", "email": "e1@corp.example"},
+                          {"employee_id": "E2", "email": "e2@corp.example"}],
+            "sigma_hits": [{"actor_email": "e1@corp.example", "rule_id": "r-okta", "seen": "proxy"}],
+        }, {"E1": "weak"}),
+        negative("a hit by an account that is no worker, and a hit with no actor", {
+            "sigma_rules": [{"rule_id": "r-okta", "title": "Okta session via proxy", "level": "high", "author": "a"}],
+            "employees": [{"employee_id": "E1", "email": "e1@corp.example"}],
+            "sigma_hits": [{"actor_email": "svc-build@corp.example", "rule_id": "r-okta"},
+                           {"actor_email": None, "rule_id": "r-okta"}],
+        }),
+        lookalike("net_anonymizer_or_hosting_asn: iCloud Private Relay trips the proxy rule; it stays weak", {
+            "sigma_rules": [{"rule_id": "r-okta", "title": "Okta session via proxy", "level": "critical",
+                             "author": "a"}],
+            "employees": [{"employee_id": "E1", "email": "e1@corp.example"}],
+            "sigma_hits": [{"actor_email": "e1@corp.example", "rule_id": "r-okta", "seen": "iCloud Private Relay"}],
+        }, {"E1": "weak"}),
+    ),
 )

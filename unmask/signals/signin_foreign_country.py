@@ -3,7 +3,7 @@
 from typing import Any
 
 from unmask.config import Config
-from unmask.signals.base import Signal
+from unmask.signals.base import Signal, lookalike, negative, positive, signin
 
 # Where DPRK IT workers are reported to operate from (indicators.md §3.I): a sign-in from here
 # by a worker declared elsewhere is medium; any other foreign country is weak (travel).
@@ -35,4 +35,22 @@ WHERE s.country IS NOT NULL AND s.egress NOT IN ('corporate', 'vpn', 'astrill', 
   AND s.country <> coalesce(e.country, 'US') AND NOT list_contains($work, s.country)
 GROUP BY s.employee_id, s.country, e.country
 """,
+    samples=(
+        positive("a US worker signs in from China", {
+            "employees": [{"employee_id": "E1", "country": "US"}, {"employee_id": "E2", "country": "US"}],
+            "signins": [signin("E1", "2026-08-03T02:00:00Z", "5.6.7.8", country="CN"),
+                        signin("E2", "2026-08-03T02:00:00Z", "73.1.2.3", country="US")],
+        }, {"E1": "medium"}),
+        negative("at home, in a work country, or through the office", {
+            "employees": [{"employee_id": "E1", "country": "US"}, {"employee_id": "E2", "country": "CA"}],
+            "signins": [signin("E1", "2026-08-03T02:00:00Z", "73.1.2.3", country="US"),
+                        signin("E2", "2026-08-03T02:00:00Z", "24.1.2.3", country="CA"),
+                        signin("E1", "2026-08-04T02:00:00Z", "10.1.2.3", "corporate", country="CN")],
+        }),
+        lookalike("geo_signin_vs_residence: travel (weak), and a travel VPN", {
+            "employees": [{"employee_id": "E1", "country": "US"}],
+            "signins": [signin("E1", "2026-08-03T02:00:00Z", "80.1.2.3", country="FR"),
+                        signin("E1", "2026-08-04T02:00:00Z", "45.1.2.3", "vpn", country="VN")],
+        }, {"E1": "weak"}),
+    ),
 )

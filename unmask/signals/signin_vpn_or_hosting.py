@@ -1,6 +1,6 @@
 """Sign-ins through Astrill, a commercial VPN, a hosting network or an anonymising proxy."""
 
-from unmask.signals.base import Signal
+from unmask.signals.base import Signal, lookalike, negative, positive, signin
 
 SIGNAL = Signal(
     id="signin_vpn_or_hosting",
@@ -22,4 +22,20 @@ SELECT 'employee' AS subject_type, employee_id AS subject_id, min({'f': source_f
 FROM signins WHERE egress IN ('astrill', 'hosting', 'vpn', 'proxy')
 GROUP BY employee_id, egress
 """,
+    samples=(
+        positive("sign-ins through Astrill, and from a hosting network", {"signins": [
+            signin("E1", "2026-08-03T02:00:00Z", "5.6.7.8", "astrill"),
+            signin("E2", "2026-08-03T02:00:00Z", "52.1.2.3", "hosting", as_org="Amazon"),
+            signin("E3", "2026-08-03T02:00:00Z", "73.1.2.3"),
+        ]}, {"E1": "strong", "E2": "medium"}),
+        negative("from home, and from the office", {"signins": [
+            signin("E1", "2026-08-03T02:00:00Z", "73.1.2.3"),
+            signin("E1", "2026-08-03T03:00:00Z", "10.1.1.1", "corporate"),
+        ]}),
+        lookalike("net_anonymizer_or_hosting_asn: a travel VPN, iCloud Private Relay, corporate SASE egress", {
+            "signins": [signin("E1", "2026-08-03T02:00:00Z", "45.1.2.3", "vpn"),
+                        signin("E2", "2026-08-03T02:00:00Z", "172.224.1.1", "proxy"),
+                        signin("E3", "2026-08-03T02:00:00Z", "165.225.1.1", "corporate")],
+        }, {"E1": "weak", "E2": "weak"}),
+    ),
 )

@@ -1,7 +1,17 @@
 """The worker's activity clock fits East-Asian business hours, not the declared zone's, and
 stands apart from the peers' clock."""
 
-from unmask.signals.base import Signal
+from typing import Any
+
+from unmask.signals.base import Signal, lookalike, negative, positive
+
+
+def _at(eid: str, hours_utc: list[int]) -> dict[str, list[dict[str, Any]]]:
+    """Samples: a worker (home zone: the default, Chicago) active on successive days at these UTC hours."""
+    email = f"{eid.lower()}@corp.example"
+    return {"employees": [{"employee_id": eid, "email": email}],
+            "activity": [{"actor_email": email, "timestamp": f"2026-08-{i + 1:02d}T{h:02d}:15:00Z"}
+                         for i, h in enumerate(hours_utc)]}
 
 SIGNAL = Signal(
     id="work_hours_offset",
@@ -61,4 +71,12 @@ SELECT 'employee' AS subject_type, employee_id AS subject_id, f AS source_file, 
 FROM d WHERE n >= 10 AND r >= 0.5 AND hours_from_peers >= 6 AND night_share >= 0.7 AND kst_share >= 0.6
 """,
     params=lambda cfg: {"home_tz": cfg.home_timezone},
+    samples=(
+        # 02:00 UTC is 21:00 in Chicago and 11:00 in Seoul.
+        positive("a Chicago worker active every night, in Seoul's office hours", {
+            k: _at("E1", [2, 2, 3, 2, 1, 2, 3, 2, 2, 1])[k] + _at("E2", [15] * 10)[k] for k in ("employees", "activity")
+        }, {"E1": "weak"}),
+        negative("active in the office day", _at("E1", [14, 15, 16, 15, 17, 14, 15, 19, 20, 15])),
+        lookalike("time_activity_offset: on-call, active round the clock", _at("E1", list(range(0, 24, 2)))),
+    ),
 )
