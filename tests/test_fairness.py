@@ -9,7 +9,7 @@ import re
 import shutil
 from pathlib import Path
 
-from tests.helpers import bundle, emp, findings, jsonl
+from tests.helpers import bundle, dep, emp, findings, jsonl, ship
 from unmask.demo.names import FIRST, LAST
 from unmask.pipeline import ScanResult, scan
 
@@ -133,6 +133,16 @@ def test_korean_american_engineer_in_ohio_scores_like_everyone_else(tmp_path: Pa
     # HR holds birth dates: a namesake on a sanctions list born in another year is not them.
     emps = [emp(eid, name, f"{i + 1}0 Oak St", "43215", "Columbus", "OH", national_id=f"900-1{i}-0000",
                 date_of_birth="1990-05-17") for i, (eid, name) in enumerate(people)]
+    # Laptops shipped home and pay into accounts in their own names, written as banks write
+    # them (family name first, capitals, no accents): the shipping and payroll signals read
+    # these names and addresses too.
+    ships = [ship(f"S{i}", eid, f"{i + 1}0 Oak St", "43215", "Columbus", "OH") for i, (eid, _) in enumerate(people)]
+    holders = {"E1": "KIM, MIN-JUN", "E2": "Zhang Wei", "E3": "Emily Walker", "E4": "Jose Garcia"}
+    deps = [dep(eid, f"7700{i}", holders[eid]) for i, (eid, _) in enumerate(people)]
     out = tmp_path / "out"
-    scan(bundle(tmp_path / "b", emps, shipments=[], deposits=[]), out)
+    result = scan(bundle(tmp_path / "b", emps, shipments=ships, deposits=deps), out)
+    ran = {s["id"] for s in result.manifest["signals"] if s["ran"]}
+    assert {"ship_to_shared", "ship_to_far_from_home", "first_signin_far_from_ship_to", "bank_account_shared",
+            "account_holder_mismatch", "payout_platform_or_crypto", "deposit_changes_after_hire",
+            "national_id_shared", "name_dob_shared", "sanctions_name_match"} <= ran
     assert findings(out) == {}  # nobody is scored: the same clean signals give the same (zero) score

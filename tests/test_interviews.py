@@ -64,6 +64,10 @@ def test_look_alikes_are_not_theatre(tmp_path: Path) -> None:
         # One camera-off call: bandwidth happens.
         _iv("C4", camera="false"),
         _iv("C4", stage="technical"),
+        # Beside them, a candidate never seen: the signal runs on this bundle.
+        _iv("C5", camera="false"),
+        _iv("C5", camera="false", stage="technical"),
     ])
     for cid in ("C2", "C3", "C4"):
         assert _details(out, cid) == {}, cid
+    assert _details(out, "C5")["camera off in 2 video interviews"] == "medium"

@@ -7,7 +7,7 @@ import csv
 import json
 from pathlib import Path
 
-from tests.helpers import DATA, bundle, run
+from tests.helpers import DATA, bundle, jsonl, run, signals_of
 from unmask.demo import Truth
 from unmask.pipeline import ScanResult
 
@@ -76,6 +76,11 @@ def test_febrl3_duplicates_are_found_as_one_person(tmp_path: Path) -> None:
     assert frozenset({"P1", "P2"}) in matched
     why = agrees.get(("P1", "P2")) or agrees[("P2", "P1")]
     assert "national ID (one typo apart)" in why and "birth date (a typo or a day/month swap apart)" in why, why
+    # What same_person_records makes of it: P1 and P2 are one person (medium), the namesakes nobody.
+    for eid in ("P1", "P2"):
+        assert [e["strength"] for e in signals_of(out, eid)["same_person_records"]] == ["medium"], eid
+    for eid in ("SR", "JR"):
+        assert "same_person_records" not in signals_of(out, eid), eid
     tp = sum(truth[a] == truth[b] for a, b in pairs)
     by_person: dict[str, int] = {}
     for eid, v in truth.items():
@@ -129,4 +134,9 @@ def test_the_small_demo_finds_its_stolen_identity_and_nobody_else(
     con = duckdb.connect(str(root / "out" / "unmask.duckdb"), read_only=True)
     pairs = {frozenset((a, b)) for a, b in con.execute("SELECT a_id, b_id FROM person_matches").fetchall()}
     con.close()
-    assert pairs == {frozenset((*truth.planted["stolen_identity"], *truth.planted["stolen_identity_victim"]))}
+    planted = {*truth.planted["stolen_identity"], *truth.planted["stolen_identity_victim"]}
+    assert pairs == {frozenset(planted)}
+    # Their findings carry it as same_person_records evidence, and nobody else's do.
+    with_it = {r["subject"]["id"] for r in jsonl(result.out / "findings.jsonl")
+               if any(e["signal"] == "same_person_records" for e in r["evidence"])}
+    assert with_it == planted

@@ -25,12 +25,17 @@ def test_ship_to_shared_fires_for_unrelated_workers(tmp_path: Path) -> None:
 
 
 def test_neighbours_in_one_building_are_not_one_address(tmp_path: Path) -> None:
-    emps = [emp("E1", "Ann Lee", "20 Oak St", line2="Apt 2A"), emp("E2", "Bo Park", "20 Oak St", line2="Apt 7C")]
+    emps = [emp("E1", "Ann Lee", "20 Oak St", line2="Apt 2A"), emp("E2", "Bo Park", "20 Oak St", line2="Apt 7C"),
+            emp("E3", "Cy Diaz", "20 Oak St", line2="Apt 9D"), emp("E4", "Di Roy", "20 Oak St", line2="Apt 4B")]
     ships = [ship("S1", "E1", "20 Oak St", "43215", line2="Apt 2A"),
-             ship("S2", "E2", "20 Oak Street", "43215", line2="#7C")]
+             ship("S2", "E2", "20 Oak Street", "43215", line2="#7C"),
+             # The same building, one flat written two ways: that is one address.
+             ship("S3", "E3", "20 Oak St", "43215", line2="Apt 9D"),
+             ship("S4", "E4", "20 Oak Street", "43215", line2="#9D")]
     out = tmp_path / "out"
     run(bundle(tmp_path / "b", emps, ships), out)
-    assert findings(out) == {}
+    assert set(findings(out)) == {"E3", "E4"}
+    assert "ship_to_shared" in signals_of(out, "E3")
 
 
 def test_office_address_is_not_a_shared_ship_to(tmp_path: Path) -> None:
@@ -69,21 +74,28 @@ def test_ship_far_from_home_fires_across_states(tmp_path: Path) -> None:
 def test_ship_to_a_nearby_zip_is_not_far(tmp_path: Path) -> None:
     emps = [emp("E1", "Ann Lee", postal="43215")]
     ships = [ship("S1", "E1", "9 Other St", "43210", "Columbus", "OH")]  # a few km away
+    # Beside it, the same home with a laptop shipped across the country: the signal runs here.
+    emps.append(emp("E2", "Bo Park", "9 Elm St", postal="43215"))
+    ships.append(ship("S2", "E2", "55 Cactus Dr", "85212", "Mesa", "AZ"))
     out = tmp_path / "out"
     run(bundle(tmp_path / "b", emps, ships), out)
-    assert findings(out) == {}
+    assert set(findings(out)) == {"E2"} and "ship_to_far_from_home" in signals_of(out, "E2")
 
 
 def test_relocation_in_hr_history_is_not_far(tmp_path: Path) -> None:
-    emps = [emp("E1", "Ann Lee", postal="98101", city="Seattle", region="WA")]
-    ships = [ship("S1", "E1", "1 Oak St", "43215", "Columbus", "OH")]
+    # E1 moved from Columbus to Seattle (the HRIS says so); E2 lives in Seattle and did not.
+    emps = [emp("E1", "Ann Lee", postal="98101", city="Seattle", region="WA"),
+            emp("E2", "Bo Park", "9 Elm St", postal="98101", city="Seattle", region="WA")]
+    ships = [ship("S1", "E1", "1 Oak St", "43215", "Columbus", "OH"),
+             ship("S2", "E2", "1 Oak St", "43215", "Columbus", "OH")]
     root = bundle(tmp_path / "b", emps, ships)
     write_csv(root / "hr/changes.csv", ["employee_id", "field", "old_value", "new_value", "changed_at", "changed_by"],
               [{"employee_id": "E1", "field": "postal_code", "old_value": "43215", "new_value": "98101",
                 "changed_at": "2026-09-01T00:00:00Z", "changed_by": "hr"}])
     out = tmp_path / "out"
     run(root, out)
-    assert findings(out) == {}
+    assert "ship_to_far_from_home" not in signals_of(out, "E1")
+    assert "ship_to_far_from_home" in signals_of(out, "E2")
 
 
 # -- bank_account_shared ----------------------------------------------------------------------
@@ -134,9 +146,12 @@ def test_holder_name_variants_are_not_a_mismatch(tmp_path: Path) -> None:
             emp("E3", "José García", "3 Oak St"), emp("E4", "Min-jun Kim", "4 Oak St")]
     deps = [dep("E1", "1", "Bob Smith"), dep("E2", "2", "TAYLOR, ELIZABETH"), dep("E3", "3", "Jose Garcia"),
             dep("E4", "4", "Kim Min-jun")]
+    # A stranger's account beside them: the signal runs on this bundle.
+    emps.append(emp("E5", "Robert Smith", "5 Oak St"))
+    deps.append(dep("E5", "5", "Dana R. Whitfield"))
     out = tmp_path / "out"
     run(bundle(tmp_path / "b", emps, deposits=deps), out)
-    assert findings(out) == {}
+    assert set(findings(out)) == {"E5"} and "account_holder_mismatch" in signals_of(out, "E5")
 
 
 def test_relative_account_is_weak(tmp_path: Path) -> None:
@@ -160,9 +175,11 @@ def test_platform_payout_for_us_employee(tmp_path: Path) -> None:
 
 
 def test_direct_deposit_is_not_a_platform_payout(tmp_path: Path) -> None:
+    emps = [emp("E1", "Ann Lee"), emp("E2", "Bo Park", "9 Elm St")]
+    deps = [dep("E1", "1", "Ann Lee"), dep("E2", "2", "Bo Park", method="platform", platform="Payoneer")]
     out = tmp_path / "out"
-    run(bundle(tmp_path / "b", [emp("E1", "Ann Lee")], deposits=[dep("E1", "1", "Ann Lee")]), out)
-    assert findings(out) == {}
+    run(bundle(tmp_path / "b", emps, deposits=deps), out)
+    assert set(findings(out)) == {"E2"} and "payout_platform_or_crypto" in signals_of(out, "E2")
 
 
 # -- deposit_changes_after_hire ---------------------------------------------------------------
@@ -178,9 +195,12 @@ def test_two_changes_within_30_days_of_hire(tmp_path: Path) -> None:
 def test_one_change_or_late_changes_do_not_fire(tmp_path: Path) -> None:
     deps = [dep("E1", "1", "Ann Lee", "2026-08-01"), dep("E1", "2", "Ann Lee", "2026-08-09"),
             dep("E1", "3", "Ann Lee", "2026-12-20")]
+    # E2 changes twice within the month: the same bundle shows the signal running.
+    deps += [dep("E2", "4", "Bo Park", "2026-08-01"), dep("E2", "5", "Bo Park", "2026-08-09"),
+             dep("E2", "6", "Bo Park", "2026-08-20")]
     out = tmp_path / "out"
-    run(bundle(tmp_path / "b", [emp("E1", "Ann Lee")], deposits=deps), out)
-    assert findings(out) == {}
+    run(bundle(tmp_path / "b", [emp("E1", "Ann Lee"), emp("E2", "Bo Park", "9 Elm St")], deposits=deps), out)
+    assert set(findings(out)) == {"E2"} and "deposit_changes_after_hire" in signals_of(out, "E2")
 
 
 # -- national_id_shared -----------------------------------------------------------------------

@@ -325,3 +325,36 @@ def test_a_mobile_carriers_address_is_not_a_shared_home(tmp_path: Path) -> None:
     con = duckdb.connect(str(out / "unmask.duckdb"), read_only=True)
     assert con.execute("SELECT DISTINCT egress FROM signins").fetchall() == [("mobile",)]
     con.close()
+
+
+# -- Sigma rules on the worker's laptop and Okta events ----------------------------------------------
+def test_sigma_rule_match_finds_the_laptop_and_honours_the_allow_list(org: Path, tmp_path: Path) -> None:
+    anydesk = {"EventID": 1, "UtcTime": "2026-08-05 10:00:00.000", "Image": "C:\\Users\\Public\\AnyDesk.exe",
+               "CommandLine": "AnyDesk.exe --install C:\\AnyDesk --start-with-win --silent"}
+    # Sysmon names the computer with its domain and in capitals; devices.csv has "lt-e1".
+    _sysmon(org, Computer="LT-E1.corp.example", **anydesk)
+    # E2 works in IT, whose remote tools are allowed: a remote-access rule is no evidence there,
+    # a rule of another kind (ngrok exposing RDP) still is.
+    _sysmon(org, Computer="lt-e2.corp.example", **anydesk)
+    _sysmon(org, EventID=1, Computer="lt-e2", UtcTime="2026-08-05 11:00:00.000", Image="C:\\Tools\\ngrok.exe",
+            CommandLine="ngrok.exe tcp 3389")
+    # A machine that is nobody's laptop: no subject to give the hit to.
+    _sysmon(org, Computer="BUILD-01.corp.example", **anydesk)
+    (org / "unmask.toml").write_text('[allow]\nremote_tools_departments = ["IT"]\n')
+    out = _scan(org, tmp_path)
+    e1 = signals_of(out, "E1")["sigma_rule_match"]
+    assert any("AnyDesk" in e["detail"] and "on lt-e1.corp.example" in e["detail"] for e in e1), e1
+    e2 = signals_of(out, "E2")["sigma_rule_match"]
+    assert e2 and all("Ngrok" in e["detail"] for e in e2), e2
+    assert set(findings(out)) == {"E1", "E2"}
+
+
+def test_sigma_idp_rule_match_is_weak_and_only_for_workers(org: Path, tmp_path: Path) -> None:
+    _okta(org, "e1@corp.example", "45.137.9.7", proxy=True)  # an anonymising proxy (or iCloud Private Relay)
+    _okta(org, "e2@corp.example", "73.20.30.40")  # no proxy
+    _okta(org, "vendor@partner.example", "45.137.9.8", proxy=True)  # not a worker of ours
+    out = _scan(org, tmp_path)
+    (ev,) = signals_of(out, "E1")["sigma_idp_rule_match"]
+    # The rule's level is high; a privacy VPN is not a verdict, so the row stays weak.
+    assert ev["strength"] == "weak" and "Anonymising Proxy" in ev["detail"] and "(high" in ev["detail"]
+    assert [sid for sid in findings(out) if "sigma_idp_rule_match" in signals_of(out, sid)] == ["E1"]
