@@ -12,7 +12,7 @@ from unmask.pipeline import ScanResult, scan
 DATA = Path(__file__).parent / "data"
 EMP_COLS = ["employee_id", "full_name", "email", "national_id", "date_of_birth", "address_line1", "address_line2",
             "city", "region", "postal_code", "country", "employment_type", "vendor_company", "hire_date",
-            "department", "personal_email", "phone"]
+            "department", "personal_email", "phone", "termination_date"]
 SHIP_COLS = ["shipment_id", "asset_tag", "employee_id", "recipient_name", "address_line1", "address_line2",
              "city", "region", "postal_code", "country", "shipped_at", "delivered_at"]
 DEP_COLS = ["employee_id", "effective_date", "method", "institution_name", "routing_number", "account_number",

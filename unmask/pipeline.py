@@ -22,9 +22,10 @@ from unmask.cases import CasesError, CasesStore, Overlay, load_decisions, overla
 from unmask.config import Config, load_config
 from unmask.engine import Engine, open_engine
 from unmask.link import build_clusters
+from unmask.link.persons import honour_persons
 from unmask.normalise import identifiers, network, stage
 from unmask.report import html, outputs
-from unmask.resolve import persons
+from unmask.resolve import persons, records
 from unmask.score import score
 from unmask.screen import parties as screening
 from unmask.sensitive import Tokenizer, load_tokenizer
@@ -271,6 +272,7 @@ def _scan_into(
             runs = run_signals(eng, loaded.config, loaded.present)
         step("linking")
         with _timed(t, "link"):
+            own_rows = honour_persons(eng)
             n_clusters = build_clusters(eng, previous=previous)
         step("scoring")
         with _timed(t, "score"):
@@ -290,7 +292,8 @@ def _scan_into(
                         f"SELECT subject.type, subject.id FROM ({outputs.FINDINGS_SQL}) "  # noqa: S608 - our query
                         "WHERE decision.reopened ORDER BY ALL")]
             man["person_resolution"] = {"records": resolution.records, "matches": resolution.matches,
-                                        "skipped": resolution.skipped, "training": resolution.training}
+                                        "skipped": resolution.skipped, "training": resolution.training,
+                                        **records.summary(eng), "own_rows_dropped": own_rows}
             page = html.render(eng, man, planted_note, loaded.config.home_timezone)
             outputs.write_text(page, stage_dir / "report.html")
         man["timings"] = loaded.timings
@@ -317,6 +320,7 @@ def prepare(loaded: Loaded, step: Callable[[str], None] = lambda _msg: None) -> 
     step("resolving persons")
     with _timed(t, "resolve"):
         resolution = persons.resolve(eng)
+        records.build(eng)
     step("screening")
     with _timed(t, "screen"):
         screening.build(eng)

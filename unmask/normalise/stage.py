@@ -20,6 +20,10 @@ def register_functions(engine: Engine) -> None:
                   "unmask_name_key", "unmask_surname")
 
 
+# Adults who plausibly share one home (a couple, housemates, an adult child).
+MAX_HOUSEHOLD = 4
+
+
 def build(engine: Engine, config: Config, workdir: Path) -> None:
     register_functions(engine)
     load_zip_table(engine, workdir)
@@ -53,16 +57,21 @@ def build(engine: Engine, config: Config, workdir: Path) -> None:
         "a.building IN (SELECT building FROM offices WHERE building IS NOT NULL) AS is_office "
         "FROM a LEFT JOIN zip_geo z USING (zip5)"
     )
-    # Households: declared relations, or the same surname at the same home (building + unit).
+    # Households: declared relations, or people who declare the same home (building and unit),
+    # whatever their surnames: couples and housemates rarely share one. Neighbours in other
+    # units of one building are not a household, and a mail drop's PMB is a unit of its own.
     engine.execute("CREATE OR REPLACE TABLE declared_relations(a VARCHAR, b VARCHAR, kind VARCHAR)")
     for r in config.relations:
         engine.execute("INSERT INTO declared_relations VALUES (?, ?, ?)", [r.a, r.b, r.kind])
     engine.execute(
         "CREATE OR REPLACE TABLE households AS "
         "SELECT a, b, kind FROM declared_relations UNION SELECT b, a, kind FROM declared_relations "
-        "UNION SELECT x.subject_id, y.subject_id, 'same surname and home' FROM addresses x "
+        "UNION SELECT x.subject_id, y.subject_id, 'same declared home' FROM addresses x "
         "JOIN addresses y ON x.full_key = y.full_key AND x.subject_id <> y.subject_id "
-        "JOIN employees ex ON ex.employee_id = x.subject_id JOIN employees ey ON ey.employee_id = y.subject_id "
         "WHERE x.kind = 'home' AND y.kind = 'home' AND x.subject_type = 'employee' AND y.subject_type = 'employee' "
-        "AND unmask_surname(ex.full_name) = unmask_surname(ey.full_name)"
+        "AND NOT x.is_office AND NOT y.is_office "
+        # A home that five or more workers declare is no household but a drop: left to the signals.
+        "AND x.full_key IN (SELECT full_key FROM addresses WHERE kind = 'home' AND subject_type = 'employee' "
+        "  GROUP BY full_key HAVING count(DISTINCT subject_id) <= $max)",
+        {"max": MAX_HOUSEHOLD},
     )

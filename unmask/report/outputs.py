@@ -31,6 +31,11 @@ SELECT {{'type': s.subject_type, 'id': s.subject_id, 'name': p.full_name}} AS su
    FROM scored_evidence e WHERE e.subject_type = s.subject_type AND e.subject_id = s.subject_id) AS evidence,
   coalesce((SELECT list(c.cluster_id ORDER BY c.cluster_id) FROM cluster_members c
             WHERE c.subject_type = s.subject_type AND c.subject_id = s.subject_id), []::VARCHAR[]) AS clusters,
+  -- The person behind the record (resolve/records.py): every record of that one human.
+  (SELECT {{'id': pr.person_id, 'records': list({{'type': o.subject_type, 'id': o.subject_id}}
+                                               ORDER BY o.subject_type, o.subject_id)}}
+   FROM person_records pr JOIN person_records o ON o.person_id = pr.person_id
+   WHERE pr.subject_type = s.subject_type AND pr.subject_id = s.subject_id GROUP BY pr.person_id) AS person,
   -- The decision in force (unmask.cases), with the evidence it did not see: a dismissal that
   -- did not see today's medium or strong evidence is reopened, never silently kept.
   CASE WHEN d.key_id IS NOT NULL THEN

@@ -16,13 +16,18 @@ SIGNAL = Signal(
     needs=("assets.shipments", "hr.employees"),
     strength="medium",
     family="shipping",
-    description="One ship-to address receives equipment for two or more unrelated workers.",
+    description="One ship-to address receives equipment for two or more unrelated workers (medium); weak when "
+    "it is the worker's own declared home or all of them live there.",
     reference="indicators.md §3.E ship_address_shared_across_employees; DOJ24a, DOJ25a, DOJ25b",
     sql="""
 WITH s AS (
   SELECT * FROM addresses WHERE kind = 'ship_to' AND full_key IS NOT NULL AND NOT is_office
 ), shared AS (
   SELECT full_key FROM s GROUP BY full_key HAVING count(DISTINCT subject_id) >= 2
+), own AS (
+  -- Shipping to the worker's own declared home is not farm evidence, even when a housemate's
+  -- laptop goes there too: the farm is the address that is not the worker's home.
+  SELECT DISTINCT subject_id, full_key FROM addresses WHERE kind = 'home' AND subject_type = 'employee'
 ), pairs AS (
   SELECT x.subject_id AS a, y.subject_id AS b, x.full_key,
          EXISTS (SELECT 1 FROM households h WHERE h.a = x.subject_id AND h.b = y.subject_id) AS household
@@ -35,12 +40,14 @@ WITH s AS (
 )
 SELECT 'employee' AS subject_type, s.subject_id, s.source_file, s.line, s.observed_at,
        'ship-to address also used for ' || per.others || ' other worker(s): ' || array_to_string(per.who[1:10], ', ')
-       || CASE WHEN per.unrelated = 0 THEN ' (all in the same household)' ELSE '' END AS detail,
-       CASE WHEN per.unrelated = 0 THEN 'weak' ELSE 'medium' END AS strength,
+       || CASE WHEN per.unrelated = 0 THEN ' (all in the same household)'
+               WHEN own.subject_id IS NOT NULL THEN ' (the worker''s own declared home)' ELSE '' END AS detail,
+       CASE WHEN per.unrelated = 0 OR own.subject_id IS NOT NULL THEN 'weak' ELSE 'medium' END AS strength,
        CASE WHEN per.unrelated > 0 THEN 'ship_to:' || md5(s.full_key) END AS group_key,
        'ship_to_address' AS via,
        split_part(s.full_key, '|', 1)[1:6] || '… ' || coalesce(s.zip5, '') AS value_hint
 FROM s JOIN per ON per.a = s.subject_id AND per.full_key = s.full_key
+LEFT JOIN own ON own.subject_id = s.subject_id AND own.full_key = s.full_key
 """,
     samples=(
         positive("laptops of two unrelated workers go to one flat", {"addresses": [
@@ -55,6 +62,10 @@ FROM s JOIN per ON per.a = s.subject_id AND per.full_key = s.full_key
             "addresses": [_ship("E1", "3 oak st|43215"), _ship("E2", "3 oak st|43215")],
             "households": [{"a": "E1", "b": "E2", "kind": "spouse"}, {"a": "E2", "b": "E1", "kind": "spouse"}],
         }, {"E1": "weak", "E2": "weak"}),
+        positive("a stranger's laptop goes to a worker's own declared home: the stranger's evidence", {
+            "addresses": [_ship("E1", "3 oak st|43215"), _ship("E3", "3 oak st|43215"),
+                          dict(_ship("E1", "3 oak st|43215"), kind="home")],
+        }, {"E3": "medium", "E1": "weak"}),
         lookalike("ship_address_shared_across_employees: a shared office", {"addresses": [
             _ship("E1", "1 corporate way|43215", True), _ship("E2", "1 corporate way|43215", True),
         ]}),
