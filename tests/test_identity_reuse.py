@@ -19,7 +19,11 @@ def test_same_name_and_birth_date_on_two_records(tmp_path: Path) -> None:
     out = tmp_path / "out"
     run(bundle(tmp_path / "b", emps), out)
     (ev,) = signals_of(out, "E1")["name_dob_shared"]
+    # Hired the same day: neither record is known to be the victim, so neither is lowered, and
+    # one identity employed twice at once is strong on both.
     assert ev["strength"] == "medium" and ev["detail"].endswith(": E2")
+    for who in ("E1", "E2"):
+        assert signals_of(out, who)["identity_active_twice"][0]["strength"] == "strong"
     assert "E3" not in findings(out) and "E4" not in findings(out)
     assert signals_of(out, "E5")["name_dob_shared"][0]["strength"] == "weak"
     clusters = (out / "clusters.jsonl").read_text()

@@ -84,12 +84,12 @@ def build(engine: Engine) -> None:
         "  WHERE p.subject_type = c.a_type AND p.subject_id = c.a AND q.subject_type = c.b_type "
         "  AND q.subject_id = c.b AND p.k NOT LIKE 'home:%')"
     )
-    # The record that came first is the likely victim of a claimed identity; ties broken by id.
+    # The record that came first is the likely victim of a claimed identity.
     engine.execute(
         "CREATE OR REPLACE TABLE claimed_identity_pairs AS "
         "SELECT t.a_type, t.a, t.b_type, t.b, "
-        "(coalesce(x.started, DATE '9999-12-31'), x.subject_type, x.subject_id) "
-        "< (coalesce(y.started, DATE '9999-12-31'), y.subject_type, y.subject_id) AS a_is_first, "
+        # NULL when the records started the same day (or a date is missing): no victim is named.
+        "CASE WHEN x.started <> y.started THEN x.started < y.started END AS a_is_first, "
         "x.started <= coalesce(y.ended, DATE '9999-12-31') AND y.started <= coalesce(x.ended, DATE '9999-12-31') "
         "AS overlap "
         "FROM identity_ties t "

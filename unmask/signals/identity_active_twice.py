@@ -33,7 +33,8 @@ SIGNAL = Signal(
     reference="indicators.md §3.A id_stolen_identity_complaint (one identity, two concurrent workers); DOJ25b",
     sql="""
 WITH ties AS (
-  SELECT c.a, c.b, NOT c.a_is_first AS later, false AS same_person
+  -- Both records when neither is known to have come first.
+  SELECT c.a, c.b, coalesce(NOT c.a_is_first, true) AS later, false AS same_person
   FROM claimed_identity_pairs c WHERE c.a_type = 'employee' AND c.b_type = 'employee' AND c.overlap
   UNION ALL
   SELECT s.a, s.b, true, true FROM same_person_pairs s
