@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from unmask.engine.base import Engine, RawReject
+from unmask.engine.base import Engine, EngineError, RawReject
+from unmask.engine.dialect import DUCKDB, SPARK, Dialect, DialectError
 
-__all__ = ["Engine", "RawReject", "open_engine", "process_env", "register_udfs"]
+__all__ = ["DUCKDB", "SPARK", "Dialect", "DialectError", "Engine", "EngineError", "RawReject", "open_engine",
+           "process_env", "register_udfs"]
 
 
 def process_env(kind: str = "duckdb") -> dict[str, str]:

@@ -7,7 +7,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from unmask.engine.dialect import Dialect
+
 Params = Sequence[Any] | Mapping[str, Any] | None
+
+
+class EngineError(Exception):
+    """A statement the engine refused, with the SQL that failed (the bound values are left out:
+    they may be sensitive). ``str()`` is the engine's own message, short enough for a reject
+    reason or the CLI's one line; ``sql`` is for logs and ``UNMASK_DEBUG``."""
+
+    def __init__(self, message: str, sql: str, engine: str) -> None:
+        super().__init__(message)
+        self.sql = sql
+        self.engine = engine
+
+    def details(self) -> str:
+        return f"{self.engine}: {self} -- in: {' '.join(self.sql.split())[:4000]}"
 
 
 @dataclass(frozen=True)
@@ -19,10 +35,23 @@ class RawReject:
 
 
 class Engine(Protocol):
-    """What the pipeline asks of a SQL engine. SQL text is DuckDB dialect; values are bound."""
+    """What the pipeline asks of a SQL engine.
+
+    SQL is written once, in DuckDB's dialect, with values bound by name or position; an engine
+    of another dialect translates it with its ``dialect`` (:mod:`unmask.engine.dialect`).
+    Every method that runs SQL raises :class:`EngineError` (never the driver's own exception)
+    and logs the statement at debug level, never its bound values.
+
+    The readers (:meth:`load_lines`, :meth:`load_csv`, :meth:`load_json_documents`) are the
+    contract "line-numbered records with rejects": each record keeps its physical line number
+    (the first line of a record that spans several), every record the reader cannot use is
+    returned as a :class:`RawReject` with its line and a reason that never quotes the record,
+    and so loaded + rejected = read for each file.
+    """
 
     name: str
     version: str
+    dialect: Dialect
 
     def execute(self, sql: str, params: Params = None) -> None: ...
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -10,13 +11,15 @@ from typing import Any
 import duckdb
 import duckdb.func as duckdb_func
 
-from unmask.engine.base import Params, RawReject
+from unmask.engine.base import EngineError, Params, RawReject
+from unmask.engine.dialect import DUCKDB
 from unmask.engine.sqlbuild import ident
 
 # Unit separator: valid JSON can never contain a raw control character, so splitting a text
 # file on it yields exactly one column per physical line.
 _LINE_DELIM = "\x1f"
 _counter = itertools.count()
+_log = logging.getLogger("unmask.engine")
 
 # DuckDB error types turned into reasons we are willing to print: never the line itself,
 # which may hold a clear national ID.
@@ -34,6 +37,7 @@ _REASONS = {
 class DuckDBEngine:
     name = "duckdb"
     version = duckdb.__version__
+    dialect = DUCKDB
 
     def __init__(self, path: Path | None, threads: int | None = None, read_only: bool = False) -> None:
         self._con = duckdb.connect(str(path) if path else ":memory:", read_only=read_only and path is not None)
@@ -46,16 +50,34 @@ class DuckDBEngine:
         self._con.execute("SET TimeZone = 'UTC'")
 
     # -- plain SQL ---------------------------------------------------------------------------
+    def _run(self, sql: str, params: Params) -> duckdb.DuckDBPyConnection:
+        _log.debug("sql: %s", sql)  # never the parameters: they may hold tokens or bundle text
+        try:
+            return self._con.execute(sql, params)
+        except duckdb.Error as e:
+            raise EngineError(str(e).splitlines()[0] if str(e) else e.__class__.__name__, sql, self.name) from e
+
     def execute(self, sql: str, params: Params = None) -> None:
-        self._con.execute(sql, params).fetchall()
+        cur = self._run(sql, params)
+        try:
+            cur.fetchall()
+        except duckdb.Error as e:
+            raise EngineError(str(e).splitlines()[0], sql, self.name) from e
 
     def query(self, sql: str, params: Params = None) -> list[tuple[Any, ...]]:
-        return self._con.execute(sql, params).fetchall()
+        cur = self._run(sql, params)
+        try:
+            return cur.fetchall()
+        except duckdb.Error as e:
+            raise EngineError(str(e).splitlines()[0], sql, self.name) from e
 
     def query_dicts(self, sql: str, params: Params = None) -> list[dict[str, Any]]:
-        cur = self._con.execute(sql, params)
+        cur = self._run(sql, params)
         names = [d[0] for d in cur.description or []]
-        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+        try:
+            return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+        except duckdb.Error as e:
+            raise EngineError(str(e).splitlines()[0], sql, self.name) from e
 
     def table_exists(self, name: str) -> bool:
         rows = self.query(
@@ -268,8 +290,8 @@ class DuckDBEngine:
         )
 
     def export_jsonl(self, sql: str, path: Path, params: Params = None) -> int:
-        rel = self._con.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()  # noqa: S608
-        self._con.execute(
+        rel = self._run(f"SELECT count(*) FROM ({sql})", params).fetchone()  # noqa: S608
+        self._run(
             f"COPY ({sql}) TO '{_quote_path(path)}' (FORMAT json)",  # noqa: S608
             params,
         )
