@@ -11,7 +11,7 @@ What is checked, each a keyed lookup in the store (no scan of the bundle again):
   scan's ``ioc_match`` signal compares them.
 
 The same check is the Python function :func:`check`, for an ATS integration: open the store
-once with :func:`open_store` and call it per applicant.
+once with :func:`open_store` (a read-only :class:`unmask.results.Results`) and call it per applicant.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from unmask.engine import Engine, open_engine
+from unmask.results import Results, ResultsError
 from unmask.sources.intel.common import iso_date
 from unmask.values.address import address_key
 from unmask.values.contact import email_canonical, phone_e164, profile_handle
@@ -47,11 +47,11 @@ class Hit:
         return {k: v for k, v in self.__dict__.items() if v is not None}
 
 
-def open_store(path: Path) -> Engine:
-    store = path / "unmask.duckdb" if path.is_dir() else path
-    if not store.is_file():
-        raise CheckError(f"no store at {path}: give a scan's output folder or its unmask.duckdb")
-    return open_engine(store, read_only=True)
+def open_store(path: Path) -> Results:
+    try:
+        return Results.open(path)
+    except ResultsError as e:
+        raise CheckError(str(e)) from None
 
 
 def _values(c: dict[str, Any]) -> list[tuple[str, str]]:
@@ -74,17 +74,13 @@ def _values(c: dict[str, Any]) -> list[tuple[str, str]]:
     return out
 
 
-def check(engine: Engine, candidate: dict[str, Any]) -> list[Hit]:
+def check(results: Results, candidate: dict[str, Any]) -> list[Hit]:
     """Evidence about one applicant from the store; strongest first."""
     hits: list[Hit] = []
     vals = _values(candidate)
     if vals:
-        rows = engine.query(
-            "SELECT i.kind, i.value, i.subject_type, i.subject_id, i.source_file, i.line FROM identifiers i "
-            "WHERE i.value IN (SELECT unnest($v)) AND i.kind IN ('phone', 'reference_phone', 'personal_email', "
-            "'reference_email', 'profile') ORDER BY ALL LIMIT 200",
-            {"v": [v for _, v in vals]},
-        )
+        rows = results.identifiers_with_values(
+            [v for _, v in vals], ("phone", "reference_phone", "personal_email", "reference_email", "profile"))
         by_value: dict[str, list[str]] = {}
         for what, v in vals:
             by_value.setdefault(v, []).append(what)
@@ -98,26 +94,20 @@ def check(engine: Engine, candidate: dict[str, Any]) -> list[Hit]:
     key = address_key(candidate.get("address_line1"), candidate.get("address_line2"), candidate.get("city"),
                       candidate.get("region"), candidate.get("postal_code"), candidate.get("country"))
     if key.building:
-        rows = engine.query(
-            "SELECT kind, subject_type, subject_id, full_key = $full AS same_unit, source_file, line FROM addresses "
-            "WHERE building = $b AND NOT coalesce(is_office, false) ORDER BY ALL LIMIT 50",
-            {"b": key.building, "full": key.full},
-        )
+        rows = results.addresses_in_building(key.building, key.full)
         for kind, st, sid, same_unit, src, line in rows:
             place = "home" if kind == "home" else "ship-to address"
             hits.append(Hit("home address", "medium" if same_unit else "weak",
                             f"home address is the {place} of {st} {sid}" + ("" if same_unit else " (same building)"),
                             st, sid, f"{src}:{line}"))
-    hits += _sanctions(engine, candidate)
-    hits += _indicators(engine, candidate, vals)
+    hits += _sanctions(results, candidate)
+    hits += _indicators(results, candidate, vals)
     order = {"strong": 0, "medium": 1, "weak": 2}
     return sorted(hits, key=lambda h: (order[h.strength], h.what, h.subject_id or ""))
 
 
-def _indicators(engine: Engine, c: dict[str, Any], vals: list[tuple[str, str]]) -> list[Hit]:
+def _indicators(results: Results, c: dict[str, Any], vals: list[tuple[str, str]]) -> list[Hit]:
     """The applicant's values that are known indicators (ioc_values, built by the scan)."""
-    if not engine.table_exists("ioc_values"):
-        return []
     probes: list[tuple[str, str, str]] = []  # (what, ioc kind, value)
     for what, v in vals:
         if what == "profile":
@@ -132,8 +122,7 @@ def _indicators(engine: Engine, c: dict[str, Any], vals: list[tuple[str, str]]) 
         probes.append(("home address", "address", f"{street}|{(country_code(c.get('country') or 'US') or '').lower()}"))
     if not probes:
         return []
-    rows = engine.query("SELECT kind, v, string_agg(DISTINCT said_by, '; ' ORDER BY said_by) FROM ioc_values "
-                        "WHERE v IN (SELECT unnest($v)) GROUP BY kind, v", {"v": [v for _, _, v in probes]})
+    rows = results.indicators_with_values([v for _, _, v in probes])
     said = {(k, v): by for k, v, by in rows}
     out = []
     for what, kind, v in probes:
@@ -144,20 +133,14 @@ def _indicators(engine: Engine, c: dict[str, Any], vals: list[tuple[str, str]]) 
     return out
 
 
-def _sanctions(engine: Engine, c: dict[str, Any]) -> list[Hit]:
+def _sanctions(results: Results, c: dict[str, Any]) -> list[Hit]:
     name = c.get("full_name")
-    if not name or not engine.table_exists("intel_keys"):
+    if not name:
         return []
     keys = block_keys(name, "Person")
     if not keys:
         return []
-    rows = engine.query(
-        "SELECT n.list, n.entity_id, n.name, e.caption, e.birth_dates, sum(k.idf) AS w FROM intel_keys k "
-        "JOIN intel_name_ids n USING (nid) JOIN intel_entities e USING (list, entity_id) "
-        "WHERE k.key IN (SELECT unnest($k)) AND (k.person OR k.any_schema) "
-        "GROUP BY ALL ORDER BY w DESC LIMIT 12",
-        {"k": keys},
-    )
+    rows = results.sanctions_candidates(keys)
     dob = iso_date(c.get("date_of_birth"))
     me = prepare(name, "Person")
     out = []

@@ -26,6 +26,7 @@ from unmask.link.persons import honour_persons
 from unmask.normalise import identifiers, network, stage
 from unmask.report import html, outputs
 from unmask.resolve import persons, records
+from unmask.results import Results
 from unmask.score import score
 from unmask.screen import parties as screening
 from unmask.sensitive import Tokenizer, load_tokenizer
@@ -280,21 +281,21 @@ def _scan_into(
         step("writing outputs")
         with _timed(t, "report"):
             load_decisions(eng, loaded.overlay.judgements if loaded.overlay else ())
-            outputs.write_jsonl(eng, outputs.FINDINGS_SQL, stage_dir / "findings.jsonl")
-            outputs.write_jsonl(eng, outputs.CLUSTERS_SQL, stage_dir / "clusters.jsonl")
-            outputs.write_jsonl(eng, outputs.REJECTS_SQL, stage_dir / "rejects.jsonl")
-            bands = dict(eng.query("SELECT band, count(*) FROM scores GROUP BY band"))
+            # The live store through the read API: the outputs and the report are made by the
+            # same calls as any later reader of the finished scan.
+            results = Results(eng)
+            outputs.write_jsonl(results, "findings", stage_dir / "findings.jsonl")
+            outputs.write_jsonl(results, "clusters", stage_dir / "clusters.jsonl")
+            outputs.write_jsonl(results, "rejects", stage_dir / "rejects.jsonl")
+            bands = results.band_counts()
             man = manifest(loaded, runs, started, bundle)
             if loaded.overlay and loaded.decisions:
                 man["decisions"] = loaded.overlay.manifest(str(loaded.decisions))
-                man["decisions"]["reopened"] = [
-                    f"{st}:{sid}" for st, sid in eng.query(
-                        f"SELECT subject.type, subject.id FROM ({outputs.FINDINGS_SQL}) "  # noqa: S608 - our query
-                        "WHERE decision.reopened ORDER BY ALL")]
+                man["decisions"]["reopened"] = results.reopened()
             man["person_resolution"] = {"records": resolution.records, "matches": resolution.matches,
                                         "skipped": resolution.skipped, "training": resolution.training,
                                         **records.summary(eng), "own_rows_dropped": own_rows}
-            page = html.render(eng, man, planted_note, loaded.config.home_timezone)
+            page = html.render(results, man, planted_note, loaded.config.home_timezone)
             outputs.write_text(page, stage_dir / "report.html")
         man["timings"] = loaded.timings
         outputs.write_json(man, stage_dir / "manifest.json")
@@ -355,7 +356,7 @@ def validate(bundle: Path, progress: Progress | None = None) -> dict[str, Any]:
             for s in SIGNALS
             if any(p not in loaded.present for p in s.needs)
         ]
-        man["rejects"] = loaded.engine.query_dicts(outputs.REJECTS_SQL + " LIMIT 200")
+        man["rejects"] = Results(loaded.engine).rejects(200)
         return man
     finally:
         loaded.engine.close()

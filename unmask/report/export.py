@@ -1,10 +1,11 @@
 """``unmask export-iocs OUT --cluster ID | --subject ID --format stix|csv``: one case's
 indicators, to share with the next company the same people apply to.
 
-Read from the scan's store (``OUT/unmask.duckdb``): personal and reference e-mails, phones,
+Read from the scan's store (``OUT/unmask.duckdb``, read-only, through ``unmask.results``):
+personal and reference e-mails, phones,
 e-mail domains that are not public mail services, non-corporate sign-in and interview IPs,
 profile handles, ship-to addresses, crypto payout addresses and SHA-256 hashes of the
-résumés and photos in the bundle. Account numbers exist in the store only as keyed tokens;
+résumés and photos, taken when the scan read them. Account numbers exist in the store only as keyed tokens;
 they are exported (as those tokens) only with ``include_tokens``, and match only where the
 importer uses the same token key.
 
@@ -16,15 +17,13 @@ an Identity, one Indicator per value and a Grouping naming the case.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from unmask.engine import Engine, open_engine
+from unmask.results import Results, ResultsError
 
 FREE_MAIL = frozenset({
     "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "yahoo.com", "icloud.com", "me.com",
@@ -44,76 +43,30 @@ class Ioc:
     note: str  # what it is in this case: "personal email of E1001", ...
 
 
-def _subjects(eng: Engine, cluster: str | None, subject: str | None) -> list[tuple[str, str]]:
+def _subjects(results: Results, cluster: str | None, subject: str | None) -> list[tuple[str, str]]:
     if cluster:
-        rows = eng.query("SELECT subject_type, subject_id FROM cluster_members WHERE cluster_id = $c ORDER BY ALL",
-                         {"c": cluster})
-        if not rows:
+        members = results.cluster_members(cluster)
+        if not members:
             raise ExportError(f"no cluster {cluster} in this scan (see clusters.jsonl)")
-        return [(str(a), str(b)) for a, b in rows]
-    rows = eng.query("SELECT subject_type, subject_id FROM people WHERE subject_id = $s", {"s": subject})
-    if not rows:
+        return members
+    found = results.subjects_named(subject or "")
+    if not found:
         raise ExportError(f"no subject {subject} in this scan")
-    return [(str(a), str(b)) for a, b in rows]
+    return found
 
 
-def collect(eng: Engine, subjects: list[tuple[str, str]], bundle: Path | None, include_tokens: bool) -> list[Ioc]:
+def collect(results: Results, subjects: list[tuple[str, str]], include_tokens: bool) -> list[Ioc]:
     """Every indicator of ``subjects``, deduplicated, in a stable order."""
-    eng.execute("CREATE OR REPLACE TEMP TABLE case_subjects(subject_type VARCHAR, subject_id VARCHAR)")
-    eng.insert_rows("case_subjects", ("subject_type", "subject_id"), subjects)
-    q = """
-WITH s AS (SELECT * FROM case_subjects), ids AS (SELECT i.* FROM identifiers i JOIN s USING (subject_type, subject_id))
-SELECT 'email', value, replace(kind, '_', ' ') || ' of ' || subject_id FROM ids
-  WHERE kind IN ('personal_email', 'reference_email')
-UNION ALL SELECT 'domain', split_part(value, '@', 2), 'e-mail domain of ' || subject_id FROM ids
-  WHERE kind IN ('personal_email', 'reference_email')
-UNION ALL SELECT 'phone', value, replace(kind, '_', ' ') || ' of ' || subject_id FROM ids
-  WHERE kind IN ('phone', 'reference_phone')
-UNION ALL SELECT CASE WHEN value LIKE 'github.com/%' THEN 'github' ELSE 'linkedin' END, value,
-  'profile of ' || subject_id FROM ids WHERE kind = 'profile'
-UNION ALL SELECT 'ip', value, 'interview IP of ' || subject_id FROM ids WHERE kind = 'interview_ip'
-UNION ALL SELECT 'ip', ip, egress || ' sign-in IP of ' || employee_id || coalesce(' (' || country || ')', '')
-  FROM signins JOIN s ON s.subject_type = 'employee' AND s.subject_id = signins.employee_id
-  WHERE egress <> 'corporate' AND ip IS NOT NULL
-UNION ALL SELECT 'address', concat_ws(', ', address_line1, address_line2, city, region, postal_code, country),
-  'ship-to address of ' || employee_id
-  FROM shipments JOIN s ON s.subject_type = 'employee' AND s.subject_id = shipments.employee_id
-  WHERE address_line1 IS NOT NULL
-UNION ALL SELECT CASE WHEN lower(coalesce(platform, '')) LIKE '%crypto%' OR lower(coalesce(method, '')) LIKE '%crypto%'
-                      THEN 'crypto_address' ELSE 'bank_account' END, account_number,
-  'payout account of ' || employee_id || ' (keyed token)'
-  FROM deposits JOIN s ON s.subject_type = 'employee' AND s.subject_id = deposits.employee_id
-  WHERE account_number IS NOT NULL AND $tokens
-"""
-    rows = eng.query(q, {"tokens": include_tokens})
     seen: dict[tuple[str, str], list[str]] = {}
-    for typ, value, note in rows:
+    for typ, value, note in results.case_indicators(subjects, include_tokens):
         if not value or (typ == "domain" and value in FREE_MAIL):
             continue
         seen.setdefault((str(typ), str(value)), []).append(str(note))
+    # The résumés' and photos' SHA-256, taken when the scan read them (no second read of the bundle).
+    for sid, path, digest in results.document_hashes([sid for _, sid in subjects]):
+        seen.setdefault(("sha256", digest), []).append(f"{Path(path).name} of {sid}")
     out = [Ioc(t, v, "; ".join(sorted(set(n)))) for (t, v), n in seen.items()]
-    out += _document_hashes(eng, subjects, bundle)
     return sorted(out, key=lambda i: (i.type, i.value))
-
-
-def _document_hashes(eng: Engine, subjects: list[tuple[str, str]], bundle: Path | None) -> list[Ioc]:
-    if bundle is None or not bundle.is_dir():
-        return []
-    ids = [sid for _, sid in subjects]
-    rows = eng.query(
-        "SELECT coalesce(employee_id, candidate_id), resume_path, photo_path FROM candidates "
-        "WHERE list_contains($ids, candidate_id) OR list_contains($ids, employee_id)", {"ids": ids})
-    root = bundle.resolve()
-    out = []
-    for sid, *paths in rows:
-        for rel in paths:
-            if not rel:
-                continue
-            p = (root / rel).resolve()
-            if p.is_relative_to(root) and p.is_file():  # never follow a path out of the bundle
-                digest = hashlib.sha256(p.read_bytes()).hexdigest()
-                out.append(Ioc("sha256", digest, f"{Path(rel).name} of {sid}"))
-    return out
 
 
 def to_csv(iocs: list[Ioc], case: str) -> str:
@@ -178,19 +131,15 @@ def export(out_dir: Path, cluster: str | None, subject: str | None, fmt: str, in
     """The case's indicators as text in ``fmt``; and how many there are."""
     if bool(cluster) == bool(subject):
         raise ExportError("name exactly one case: --cluster ID or --subject ID")
-    store = out_dir / "unmask.duckdb"
-    if not store.is_file():
-        raise ExportError(f"no unmask.duckdb in {out_dir}: is it the output folder of a scan?")
-    bundle = None
-    manifest = out_dir / "manifest.json"
-    if manifest.is_file():
-        b = json.loads(manifest.read_text(encoding="utf-8")).get("bundle")
-        bundle = Path(b) if b else None
-    eng = open_engine(store)
     try:
-        subjects = _subjects(eng, cluster, subject)
-        iocs = collect(eng, subjects, bundle, include_tokens)
+        results = Results.open(out_dir)
+    except ResultsError:
+        raise ExportError(f"no unmask.duckdb in {out_dir} that can be read: is it the output folder of a scan?") \
+            from None
+    try:
+        subjects = _subjects(results, cluster, subject)
+        iocs = collect(results, subjects, include_tokens)
     finally:
-        eng.close()
+        results.close()
     case = cluster or subject or ""
     return (to_stix(iocs, case) if fmt == "stix" else to_csv(iocs, case)), len(iocs)

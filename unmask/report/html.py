@@ -10,8 +10,8 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from unmask.engine import Engine
 from unmask.report import pictures
+from unmask.results import Results
 
 _CSS = """
 body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#1b1b1b;max-width:1200px}
@@ -67,32 +67,20 @@ MAX_PICTURES = 200  # timelines for the top subjects (medium band and above); th
 MAX_CLUSTER_PICTURES = 50
 
 
-def render(engine: Engine, manifest: dict[str, Any], planted_note: str | None = None,
+def render(results: Results, manifest: dict[str, Any], planted_note: str | None = None,
            home_tz: str = "America/Chicago") -> str:
-    scores = engine.query_dicts(
-        "SELECT s.*, p.full_name FROM scores s LEFT JOIN people p USING (subject_type, subject_id) "
-        "ORDER BY score DESC, subject_type, subject_id"
-    )
-    evidence = engine.query_dicts(
-        "SELECT subject_type, subject_id, signal, source_file, line, observed_at, detail, weight, strength "
-        "FROM scored_evidence ORDER BY subject_type, subject_id, weight DESC"
-    )
+    scores = results.findings()
     by_subject: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for ev in evidence:
+    for ev in results.evidence():
         by_subject.setdefault((ev["subject_type"], ev["subject_id"]), []).append(ev)
-    clusters = engine.query_dicts(
-        "SELECT cluster_id, list(subject_id ORDER BY subject_id) AS members, "
-        "(SELECT list(DISTINCT via) FROM cluster_links l WHERE l.cluster_id = c.cluster_id) AS vias "
-        # Biggest first: cluster ids are stable keys (unmask.model), not ranks.
-        "FROM cluster_members c GROUP BY cluster_id ORDER BY count(*) DESC, cluster_id"
-    )
+    clusters = results.clusters()
     bands: dict[str, int] = {}
     for s in scores:
         bands[s["band"]] = bands.get(s["band"], 0) + 1
     pictured = [s["subject_id"] for s in scores
                 if s["subject_type"] == "employee" and s["band"] != "low"][:MAX_PICTURES]
-    timeline = pictures.timelines(engine, pictured, home_tz)
-    links = engine.query_dicts("SELECT cluster_id, a, b, via, value_hint FROM cluster_links")
+    timeline = pictures.timelines(results, pictured, home_tz)
+    links = results.cluster_links()
     band_of = {s["subject_id"]: s["band"] for s in scores}
 
     out: list[str] = [
@@ -168,8 +156,7 @@ def render(engine: Engine, manifest: dict[str, Any], planted_note: str | None = 
             out.append(f"<div class='timeline'>{timeline[key[1]]}</div>")
         out.append("</div>")
     out.append("<h2>What the data could not tell</h2>")
-    giants = engine.query_dicts("SELECT via, value_hint, members FROM giant_groups ORDER BY members DESC") \
-        if engine.table_exists("giant_groups") else []
+    giants = results.giant_groups()
     if giants:
         out.append("<p>Identifiers shared by so many people that they name a place or a network, not an "
                    "operation (a coworking address, a carrier NAT), were not used to join clusters:</p><ul>")

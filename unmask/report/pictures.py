@@ -14,7 +14,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from unmask.engine import Engine
+from unmask.results import Results
 
 MAX_MEMBERS = 40
 MAX_IDENTIFIERS = 40
@@ -25,38 +25,19 @@ def _e(v: Any) -> str:
     return escape("" if v is None else str(v), quote=True)
 
 
-def timelines(engine: Engine, subjects: list[str], home_tz: str) -> dict[str, str]:
+def timelines(results: Results, subjects: list[str], home_tz: str) -> dict[str, str]:
     """SVG per employee id of ``subjects`` that has sign-ins or activity."""
     if not subjects:
         return {}
-    engine.execute("CREATE OR REPLACE TEMP TABLE pic_subjects(employee_id VARCHAR)")
-    engine.insert_rows("pic_subjects", ("employee_id",), [(s,) for s in subjects])
-    tz_sql = """
-WITH tz AS (
-  SELECT p.employee_id, coalesce(any_value(h.tz), $home_tz) AS tz FROM pic_subjects p
-  LEFT JOIN addresses h ON h.kind = 'home' AND h.subject_type = 'employee' AND h.subject_id = p.employee_id
-  GROUP BY p.employee_id
-), ev AS (
-  SELECT employee_id, ts, 'sign-in' AS what FROM signins WHERE employee_id IN (SELECT employee_id FROM pic_subjects)
-  UNION ALL
-  SELECT e.employee_id, a.timestamp, 'activity' FROM activity a JOIN employees e ON e.email = a.actor_email
-  WHERE e.employee_id IN (SELECT employee_id FROM pic_subjects)
-)
-SELECT ev.employee_id, any_value(tz.tz), hour(timezone(tz.tz, ev.ts)) AS h, count(*) AS n
-FROM ev JOIN tz USING (employee_id) WHERE ev.ts IS NOT NULL GROUP BY ev.employee_id, h
-"""
+    by_hour, by_day = results.timeline(subjects, home_tz)
     hours: dict[str, list[int]] = {}
     zones: dict[str, str] = {}
-    for eid, tz, h, n in engine.query(tz_sql, {"home_tz": home_tz}):
-        hours.setdefault(eid, [0] * 24)[int(h)] = int(n)
+    for eid, tz, h, n in by_hour:
+        hours.setdefault(eid, [0] * 24)[h] = n
         zones[eid] = tz
     days: dict[str, list[tuple[Any, str, int]]] = {}
-    for eid, d, country, n in engine.query(
-        "SELECT employee_id, ts::DATE AS d, coalesce(country, '?'), count(*) FROM signins "
-        "WHERE employee_id IN (SELECT employee_id FROM pic_subjects) AND ts IS NOT NULL "
-        "GROUP BY ALL ORDER BY d"
-    ):
-        days.setdefault(eid, []).append((d, str(country), int(n)))
+    for eid, d, country, n in by_day:
+        days.setdefault(eid, []).append((d, country, n))
     return {eid: _timeline_svg(hours.get(eid, [0] * 24), zones.get(eid, home_tz), days.get(eid, []))
             for eid in subjects if eid in hours or eid in days}
 

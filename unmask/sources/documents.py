@@ -14,6 +14,7 @@ candidate record and readable document; ``source_file`` and ``line`` are the rec
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -78,7 +79,11 @@ _KINDS = (
 
 
 def load_documents(ctx: LoadContext) -> dict[str, DocumentCount]:
-    """Read every document ``hr.candidates`` names; the tables above, and a count per kind."""
+    """Read every document ``hr.candidates`` names; the tables above, and a count per kind.
+
+    ``document_hashes`` keeps each file's SHA-256 in the store, so ``export-iocs`` shares the
+    hashes of a case's résumés and photos without reading the bundle again."""
+    ctx.engine.execute("CREATE OR REPLACE TABLE document_hashes(candidate_id VARCHAR, path VARCHAR, sha256 VARCHAR)")
     return {k.part: _load_kind(ctx, k) for k in _KINDS}
 
 
@@ -99,6 +104,7 @@ def _load_kind(ctx: LoadContext, kind: _Kind) -> DocumentCount:
     root = ctx.bundle.resolve()
     done: dict[str, Any] = {}  # one read per file, however many records name it
     failed: dict[str, str] = {}
+    digests: dict[str, str] = {}
     rows: list[tuple[str, int, str, str, Any]] = []
     for src, line, cid, rel in refs:
         if rel not in done and rel not in failed:
@@ -106,6 +112,7 @@ def _load_kind(ctx: LoadContext, kind: _Kind) -> DocumentCount:
             if why is None:
                 try:
                     done[rel] = kind.read((root / rel).resolve())
+                    digests[rel] = hashlib.sha256((root / rel).resolve().read_bytes()).hexdigest()
                 except (OSError, ValueError) as e:
                     why = kind.error(e)
             if why is not None:
@@ -113,6 +120,8 @@ def _load_kind(ctx: LoadContext, kind: _Kind) -> DocumentCount:
         if rel in done:
             rows.append((src, int(line), cid, rel, done[rel]))
     eng.insert_rows(kind.table, ("source_file", "line", "candidate_id", "path", value), rows)
+    eng.insert_rows("document_hashes", ("candidate_id", "path", "sha256"),
+                    [(cid, rel, digests[rel]) for _src, _line, cid, rel, _v in rows])
     for rel, why in failed.items():
         reject_raw(ctx, rel, kind.part, [RawReject(None, why)], "file")
     count.files, count.loaded, count.rejected = len(done) + len(failed), len(done), len(failed)

@@ -40,7 +40,10 @@ class DuckDBEngine:
     dialect = DUCKDB
 
     def __init__(self, path: Path | None, threads: int | None = None, read_only: bool = False) -> None:
-        self._con = duckdb.connect(str(path) if path else ":memory:", read_only=read_only and path is not None)
+        try:
+            self._con = duckdb.connect(str(path) if path else ":memory:", read_only=read_only and path is not None)
+        except duckdb.Error as e:  # not a store, locked, or unreadable: the caller says which file
+            raise EngineError(str(e).splitlines()[0], f"-- open {path}", self.name) from e
         if threads:
             self._con.execute(f"SET threads = {int(threads)}")
         # Row order of a scan is the file order; line numbers depend on it.
