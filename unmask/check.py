@@ -11,7 +11,8 @@ What is checked, each a keyed lookup in the store (no scan of the bundle again):
   scan's ``ioc_match`` signal compares them.
 
 The same check is the Python function :func:`check`, for an ATS integration: open the store
-once with :func:`open_store` (a read-only :class:`unmask.results.Results`) and call it per applicant.
+once with :func:`open_store` (read-only, through :class:`unmask.results.Results`) and call it
+per applicant.
 """
 
 from __future__ import annotations
@@ -79,27 +80,26 @@ def check(results: Results, candidate: dict[str, Any]) -> list[Hit]:
     hits: list[Hit] = []
     vals = _values(candidate)
     if vals:
-        rows = results.identifiers_with_values(
-            [v for _, v in vals], ("phone", "reference_phone", "personal_email", "reference_email", "profile"))
         by_value: dict[str, list[str]] = {}
         for what, v in vals:
             by_value.setdefault(v, []).append(what)
-        for kind, value, st, sid, src, line in rows:
-            for what in by_value.get(value, []):
+        for h in results.contact_holders([v for _, v in vals]):
+            for what in by_value.get(h.value, []):
                 ours_is_contact = what in ("phone", "personal email")
-                theirs_is_contact = kind in ("phone", "personal_email")
+                theirs_is_contact = h.kind in ("phone", "personal_email")
                 strength = "strong" if ours_is_contact and theirs_is_contact else "medium"
-                hits.append(Hit(what, strength, f"{what} also held as {kind.replace('_', ' ')} by {st} {sid}",
-                                st, sid, f"{src}:{line}"))
+                hits.append(Hit(what, strength,
+                                f"{what} also held as {h.kind.replace('_', ' ')} by {h.subject_type} {h.subject_id}",
+                                h.subject_type, h.subject_id, f"{h.source_file}:{h.line}"))
     key = address_key(candidate.get("address_line1"), candidate.get("address_line2"), candidate.get("city"),
                       candidate.get("region"), candidate.get("postal_code"), candidate.get("country"))
     if key.building:
-        rows = results.addresses_in_building(key.building, key.full)
-        for kind, st, sid, same_unit, src, line in rows:
-            place = "home" if kind == "home" else "ship-to address"
-            hits.append(Hit("home address", "medium" if same_unit else "weak",
-                            f"home address is the {place} of {st} {sid}" + ("" if same_unit else " (same building)"),
-                            st, sid, f"{src}:{line}"))
+        for a in results.address_holders(key.building, key.full):
+            place = "home" if a.kind == "home" else "ship-to address"
+            hits.append(Hit("home address", "medium" if a.same_unit else "weak",
+                            f"home address is the {place} of {a.subject_type} {a.subject_id}"
+                            + ("" if a.same_unit else " (same building)"),
+                            a.subject_type, a.subject_id, f"{a.source_file}:{a.line}"))
     hits += _sanctions(results, candidate)
     hits += _indicators(results, candidate, vals)
     order = {"strong": 0, "medium": 1, "weak": 2}
@@ -122,8 +122,7 @@ def _indicators(results: Results, c: dict[str, Any], vals: list[tuple[str, str]]
         probes.append(("home address", "address", f"{street}|{(country_code(c.get('country') or 'US') or '').lower()}"))
     if not probes:
         return []
-    rows = results.indicators_with_values([v for _, _, v in probes])
-    said = {(k, v): by for k, v, by in rows}
+    said = results.known_indicators([v for _, _, v in probes])
     out = []
     for what, kind, v in probes:
         if (kind, v) in said:
@@ -140,12 +139,12 @@ def _sanctions(results: Results, c: dict[str, Any]) -> list[Hit]:
     keys = block_keys(name, "Person")
     if not keys:
         return []
-    rows = results.sanctions_candidates(keys)
+    rows = [(n.list_id, n.entity_id, n.name, n.caption, n.birth_dates) for n in results.listed_names(keys)]
     dob = iso_date(c.get("date_of_birth"))
     me = prepare(name, "Person")
     out = []
     seen: set[tuple[str, str]] = set()
-    for lst, eid, listed, caption, dates, _ in rows:
+    for lst, eid, listed, caption, dates in rows:
         if (lst, eid) in seen:
             continue  # the best-keyed alias of an entity speaks for it
         s = name_score(me, prepare(listed, "Person"))

@@ -38,6 +38,7 @@ out = Console()
 EXIT_FINDINGS = 1
 EXIT_INPUT = 2
 EXIT_INTERNAL = 3
+ISO = "%Y-%m-%dT%H:%M:%SZ"  # times as findings.jsonl writes them
 
 
 class Band(StrEnum):
@@ -213,33 +214,31 @@ def explain(
     from rich.markup import escape
     from rich.table import Table
 
+    from unmask.results import Results, ResultsError
+
     with _errors():
-        path = out_dir / "findings.jsonl"
-        if not path.exists():
-            _fail(f"no findings.jsonl in {out_dir}: is it the output folder of a scan?", EXIT_INPUT)
-        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-        hits = [r for r in rows if r["subject"]["id"] == subject_id]
+        if not (out_dir / "unmask.duckdb").is_file():
+            _fail(f"no unmask.duckdb in {out_dir}: is it the output folder of a scan?", EXIT_INPUT)
+        try:
+            results = Results.open(out_dir)
+        except ResultsError as e:
+            _fail(str(e), EXIT_INPUT)
+            return
+        with results:
+            hits = [s for s in results.subjects(subject_id) if s.score is not None]
         if not hits:
             _fail(f"{subject_id} has no findings in {out_dir} (no evidence, or not in the bundle)", EXIT_INPUT)
-        clusters = {}
-        cpath = out_dir / "clusters.jsonl"
-        if cpath.exists():
-            for line in cpath.read_text(encoding="utf-8").splitlines():
-                if line.strip():
-                    c = json.loads(line)
-                    clusters[c["cluster_id"]] = c
-    for r in hits:
-        s = r["subject"]
-        rank = rows.index(r) + 1
-        out.print(f"[bold]{escape(s['type'])} {escape(s['id'])}[/] {escape(s.get('name') or '')}: "
-                  f"score {r['score']:.2f}, band [bold]{r['band']}[/], rank {rank} of {len(rows)}")
-        d = r.get("decision")
+    for s in hits:
+        out.print(f"[bold]{escape(s.subject_type)} {escape(s.subject_id)}[/] {escape(s.name or '')}: "
+                  f"score {s.score:.2f}, band [bold]{s.band}[/], rank {s.rank} of {s.findings_total}")
+        d = s.decision
         if d:
-            why = f" ({d['reason']})" if d.get("reason") else ""
-            again = f", [bold]reopened[/]: {len(d['new_evidence'])} row(s) it did not see" if d.get("reopened") else ""
-            out.print(f"decision: {escape(d['status'])}{escape(why)} by {escape(d['by'])} at {escape(d['at'])}{again}")
-        cells = [(f"{e['weight']:.2f}", f"{e['signal']} ({e.get('strength', '')})", e.get("observed_at") or "",
-                  e["detail"], e["source"]) for e in r["evidence"]]
+            why = f" ({d.reason})" if d.reason else ""
+            again = f", [bold]reopened[/]: {len(d.new_evidence)} row(s) it did not see" if d.reopened else ""
+            out.print(f"decision: {escape(d.status)}{escape(why)} by {escape(d.by or '')} at {escape(d.at or '')}"
+                      f"{again}")
+        cells = [(f"{e.weight:.2f}", f"{e.signal} ({e.strength})",
+                  e.observed_at.strftime(ISO) if e.observed_at else "", e.detail, e.source) for e in s.evidence]
         if out.is_terminal:
             t = Table(show_lines=False)
             for col in ("weight", "signal", "observed", "detail", "source"):
@@ -250,13 +249,9 @@ def explain(
         else:  # piped: one evidence row per line, whole, for grep and less
             for c in cells:
                 out.print("  ".join(c), markup=False, highlight=False, soft_wrap=True)
-        for cid in r["clusters"]:
-            c = clusters.get(cid)
-            if not c:
-                continue
-            others = [m["id"] for m in c["members"] if m["id"] != s["id"]]
-            vias = sorted({link["via"] for link in c["links"] if s["id"] in (link["a"], link["b"])})
-            out.print(f"cluster {cid}: with {escape(', '.join(others))} via {', '.join(vias)}")
+        for cl in s.clusters:
+            others = [o.id for o in cl.others]
+            out.print(f"cluster {cl.cluster_id}: with {escape(', '.join(others))} via {', '.join(cl.vias)}")
 
 
 intel_app = typer.Typer(no_args_is_help=True, help="Sanctions lists: what is loaded and how old it is.")
@@ -274,17 +269,14 @@ def intel_show(
     from rich.table import Table
 
     from unmask.engine import open_engine
-    from unmask.sources.intel import age_days, load_default_or
+    from unmask.sources.intel import age_days, list_counts, load_default_or
 
     with _errors():
         if bundle is not None and not bundle.is_dir():
             _fail(f"{bundle} is not a folder", EXIT_INPUT)
         eng = open_engine(None)
         lists, rejects = load_default_or(eng, bundle / "intel" / "sanctions" if bundle else None)
-        counts = {
-            (lst, tbl): n for tbl in ("intel_entities", "intel_names", "intel_iocs")
-            for lst, n in eng.query(f"SELECT list, count(*) FROM {tbl} GROUP BY list")  # noqa: S608 - our names
-        }
+        counts = list_counts(eng)
         t = Table(title="sanctions lists" + (f" of {escape(str(bundle))}" if bundle else " (shipped copies)"))
         for col in ("list", "published", "age (days)", "entities", "names", "IOCs", "rejected"):
             t.add_column(col, overflow="fold")
@@ -356,12 +348,12 @@ def check_cmd(
             _fail(f"{candidate} must hold one JSON object (the applicant)", EXIT_INPUT)
             return
         try:
-            eng = open_store(store)
+            results = open_store(store)
         except CheckError as e:
             _fail(str(e), EXIT_INPUT)
             return
-        hits = check(eng, data)
-        eng.close()
+        with results:
+            hits = check(results, data)
         if as_json:
             out.print_json(json.dumps([h.as_dict() for h in hits]))
         elif not hits:

@@ -284,18 +284,18 @@ def _scan_into(
             # The live store through the read API: the outputs and the report are made by the
             # same calls as any later reader of the finished scan.
             results = Results(eng)
-            outputs.write_jsonl(results, "findings", stage_dir / "findings.jsonl")
-            outputs.write_jsonl(results, "clusters", stage_dir / "clusters.jsonl")
-            outputs.write_jsonl(results, "rejects", stage_dir / "rejects.jsonl")
+            outputs.write_jsonl(results.write_findings, stage_dir / "findings.jsonl")
+            outputs.write_jsonl(results.write_clusters, stage_dir / "clusters.jsonl")
+            outputs.write_jsonl(results.write_rejects, stage_dir / "rejects.jsonl")
             bands = results.band_counts()
             man = manifest(loaded, runs, started, bundle)
             if loaded.overlay and loaded.decisions:
                 man["decisions"] = loaded.overlay.manifest(str(loaded.decisions))
-                man["decisions"]["reopened"] = results.reopened()
+                man["decisions"]["reopened"] = [f"{r.type}:{r.id}" for r in results.reopened()]
             man["person_resolution"] = {"records": resolution.records, "matches": resolution.matches,
                                         "skipped": resolution.skipped, "training": resolution.training,
                                         **records.summary(eng), "own_rows_dropped": own_rows}
-            page = html.render(results, man, planted_note, loaded.config.home_timezone)
+            page = html.render(Results(eng, man), planted_note, loaded.config.home_timezone)
             outputs.write_text(page, stage_dir / "report.html")
         man["timings"] = loaded.timings
         outputs.write_json(man, stage_dir / "manifest.json")
@@ -356,7 +356,7 @@ def validate(bundle: Path, progress: Progress | None = None) -> dict[str, Any]:
             for s in SIGNALS
             if any(p not in loaded.present for p in s.needs)
         ]
-        man["rejects"] = Results(loaded.engine).rejects(200)
+        man["rejects"] = [r.as_dict() for r in Results(loaded.engine).rejects(limit=200)]
         return man
     finally:
         loaded.engine.close()

@@ -1,13 +1,12 @@
 """``unmask export-iocs OUT --cluster ID | --subject ID --format stix|csv``: one case's
 indicators, to share with the next company the same people apply to.
 
-Read from the scan's store (``OUT/unmask.duckdb``, read-only, through ``unmask.results``):
-personal and reference e-mails, phones,
+Read from the scan's store (``OUT/unmask.duckdb``): personal and reference e-mails, phones,
 e-mail domains that are not public mail services, non-corporate sign-in and interview IPs,
 profile handles, ship-to addresses, crypto payout addresses and SHA-256 hashes of the
-résumés and photos, taken when the scan read them. Account numbers exist in the store only as keyed tokens;
-they are exported (as those tokens) only with ``include_tokens``, and match only where the
-importer uses the same token key.
+résumés and photos (taken when the scan read the bundle, which is not opened again). Account
+numbers exist in the store only as keyed tokens; they are exported (as those tokens) only with
+``include_tokens``, and match only where the importer uses the same token key.
 
 CSV is the ``intel/iocs.csv`` format, so another organisation's Unmask imports it as is.
 STIX 2.1 is built with the ``stix2`` library (which validates every object) as a bundle of
@@ -18,54 +17,40 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
-from unmask.results import Results, ResultsError
+from unmask.results import Indicator, Results, ResultsError, SubjectRef
 
-FREE_MAIL = frozenset({
-    "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "yahoo.com", "icloud.com", "me.com",
-    "aol.com", "proton.me", "protonmail.com", "pm.me", "mail.com", "gmx.com", "gmx.net", "yandex.com", "yandex.ru",
-    "qq.com", "163.com", "126.com", "zoho.com", "tutanota.com", "fastmail.com", "hey.com",
-})
+Ioc = Indicator  # the name this module has always exported
 
 
 class ExportError(Exception):
     """The scan output or the case cannot be used."""
 
 
-@dataclass(frozen=True)
-class Ioc:
-    type: str  # the intel/iocs.csv type
-    value: str
-    note: str  # what it is in this case: "personal email of E1001", ...
-
-
-def _subjects(results: Results, cluster: str | None, subject: str | None) -> list[tuple[str, str]]:
+def _subjects(results: Results, cluster: str | None, subject: str | None) -> list[SubjectRef]:
     if cluster:
-        members = results.cluster_members(cluster)
-        if not members:
+        refs = results.cluster_subjects(cluster)
+        if not refs:
             raise ExportError(f"no cluster {cluster} in this scan (see clusters.jsonl)")
-        return members
-    found = results.subjects_named(subject or "")
-    if not found:
+        return refs
+    refs = results.subject_refs(subject or "")
+    if not refs:
         raise ExportError(f"no subject {subject} in this scan")
-    return found
+    return refs
 
 
-def collect(results: Results, subjects: list[tuple[str, str]], include_tokens: bool) -> list[Ioc]:
+def collect(results: Results, subjects: list[SubjectRef], include_tokens: bool) -> list[Ioc]:
     """Every indicator of ``subjects``, deduplicated, in a stable order."""
-    seen: dict[tuple[str, str], list[str]] = {}
-    for typ, value, note in results.case_indicators(subjects, include_tokens):
-        if not value or (typ == "domain" and value in FREE_MAIL):
-            continue
-        seen.setdefault((str(typ), str(value)), []).append(str(note))
-    # The résumés' and photos' SHA-256, taken when the scan read them (no second read of the bundle).
-    for sid, path, digest in results.document_hashes([sid for _, sid in subjects]):
-        seen.setdefault(("sha256", digest), []).append(f"{Path(path).name} of {sid}")
-    out = [Ioc(t, v, "; ".join(sorted(set(n)))) for (t, v), n in seen.items()]
+    out = results.indicators(subjects, include_tokens)
+    # The résumés' and photos' SHA-256, taken when the scan read them; one indicator per file
+    # content, however many people sent it.
+    docs: dict[str, list[str]] = {}
+    for d in results.document_hashes([s.id for s in subjects]):
+        docs.setdefault(d.sha256, []).append(f"{PurePosixPath(d.path).name} of {d.subject_id}")
+    out += [Ioc("sha256", h, "; ".join(sorted(set(n)))) for h, n in docs.items()]
     return sorted(out, key=lambda i: (i.type, i.value))
 
 
@@ -128,18 +113,17 @@ def to_stix(iocs: list[Ioc], case: str, created: datetime | None = None) -> str:
 
 def export(out_dir: Path, cluster: str | None, subject: str | None, fmt: str, include_tokens: bool = False
            ) -> tuple[str, int]:
-    """The case's indicators as text in ``fmt``; and how many there are."""
+    """The case's indicators as text in ``fmt``; and how many there are. The store is opened
+    read-only and is all that is read: the bundle may be gone, or elsewhere, by now."""
     if bool(cluster) == bool(subject):
         raise ExportError("name exactly one case: --cluster ID or --subject ID")
+    if not (out_dir / "unmask.duckdb").is_file():
+        raise ExportError(f"no unmask.duckdb in {out_dir}: is it the output folder of a scan?")
     try:
         results = Results.open(out_dir)
-    except ResultsError:
-        raise ExportError(f"no unmask.duckdb in {out_dir} that can be read: is it the output folder of a scan?") \
-            from None
-    try:
-        subjects = _subjects(results, cluster, subject)
-        iocs = collect(results, subjects, include_tokens)
-    finally:
-        results.close()
+    except ResultsError as e:
+        raise ExportError(str(e)) from None
+    with results:
+        iocs = collect(results, _subjects(results, cluster, subject), include_tokens)
     case = cluster or subject or ""
     return (to_stix(iocs, case) if fmt == "stix" else to_csv(iocs, case)), len(iocs)

@@ -11,7 +11,7 @@ from html import escape
 from typing import Any
 
 from unmask.report import pictures
-from unmask.results import Results
+from unmask.results import Results, SubjectRef
 
 _CSS = """
 body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#1b1b1b;max-width:1200px}
@@ -67,43 +67,38 @@ MAX_PICTURES = 200  # timelines for the top subjects (medium band and above); th
 MAX_CLUSTER_PICTURES = 50
 
 
-def render(results: Results, manifest: dict[str, Any], planted_note: str | None = None,
-           home_tz: str = "America/Chicago") -> str:
-    scores = results.findings()
-    by_subject: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for ev in results.evidence():
-        by_subject.setdefault((ev["subject_type"], ev["subject_id"]), []).append(ev)
+def render(results: Results, planted_note: str | None = None, home_tz: str = "America/Chicago") -> str:
+    meta = results.meta()
+    scores = results.findings().items
+    by_subject = results.evidence_by_subject()
     clusters = results.clusters()
-    bands: dict[str, int] = {}
-    for s in scores:
-        bands[s["band"]] = bands.get(s["band"], 0) + 1
-    pictured = [s["subject_id"] for s in scores
-                if s["subject_type"] == "employee" and s["band"] != "low"][:MAX_PICTURES]
+    bands = results.band_counts()
+    pictured = [s.subject_id for s in scores
+                if s.subject_type == "employee" and s.band != "low"][:MAX_PICTURES]
     timeline = pictures.timelines(results, pictured, home_tz)
-    links = results.cluster_links()
-    band_of = {s["subject_id"]: s["band"] for s in scores}
+    band_of = {s.subject_id: s.band for s in scores}
 
     out: list[str] = [
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
         "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; style-src 'unsafe-inline'; "
         "script-src 'unsafe-inline'; img-src data:\">",
         "<title>Unmask report</title><style>", _CSS, "</style></head><body>",
-        f"<h1>Unmask report</h1><p class='muted'>Bundle <code>{_e(manifest.get('bundle'))}</code>, "
-        f"scanned {_e(manifest.get('finished_at'))} by unmask {_e(manifest['tool']['version'])}.</p>",
+        f"<h1>Unmask report</h1><p class='muted'>Bundle <code>{_e(meta.bundle)}</code>, "
+        f"scanned {_e(meta.finished_at)} by unmask {_e(meta.tool_version)}.</p>",
     ]
     if planted_note:
         out.append(f"<p><strong>Demo bundle.</strong> {_e(planted_note)}</p>")
     out.append("<h2>Summary</h2><table><tr>")
     for b in ("critical", "high", "medium", "low"):
         out.append(f"<td><span class='band {b}'>{b}</span> {bands.get(b, 0)}</td>")
-    t = manifest["totals"]
+    t = meta.totals
     out.append(
         f"</tr></table><p>{len(clusters)} cluster(s). Records read {t['read']}, loaded {t['loaded']}, "
         f"rejected {t['rejected']} (see <code>rejects.jsonl</code>).</p>"
     )
     out.append("<h2>Bundle coverage</h2><table><tr><th>part</th><th>present</th><th>files</th>"
                "<th>loaded</th><th>rejected</th></tr>")
-    for pid, p in manifest["parts"].items():
+    for pid, p in meta.parts.items():
         out.append(
             f"<tr><td>{_e(pid)}</td><td>{'yes' if p['present'] else 'no'}</td><td>{p['files']}</td>"
             f"<td>{p['loaded']}</td><td>{p['rejected']}</td></tr>"
@@ -113,13 +108,11 @@ def render(results: Results, manifest: dict[str, Any], planted_note: str | None 
                "<table id='ranked' class='sortable'><thead><tr><th>score</th><th>band</th><th>type</th>"
                "<th>id</th><th>name</th><th>signals</th></tr></thead><tbody>")
     for s in scores:
-        key = (s["subject_type"], s["subject_id"])
-        sigs = sorted({ev["signal"] for ev in by_subject.get(key, [])})
         out.append(
-            f"<tr><td data-v='{s['score']}'>{s['score']:.2f}</td><td><span class='band {_e(s['band'])}'>"
-            f"{_e(s['band'])}</span></td><td>{_e(s['subject_type'])}</td>"
-            f"<td><a href='#{_anchor(*key)}'>{_e(s['subject_id'])}</a></td><td>{_e(s['full_name'])}</td>"
-            f"<td>{_e(', '.join(sigs))}</td></tr>"
+            f"<tr><td data-v='{s.score}'>{s.score:.2f}</td><td><span class='band {_e(s.band)}'>"
+            f"{_e(s.band)}</span></td><td>{_e(s.subject_type)}</td>"
+            f"<td><a href='#{_anchor(s.subject_type, s.subject_id)}'>{_e(s.subject_id)}</a></td>"
+            f"<td>{_e(s.name)}</td><td>{_e(', '.join(s.signals))}</td></tr>"
         )
     out.append("</tbody></table>")
     out.append("<h2>Clusters</h2>")
@@ -129,31 +122,29 @@ def render(results: Results, manifest: dict[str, Any], planted_note: str | None 
         out.append("<table><tr><th>cluster</th><th>members</th><th>shared</th></tr>")
         for c in clusters:
             out.append(
-                f"<tr><td><a href='#cl-{_e(c['cluster_id'])}'>{_e(c['cluster_id'])}</a></td>"
-                f"<td>{_e(', '.join(c['members']))}</td><td>{_e(', '.join(c['vias'] or []))}</td></tr>"
+                f"<tr><td><a href='#cl-{_e(c.cluster_id)}'>{_e(c.cluster_id)}</a></td>"
+                f"<td>{_e(', '.join(sorted(c.member_ids)))}</td><td>{_e(', '.join(c.vias))}</td></tr>"
             )
         out.append("</table>")
         for c in clusters[:MAX_CLUSTER_PICTURES]:
-            mine = [lk for lk in links if lk["cluster_id"] == c["cluster_id"]]
-            out.append(f"<div class='cluster' id='cl-{_e(c['cluster_id'])}'><h3>{_e(c['cluster_id'])}</h3>"
-                       f"{pictures.cluster_svg(list(c['members']), mine, band_of)}</div>")
+            out.append(f"<div class='cluster' id='cl-{_e(c.cluster_id)}'><h3>{_e(c.cluster_id)}</h3>"
+                       f"{pictures.cluster_svg(sorted(c.member_ids), c.links, band_of)}</div>")
     out.append("<h2>Evidence per subject</h2>")
     for s in scores:
-        key = (s["subject_type"], s["subject_id"])
         out.append(
-            f"<div class='subject' id='{_anchor(*key)}'><h3>{_e(s['subject_id'])} — {_e(s['full_name'])} "
-            f"<span class='band {_e(s['band'])}'>{_e(s['band'])} {s['score']:.2f}</span></h3>"
+            f"<div class='subject' id='{_anchor(s.subject_type, s.subject_id)}'><h3>{_e(s.subject_id)} — "
+            f"{_e(s.name)} <span class='band {_e(s.band)}'>{_e(s.band)} {s.score:.2f}</span></h3>"
             "<table><tr><th>signal</th><th>weight</th><th>observed</th><th>detail</th><th>source</th></tr>"
         )
-        for ev in by_subject.get(key, []):
+        for ev in by_subject.get(SubjectRef(s.subject_type, s.subject_id), []):
             out.append(
-                f"<tr><td>{_e(ev['signal'])} <span class='muted'>({_e(ev['strength'])})</span></td>"
-                f"<td>{ev['weight']:.2f}</td><td>{_e(ev['observed_at'])}</td><td>{_e(ev['detail'])}</td>"
-                f"<td><code>{_e(ev['source_file'])}{_line(ev['line'])}</code></td></tr>"
+                f"<tr><td>{_e(ev.signal)} <span class='muted'>({_e(ev.strength)})</span></td>"
+                f"<td>{ev.weight:.2f}</td><td>{_e(ev.observed_at)}</td><td>{_e(ev.detail)}</td>"
+                f"<td><code>{_e(ev.source_file)}{_line(ev.line)}</code></td></tr>"
             )
         out.append("</table>")
-        if key[0] == "employee" and key[1] in timeline:
-            out.append(f"<div class='timeline'>{timeline[key[1]]}</div>")
+        if s.subject_type == "employee" and s.subject_id in timeline:
+            out.append(f"<div class='timeline'>{timeline[s.subject_id]}</div>")
         out.append("</div>")
     out.append("<h2>What the data could not tell</h2>")
     giants = results.giant_groups()
@@ -161,17 +152,17 @@ def render(results: Results, manifest: dict[str, Any], planted_note: str | None 
         out.append("<p>Identifiers shared by so many people that they name a place or a network, not an "
                    "operation (a coworking address, a carrier NAT), were not used to join clusters:</p><ul>")
         for g in giants:
-            out.append(f"<li>{_e(g['via'])} {_e(g['value_hint'])}: {g['members']} people</li>")
+            out.append(f"<li>{_e(g.via)} {_e(g.value_hint)}: {g.members} people</li>")
         out.append("</ul>")
-    missing = manifest.get("missing_parts", [])
+    missing = meta.missing_parts
     out.append("<p>Missing or empty parts: " + (_e(", ".join(missing)) or "none") + ".</p>")
-    disabled = manifest.get("disabled_signals", [])
+    disabled = meta.disabled_signals
     if disabled:
         out.append("<ul>")
         for d in disabled:
             out.append(f"<li>{_e(d['id'])} did not run: needs {_e(', '.join(d['missing_parts']))}</li>")
         out.append("</ul>")
-    bad_files = [f for f in manifest["files"] if f["status"] != "ok"]
+    bad_files = meta.unreadable_files
     if bad_files:
         out.append("<p>Files that could not be fully read:</p><ul>")
         for f in bad_files:

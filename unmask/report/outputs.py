@@ -1,20 +1,21 @@
-"""Write ``findings.jsonl``, ``clusters.jsonl`` and ``rejects.jsonl`` straight from the store."""
+"""Write the scan's files atomically: a reader of ``OUT`` never sees half of one.
+
+The rows come from the read API (:class:`unmask.results.Results`); this module only publishes.
+"""
 
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from unmask.results import Results
 
-
-def write_jsonl(results: Results, what: str, dest: Path) -> int:
-    """``findings``, ``clusters`` or ``rejects`` (unmask.results) as JSON Lines beside ``dest``,
-    then renamed: readers never see half a file."""
+def write_jsonl(write: Callable[[Path], int], dest: Path) -> int:
+    """Have ``write`` (e.g. ``Results.write_findings``) fill a file beside ``dest``, then rename."""
     tmp = dest.with_name(f".{dest.name}.partial")
-    n = results.export(what, tmp)
+    n = write(tmp)
     if n == 0:
         tmp.write_text("")  # COPY of zero rows may write nothing at all
     os.replace(tmp, dest)

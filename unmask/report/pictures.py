@@ -14,7 +14,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from unmask.results import Results
+from unmask.results import ClusterLink, Results
 
 MAX_MEMBERS = 40
 MAX_IDENTIFIERS = 40
@@ -29,16 +29,11 @@ def timelines(results: Results, subjects: list[str], home_tz: str) -> dict[str, 
     """SVG per employee id of ``subjects`` that has sign-ins or activity."""
     if not subjects:
         return {}
-    by_hour, by_day = results.timeline(subjects, home_tz)
-    hours: dict[str, list[int]] = {}
-    zones: dict[str, str] = {}
-    for eid, tz, h, n in by_hour:
-        hours.setdefault(eid, [0] * 24)[h] = n
-        zones[eid] = tz
-    days: dict[str, list[tuple[Any, str, int]]] = {}
-    for eid, d, country, n in by_day:
-        days.setdefault(eid, []).append((d, country, n))
-    return {eid: _timeline_svg(hours.get(eid, [0] * 24), zones.get(eid, home_tz), days.get(eid, []))
+    hours = results.activity_hours(subjects, home_tz)
+    days = results.signin_days(subjects)
+    return {eid: _timeline_svg(hours[eid].hours if eid in hours else [0] * 24,
+                               hours[eid].tz if eid in hours else home_tz,
+                               [(d.day, d.country, d.n) for d in days.get(eid, [])])
             for eid in subjects if eid in hours or eid in days}
 
 
@@ -78,13 +73,13 @@ def _timeline_svg(hours: list[int], tz: str, days: list[tuple[Any, str, int]]) -
     return "".join(parts)
 
 
-def cluster_svg(members: list[str], links: list[dict[str, Any]], bands: dict[str, str]) -> str:
-    """``links``: rows with a, b, via, value_hint. Members on the left (coloured by band),
+def cluster_svg(members: list[str], links: list[ClusterLink], bands: dict[str, str]) -> str:
+    """Members on the left (coloured by band),
     the identifiers they share on the right, a line from each member to what it holds."""
     ids: dict[tuple[str, str], set[str]] = {}
     for lk in links:
-        key = (str(lk["via"]), str(lk.get("value_hint") or ""))
-        ids.setdefault(key, set()).update((str(lk["a"]), str(lk["b"])))
+        key = (lk.via, lk.value_hint or "")
+        ids.setdefault(key, set()).update((lk.a, lk.b))
     keys = sorted(ids)[:MAX_IDENTIFIERS]
     shown = members[:MAX_MEMBERS]
     rows = max(len(shown), len(keys), 1)

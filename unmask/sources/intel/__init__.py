@@ -127,3 +127,11 @@ def age_days(lst: LoadedList, today: date | None = None) -> int | None:
 
 
 __all__ = ["SHIPPED", "ListFile", "LoadedList", "age_days", "has_lists", "load_default_or", "load_lists"]
+
+
+def list_counts(engine: Engine) -> dict[tuple[str, str], int]:
+    """``(list id, table) -> rows`` of the loaded lists' entities, names and indicators."""
+    return {
+        (str(lst), tbl): int(n) for tbl in ("intel_entities", "intel_names", "intel_iocs")
+        for lst, n in engine.query(f"SELECT list, count(*) FROM {tbl} GROUP BY list")  # noqa: S608 - our names
+    }

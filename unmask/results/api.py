@@ -1,0 +1,406 @@
+"""One read API over a finished scan: :class:`Results`.
+
+It is the only code that reads a scan's store once the scan has written it. The report, the
+JSON Lines outputs, ``explain``, ``check``, ``export-iocs`` and the workbench call it, and get
+typed rows back (``records.py``), never SQL or engine rows.
+
+:meth:`Results.open` opens a finished scan read-only (``OUT`` or ``OUT/unmask.duckdb``). During a
+scan, the pipeline wraps its live engine with ``Results(engine, manifest)``, so that the report
+written at the end of a scan is built by the same calls as any later reader.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any, Self
+
+import unmask.results.jsonl as jsonl
+import unmask.results.lookup as lookup
+from unmask.engine import Engine, EngineError, open_engine
+from unmask.results.records import (
+    AddressHolder,
+    Cluster,
+    ClusterLink,
+    ClusterMember,
+    ContactHolder,
+    Decision,
+    DocumentHash,
+    Evidence,
+    Finding,
+    FindingsPage,
+    GiantGroup,
+    HourProfile,
+    Indicator,
+    ListedName,
+    Record,
+    Reject,
+    ScanMeta,
+    SigninDay,
+    Subject,
+    SubjectCluster,
+    SubjectRef,
+    TimelineEvent,
+)
+from unmask.results.timeline import records_of, timeline_of
+
+BANDS = ("critical", "high", "medium", "low")
+STORE = "unmask.duckdb"
+MANIFEST = "manifest.json"
+
+_EVIDENCE_COLS = ("evidence_id, subject_type, subject_id, signal, family, strength, weight, detail, source_file, line, "
+                  "observed_at, via, value_hint")
+# Strongest first; the rest of the key makes ties deterministic, as findings.jsonl orders them.
+_EVIDENCE_ORDER = "weight DESC, signal, source_file, line, evidence_id"
+
+_FINDINGS_SQL = """
+WITH ranked AS (
+  SELECT s.subject_type, s.subject_id, s.score, s.band,
+    row_number() OVER (ORDER BY s.score DESC, s.subject_type, s.subject_id) AS rank
+  FROM scores s
+), ev AS (
+  SELECT subject_type, subject_id, list(DISTINCT signal ORDER BY signal) AS signals,
+    coalesce(list(DISTINCT family ORDER BY family) FILTER (WHERE family IS NOT NULL), []) AS families
+  FROM scored_evidence GROUP BY subject_type, subject_id
+), cl AS (
+  SELECT subject_type, subject_id, list(cluster_id ORDER BY cluster_id) AS clusters
+  FROM cluster_members GROUP BY subject_type, subject_id
+)
+SELECT r.subject_type, r.subject_id, p.full_name, r.score, r.band, r.rank,
+  coalesce(ev.signals, []::VARCHAR[]), coalesce(ev.families, []::VARCHAR[]), coalesce(cl.clusters, []::VARCHAR[]),
+  count(*) OVER () AS total
+FROM ranked r
+LEFT JOIN (SELECT subject_type, subject_id, min(full_name) AS full_name, min(email) AS email
+           FROM people GROUP BY subject_type, subject_id) p
+  ON p.subject_type = r.subject_type AND p.subject_id = r.subject_id
+LEFT JOIN ev ON ev.subject_type = r.subject_type AND ev.subject_id = r.subject_id
+LEFT JOIN cl ON cl.subject_type = r.subject_type AND cl.subject_id = r.subject_id
+WHERE ($bands::VARCHAR[] IS NULL OR list_contains($bands::VARCHAR[], r.band))
+  AND ($family::VARCHAR IS NULL OR list_contains(ev.families, $family::VARCHAR))
+  AND ($min_score::DOUBLE IS NULL OR r.score >= $min_score::DOUBLE)
+  AND ($q::VARCHAR IS NULL OR lower(r.subject_id) = $q::VARCHAR
+       OR contains(lower(coalesce(p.full_name, '')), $q::VARCHAR)
+       OR contains(lower(r.subject_id), $q::VARCHAR)
+       OR contains(lower(coalesce(p.email, '')), $q::VARCHAR)
+       OR contains(' ' || lower(array_to_string(coalesce(cl.clusters, []::VARCHAR[]), ' ')) || ' ',
+                   ' ' || $q::VARCHAR || ' '))
+ORDER BY r.rank
+LIMIT $limit::BIGINT OFFSET $offset::BIGINT
+"""
+
+
+_MEMBERS_SQL = """
+SELECT c.cluster_id, c.subject_type, c.subject_id, p.full_name, s.score, s.band, e.title, e.department
+FROM cluster_members c
+LEFT JOIN (SELECT subject_type, subject_id, min(full_name) AS full_name FROM people GROUP BY ALL) p
+  ON p.subject_type = c.subject_type AND p.subject_id = c.subject_id
+LEFT JOIN scores s ON s.subject_type = c.subject_type AND s.subject_id = c.subject_id
+LEFT JOIN (SELECT employee_id, min(title) AS title, min(department) AS department FROM employees GROUP BY ALL) e
+  ON c.subject_type = 'employee' AND e.employee_id = c.subject_id
+WHERE $c::VARCHAR IS NULL OR c.cluster_id = $c::VARCHAR
+ORDER BY c.cluster_id, c.subject_type, c.subject_id
+"""
+# A scan without hr/employees.csv has no employees table: the same rows, with no title.
+_MEMBERS_NO_EMPLOYEES_SQL = _MEMBERS_SQL.replace(", e.title, e.department", ", NULL, NULL").replace(
+    "LEFT JOIN (SELECT employee_id, min(title) AS title, min(department) AS department FROM employees GROUP BY ALL) e\n"
+    "  ON c.subject_type = 'employee' AND e.employee_id = c.subject_id\n", "")
+
+
+class ResultsError(Exception):
+    """The scan's output cannot be read (no store, no manifest)."""
+
+
+def _evidence(row: tuple[Any, ...]) -> Evidence:
+    eid, st, sid, sig, fam, strength, w, detail, src, line, at, via, hint = row
+    return Evidence(eid, st, sid, sig, fam, strength, float(w), detail, src, None if line is None else int(line), at,
+                    via, hint)
+
+
+class Results:
+    """Typed reads of one scan's store. Use as a context manager, or :meth:`close` it."""
+
+    def __init__(self, engine: Engine, manifest: dict[str, Any] | None = None, owns_engine: bool = False) -> None:
+        self._eng = engine
+        self._manifest = manifest
+        self._owns = owns_engine
+
+    @classmethod
+    def open(cls, path: Path) -> Results:
+        """A finished scan, read-only: ``path`` is its output folder or its ``unmask.duckdb``."""
+        store = path / STORE if path.is_dir() else path
+        if not store.is_file():
+            raise ResultsError(f"no store at {path}: give a scan's output folder or its {STORE}")
+        manifest = None
+        mpath = store.parent / MANIFEST
+        if mpath.is_file():
+            manifest = json.loads(mpath.read_text(encoding="utf-8"))
+        try:
+            return cls(open_engine(store, read_only=True), manifest, owns_engine=True)
+        except EngineError as e:
+            raise ResultsError(f"cannot open the store at {path}: {e}") from None
+
+    def close(self) -> None:
+        if self._owns:
+            self._eng.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def _has(self, table: str) -> bool:
+        return self._eng.table_exists(table)
+
+    # -- the scan --------------------------------------------------------------------------
+
+    def meta(self) -> ScanMeta:
+        """What the scan read and how (``manifest.json``)."""
+        if self._manifest is None:
+            raise ResultsError(f"no {MANIFEST} beside the store: the scan did not finish")
+        return ScanMeta.from_manifest(self._manifest)
+
+    def band_counts(self) -> dict[str, int]:
+        """Scored subjects per band, every band present (0 when empty)."""
+        got = dict(self._eng.query("SELECT band, count(*) FROM scores GROUP BY band"))
+        return {b: int(got.get(b, 0)) for b in BANDS}
+
+    def cluster_count(self) -> int:
+        return int(self._eng.query("SELECT count(DISTINCT cluster_id) FROM cluster_members")[0][0])
+
+    # -- findings --------------------------------------------------------------------------
+
+    def findings(
+        self, bands: Iterable[str] | None = None, family: str | None = None, min_score: float | None = None,
+        search: str | None = None, offset: int = 0, limit: int | None = None,
+    ) -> FindingsPage:
+        """Scored subjects, highest score first. ``search`` matches an id, a cluster id or an
+        e-mail exactly, or a part of a name, id or e-mail, ignoring case."""
+        params = {
+            "bands": None if bands is None else list(bands), "family": family, "min_score": min_score,
+            "q": search.strip().lower() if search and search.strip() else None,
+            "limit": limit, "offset": max(0, offset),
+        }
+        rows = self._eng.query(_FINDINGS_SQL, params)
+        items = [Finding(st, sid, name, float(score), band, int(rank), tuple(sigs), tuple(fams), tuple(cls))
+                 for st, sid, name, score, band, rank, sigs, fams, cls, _ in rows]
+        if rows:
+            total = int(rows[0][-1])
+        elif offset > 0:  # past the last page: count without it
+            total = len(self._eng.query(_FINDINGS_SQL, {**params, "limit": None, "offset": 0}))
+        else:
+            total = 0
+        return FindingsPage(total, max(0, offset), items)
+
+    def evidence(self, subject_type: str | None = None, subject_id: str | None = None) -> list[Evidence]:
+        """Scored evidence of one subject (or of all, when no subject is named), strongest first."""
+        if subject_id is None:
+            sql = (f"SELECT {_EVIDENCE_COLS} FROM scored_evidence "  # noqa: S608 - our constants
+                   f"ORDER BY subject_type, subject_id, {_EVIDENCE_ORDER}")
+            return [_evidence(r) for r in self._eng.query(sql)]
+        sql = (f"SELECT {_EVIDENCE_COLS} FROM scored_evidence "  # noqa: S608 - our constants
+               f"WHERE subject_id = $sid AND ($st::VARCHAR IS NULL OR subject_type = $st::VARCHAR) "
+               f"ORDER BY subject_type, {_EVIDENCE_ORDER}")
+        return [_evidence(r) for r in self._eng.query(sql, {"sid": subject_id, "st": subject_type})]
+
+    def evidence_by_subject(self) -> dict[SubjectRef, list[Evidence]]:
+        out: dict[SubjectRef, list[Evidence]] = {}
+        for ev in self.evidence():
+            out.setdefault(SubjectRef(ev.subject_type, ev.subject_id), []).append(ev)
+        return out
+
+    # -- one subject -----------------------------------------------------------------------
+
+    def subject_refs(self, subject_id: str) -> list[SubjectRef]:
+        """Every subject with this id (an id is usually one employee or one candidate)."""
+        rows = self._eng.query(
+            "SELECT subject_type, subject_id FROM people WHERE subject_id = $sid "
+            "UNION SELECT subject_type, subject_id FROM scores WHERE subject_id = $sid ORDER BY ALL",
+            {"sid": subject_id})
+        return [SubjectRef(str(a), str(b)) for a, b in rows]
+
+    def subject(self, subject_id: str, subject_type: str | None = None) -> Subject | None:
+        """One subject with records, score, evidence, timeline and clusters; None if unknown.
+        Without ``subject_type``, a scored subject of that id comes before an unscored one."""
+        refs = [r for r in self.subject_refs(subject_id) if subject_type is None or r.type == subject_type]
+        if not refs:
+            return None
+        got = [self._subject(r) for r in refs]
+        return sorted(got, key=lambda s: (s.score is None, s.subject_type))[0]
+
+    def subjects(self, subject_id: str) -> list[Subject]:
+        """Every subject of this id, scored ones first."""
+        got = [self._subject(r) for r in self.subject_refs(subject_id)]
+        return sorted(got, key=lambda s: (s.score is None, s.subject_type))
+
+    def _subject(self, ref: SubjectRef) -> Subject:
+        p = {"st": ref.type, "sid": ref.id}
+        name = self._eng.query("SELECT min(full_name) FROM people WHERE subject_type = $st AND subject_id = $sid",
+                               p)
+        scored = self._eng.query(
+            "SELECT score, band, rank_, n_scored, evidence_fingerprint FROM (SELECT subject_type, subject_id, "
+            "score, band, evidence_fingerprint, "
+            "row_number() OVER (ORDER BY score DESC, subject_type, subject_id) AS rank_, "
+            "count(*) OVER () AS n_scored FROM scores) "
+            "WHERE subject_type = $st AND subject_id = $sid", p)
+        total = scored[0][3] if scored else self._eng.query("SELECT count(*) FROM scores")[0][0]
+        return Subject(
+            subject_type=ref.type, subject_id=ref.id, name=name[0][0] if name else None,
+            records=self.records(ref.type, ref.id),
+            score=float(scored[0][0]) if scored else None, band=scored[0][1] if scored else None,
+            rank=int(scored[0][2]) if scored else None, findings_total=int(total),
+            evidence=self.evidence(ref.type, ref.id),
+            timeline=self.timeline(ref.type, ref.id),
+            clusters=self.clusters_of(ref.type, ref.id),
+            person_records=self.person_records(ref.type, ref.id),
+            evidence_fingerprint=scored[0][4] if scored else None,
+            decision=self.decision(ref.type, ref.id),
+        )
+
+    def person_records(self, subject_type: str, subject_id: str) -> list[SubjectRef]:
+        """Every record of the human behind this one (``resolve``), this one included."""
+        if not self._has("person_records"):
+            return []
+        rows = self._eng.query(
+            "SELECT o.subject_type, o.subject_id FROM person_records p JOIN person_records o USING (person_id) "
+            "WHERE p.subject_type = $st AND p.subject_id = $sid ORDER BY 1, 2", {"st": subject_type, "sid": subject_id})
+        return [SubjectRef(str(a), str(b)) for a, b in rows]
+
+    def decision(self, subject_type: str, subject_id: str) -> Decision | None:
+        """The decision in force on the subject, and whether evidence it did not see reopens it."""
+        if not self._has("decisions"):
+            return None
+        rows = self._eng.query(jsonl.SUBJECT_DECISION_SQL, {"st": subject_type, "sid": subject_id})
+        return Decision.from_struct(rows[0][0]) if rows else None
+
+    def reopened(self) -> list[SubjectRef]:
+        """Subjects whose dismissal evidence it did not see has reopened."""
+        if not self._has("decisions"):
+            return []
+        return [SubjectRef(str(a), str(b)) for a, b in self._eng.query(jsonl.REOPENED_SQL)]
+
+    def records(self, subject_type: str, subject_id: str) -> list[Record]:
+        """The subject's employee and candidate records, with their context fields."""
+        return records_of(self._eng, subject_type, subject_id)
+
+    def timeline(self, subject_type: str, subject_id: str) -> list[TimelineEvent]:
+        """The subject's dated moments, oldest first: applied, interviewed, hired, laptop shipped
+        and delivered, device enrolled, first sign-in from each country, payout and HR changes,
+        and every evidence row with a time (remote tools, bulk clones, ...)."""
+        return timeline_of(self._eng, subject_type, subject_id)
+
+    def clusters_of(self, subject_type: str, subject_id: str) -> list[SubjectCluster]:
+        rows = self._eng.query(
+            "SELECT m.cluster_id, "
+            "  (SELECT list({'t': o.subject_type, 'i': o.subject_id} ORDER BY o.subject_type, o.subject_id) "
+            "   FROM cluster_members o WHERE o.cluster_id = m.cluster_id "
+            "   AND NOT (o.subject_type = m.subject_type AND o.subject_id = m.subject_id)), "
+            "  (SELECT list(DISTINCT l.via ORDER BY l.via) FROM cluster_links l "
+            "   WHERE l.cluster_id = m.cluster_id AND $sid IN (l.a, l.b)) "
+            "FROM cluster_members m WHERE m.subject_type = $st AND m.subject_id = $sid ORDER BY m.cluster_id",
+            {"st": subject_type, "sid": subject_id})
+        return [SubjectCluster(cid, tuple(SubjectRef(o["t"], o["i"]) for o in others or []), tuple(vias or []))
+                for cid, others, vias in rows]
+
+    # -- clusters --------------------------------------------------------------------------
+
+    def clusters(self) -> list[Cluster]:
+        """Every cluster, biggest first (then by id), with members, links and any decision."""
+        return self._clusters(None)
+
+    def cluster(self, cluster_id: str) -> Cluster | None:
+        got = self._clusters(cluster_id)
+        return got[0] if got else None
+
+    def _clusters(self, cluster_id: str | None) -> list[Cluster]:
+        p = {"c": cluster_id}
+        members = self._eng.query(_MEMBERS_SQL if self._has("employees") else _MEMBERS_NO_EMPLOYEES_SQL, p)
+        links = self._eng.query(
+            "SELECT cluster_id, a, b, via, value_hint FROM cluster_links "
+            "WHERE $c::VARCHAR IS NULL OR cluster_id = $c::VARCHAR ORDER BY cluster_id, via, a, b", p)
+        by_id: dict[str, tuple[list[ClusterMember], list[ClusterLink]]] = {}
+        for cid, st, sid, name, score, band, title, dept in members:
+            by_id.setdefault(cid, ([], []))[0].append(
+                ClusterMember(st, sid, name, None if score is None else float(score), band, title, dept))
+        for cid, a, b, via, hint in links:
+            if cid in by_id:
+                by_id[cid][1].append(ClusterLink(a, b, via, hint))
+        # Biggest first, as clusters.jsonl: the ids are stable keys and carry no rank.
+        continues: dict[str, str | None] = {}
+        if self._has("clusters"):
+            continues = {str(c): k for c, k in self._eng.query(
+                "SELECT cluster_id, continues FROM clusters WHERE $c::VARCHAR IS NULL OR cluster_id = $c::VARCHAR", p)}
+        decided: dict[str, Decision | None] = {}
+        if self._has("decisions"):
+            decided = {str(k): Decision.from_struct(d) for k, d in self._eng.query(
+                "SELECT key_id, {'status': decision, 'reason': reason, 'note': note, 'by': author, 'at': decided_at, "
+                "'judgement': judgement} FROM decisions WHERE key_kind = 'cluster'")}
+        order = sorted(by_id, key=lambda c: (-len(by_id[c][0]), c))
+        return [Cluster(c, by_id[c][0], by_id[c][1], tuple(sorted({x.via for x in by_id[c][1]})), continues.get(c),
+                        decided.get(c)) for c in order]
+
+    def giant_groups(self) -> list[GiantGroup]:
+        """Identifiers shared too widely to join clusters, most members first."""
+        if not self._has("giant_groups"):
+            return []
+        rows = self._eng.query(
+            "SELECT via, value_hint, members FROM giant_groups ORDER BY members DESC, via, value_hint")
+        return [GiantGroup(via, hint, int(n)) for via, hint, n in rows]
+
+    # -- what could not be read ------------------------------------------------------------
+
+    def rejects(self, limit: int | None = None) -> list[Reject]:
+        rows = self._eng.query(jsonl.REJECTS_SQL + " LIMIT $n::BIGINT", {"n": limit})
+        return [Reject(f, part, None if line is None else int(line), unit, reason)
+                for f, part, line, unit, reason in rows]
+
+    # -- the JSON Lines outputs ------------------------------------------------------------
+
+    def write_findings(self, dest: Path) -> int:
+        """``findings.jsonl`` (schemas/finding.schema.json) written by the engine; rows written."""
+        return self._eng.export_jsonl(jsonl.FINDINGS_SQL, dest)
+
+    def write_clusters(self, dest: Path) -> int:
+        return self._eng.export_jsonl(jsonl.CLUSTERS_SQL, dest)
+
+    def write_rejects(self, dest: Path) -> int:
+        return self._eng.export_jsonl(jsonl.REJECTS_SQL, dest)
+
+    # -- pictures --------------------------------------------------------------------------
+
+    def activity_hours(self, employee_ids: Sequence[str], home_tz: str) -> dict[str, HourProfile]:
+        """Per employee, sign-ins and activity by hour in the zone of their declared home
+        (``home_tz`` when they declare none)."""
+        return lookup.activity_hours(self._eng, list(employee_ids), home_tz)
+
+    def signin_days(self, employee_ids: Sequence[str]) -> dict[str, list[SigninDay]]:
+        """Per employee, sign-ins per day and country, oldest first."""
+        return lookup.signin_days(self._eng, list(employee_ids))
+
+    # -- a new applicant against the store (``unmask check``) ------------------------------
+
+    def contact_holders(self, values: Sequence[str]) -> list[ContactHolder]:
+        return lookup.contact_holders(self._eng, list(values))
+
+    def address_holders(self, building: str, full_key: str | None) -> list[AddressHolder]:
+        return lookup.address_holders(self._eng, building, full_key)
+
+    def known_indicators(self, values: Sequence[str]) -> dict[tuple[str, str], str]:
+        return lookup.known_indicators(self._eng, list(values))
+
+    def listed_names(self, keys: Sequence[str]) -> list[ListedName]:
+        return lookup.listed_names(self._eng, list(keys))
+
+    # -- one case's indicators (``unmask export-iocs``) ------------------------------------
+
+    def cluster_subjects(self, cluster_id: str) -> list[SubjectRef]:
+        rows = self._eng.query("SELECT subject_type, subject_id FROM cluster_members WHERE cluster_id = $c "
+                               "ORDER BY ALL", {"c": cluster_id})
+        return [SubjectRef(str(a), str(b)) for a, b in rows]
+
+    def indicators(self, subjects: Sequence[SubjectRef], include_tokens: bool = False) -> list[Indicator]:
+        return lookup.indicators(self._eng, list(subjects), include_tokens)
+
+    def document_hashes(self, subject_ids: Sequence[str]) -> list[DocumentHash]:
+        return lookup.document_hashes(self._eng, list(subject_ids))
