@@ -37,9 +37,13 @@ class ScreenResult:
 
 
 def _schema(text: str | None) -> str:
+    """The CSV's schema as screening reads it: Person, Company (any organisation), Vessel,
+    Airplane, or Any (empty or LegalEntity: a person or an organisation)."""
     t = (text or "").strip().lower()
-    if not t:
+    if t in ("", "any", "legalentity", "legal entity"):
         return "Any"
+    if t in ("vessel", "airplane", "aircraft"):
+        return "Airplane" if t == "aircraft" else t.capitalize()
     return "Person" if t == "person" else "Company"
 
 

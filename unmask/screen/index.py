@@ -35,7 +35,9 @@ UDFS = ("unmask_block_keys", "unmask_name_score", "unmask_ofac_score")  # unmask
 
 def build_list_index(engine: Engine) -> None:
     """``intel_name_ids`` (nid, list, entity_id, name, kind, schema) and ``intel_keys``
-    (key, nid, person, idf) for every name worth indexing. Candidates are grouped by the
+    (key, nid, person, any_schema, craft, idf) for every name worth indexing: ``person`` a
+    Person entry, ``craft`` a Vessel or Airplane, ``any_schema`` a LegalEntity (OFAC's
+    alias-only entries, whose kind the list does not give), anything else an organisation. Candidates are grouped by the
     integer ``nid``, not by the text of the name: the search is a join and a group-by."""
     register_udfs(engine, *UDFS)
     engine.execute("""
@@ -48,10 +50,10 @@ FROM intel_names n JOIN intel_entities e USING (list, entity_id)
 CREATE OR REPLACE TABLE intel_keys AS
 WITH k AS (
   SELECT nid, entity_id, list, schema = 'Person' AS person, schema = 'LegalEntity' AS any_schema,
-    unnest(unmask_block_keys(name, schema)) AS key
+    schema IN ('Vessel', 'Airplane') AS craft, unnest(unmask_block_keys(name, schema)) AS key
   FROM intel_name_ids
 ), common AS (SELECT key FROM k GROUP BY key HAVING count(DISTINCT (list, entity_id)) > $max_key)
-SELECT key, nid, person, any_schema,
+SELECT key, nid, person, any_schema, craft,
   ln(1 + (SELECT count(*) FROM intel_entities) / count(*) OVER (PARTITION BY key)) AS idf
 FROM k WHERE key NOT IN (SELECT key FROM common)
 """, {"max_key": MAX_KEY_ENTITIES})
@@ -80,26 +82,37 @@ FROM screen_parties WHERE name IS NOT NULL
     engine.execute("""
 CREATE OR REPLACE TEMP TABLE screen_candidates AS
 WITH cand AS (
-  -- Schemas must be compatible: a person is not a company. Alias-only OFAC entries have no
-  -- schema (LegalEntity) and meet both.
+  -- Schemas must be compatible, as FollowTheMoney's are (nomenklatura matches only entities
+  -- whose schemata share a descendant): a person meets Person entries, a company meets
+  -- organisations, an account holder (Any: LegalEntity) meets either. No party of a bundle is
+  -- a vessel or an aircraft, so those entries meet only a screened Vessel or Airplane. Alias-only
+  -- OFAC entries (LegalEntity) meet everyone.
   SELECT p.pid, k.nid, sum(k.idf) AS weight
   FROM screen_p p JOIN intel_keys k USING (key)
-  WHERE (p.schema = 'Person') = k.person OR k.any_schema OR p.schema = 'Any'
+  WHERE CASE p.schema WHEN 'Person' THEN k.person OR k.any_schema
+                      WHEN 'Company' THEN NOT k.person AND NOT k.craft
+                      WHEN 'Any' THEN NOT k.craft
+                      ELSE k.craft OR k.any_schema END
   GROUP BY p.pid, k.nid
 ), top AS (
-  SELECT * FROM cand
+  SELECT cand.* FROM cand JOIN intel_name_ids n USING (nid)
+  -- Two names at most of one entity: an entity listed under many spellings of one name
+  -- ("KIM, Yong Chol", "Young-Chol", "Young-Cheol" ...) must not crowd out its namesakes.
+  QUALIFY row_number() OVER (PARTITION BY pid, n.list, n.entity_id ORDER BY weight DESC, nid) <= 2
+), top2 AS (
+  SELECT * FROM top
   -- The best few by shared-key rarity, and none far below the best: a candidate that shares
   -- only a common word with the party, when another shares its rare ones, is not worth scoring.
   QUALIFY row_number() OVER (PARTITION BY pid ORDER BY weight DESC, nid) <= $top
     AND weight >= $ratio * max(weight) OVER (PARTITION BY pid)
 )
-SELECT t.pid, n.list, n.entity_id, n.name AS list_name, n.kind, t.weight
-FROM top t JOIN intel_name_ids n USING (nid)
+SELECT t.pid, n.list, n.entity_id, n.name AS list_name, n.kind, n.schema AS list_schema, t.weight
+FROM top2 t JOIN intel_name_ids n USING (nid)
 """, {"top": TOP_CANDIDATES, "ratio": MIN_WEIGHT_RATIO})
     engine.execute("""
 CREATE OR REPLACE TABLE screen_matches AS
 WITH p AS (SELECT * FROM screen_p), ranked AS (SELECT * FROM screen_candidates), scored AS (
-  SELECT r.*, unmask_name_score(pp.name, r.list_name, pp.schema) AS name_score
+  SELECT r.*, unmask_name_score(pp.name, r.list_name, pp.schema, r.list_schema) AS name_score
   FROM ranked r JOIN (SELECT DISTINCT pid, name, schema FROM p) pp USING (pid)
 ), best AS (
   SELECT pid, list, entity_id, arg_max(list_name, name_score) AS list_name, arg_max(kind, name_score) AS kind,

@@ -65,8 +65,11 @@ def _screen_schema(schema: str | None) -> str:
     return "Person" if schema == "Person" else "Company"
 
 
-def _screen_name_score(a: str | None, b: str | None, schema: str | None) -> float:
-    s = _screen_schema(schema)
+def _screen_name_score(a: str | None, b: str | None, party_schema: str | None, list_schema: str | None) -> float:
+    # A pair is read as two people when either side is one: an account holder (Any) against a
+    # Person entry is a person's name, with the rules of people's names (a given name alone,
+    # or a middle name standing in for another given name, does not identify).
+    s = "Person" if "Person" in (party_schema, list_schema) else "Company"
     return name_score(prepare(a, s), prepare(b, s))
 
 
@@ -94,6 +97,7 @@ UDFS: dict[str, Udf] = {u.name: u for u in (
     Udf("unmask_handle", profile_handle, (_V,), _V, "GitHub or LinkedIn handle of a profile URL"),
     Udf("unmask_country", country_code, (_V,), _V, "country name or code to ISO alpha-2"),
     Udf("unmask_block_keys", _screen_keys, (_V, _V), "VARCHAR[]", "screening index keys of a name"),
-    Udf("unmask_name_score", _screen_name_score, (_V, _V, _V), "DOUBLE", "screening score of two names"),
+    Udf("unmask_name_score", _screen_name_score, (_V, _V, _V, _V), "DOUBLE",
+        "screening score of a party's name and a listed name, given both schemas"),
     Udf("unmask_ofac_score", _ofac, (_V, _V), "INTEGER", "the pair on OFAC's tool's 0-100 scale"),
 )}
