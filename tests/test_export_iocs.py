@@ -9,6 +9,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 import stix2
 from typer.testing import CliRunner
 
@@ -89,3 +90,16 @@ def test_export_needs_one_case_and_a_scan(tmp_path: Path) -> None:
     assert r.exit_code == 2 and "no cluster C999" in r.output
     r = CliRunner().invoke(app, ["export-iocs", str(tmp_path), "--subject", "E1"])
     assert r.exit_code == 2 and "no unmask.duckdb" in r.output
+
+
+@pytest.mark.parametrize("cell", ["=1+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0", "+1+HYPERLINK(\"http://x\")",
+                                  "@SUM(1+1)*cmd|' /C calc'!A0", "\t=1+1", "\r=1+1", "=HYPERLINK(\"x\")"])
+def test_every_formula_cell_is_neutralised(cell: str) -> None:
+    text = to_csv([Ioc("email", cell, cell)], "C-1")
+    row = list(csv.reader(io.StringIO(text, newline="")))[1]
+    assert row[1].startswith("'") and row[3].startswith("'")
+
+
+def test_plain_values_are_left_as_they_are() -> None:
+    text = to_csv([Ioc("domain", "upworksell.com", "facilitator site")], "C-1")
+    assert next(csv.reader(io.StringIO(text.splitlines()[1])))[1] == "upworksell.com"

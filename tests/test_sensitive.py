@@ -112,6 +112,7 @@ def test_unreadable_key_file_is_a_clear_error(tmp_path: Path, monkeypatch: pytes
     monkeypatch.delenv("UNMASK_TOKEN_KEY")
     path = tmp_path / "token.key"
     path.write_text("not hex")
+    path.chmod(0o600)
     with pytest.raises(KeyError_, match="cannot use token key file"):
         load_tokenizer(path)
 
@@ -189,3 +190,33 @@ def test_json_part_declaring_a_token_column_is_tokenised(tmp_path: Path, layout:
     rows = ctx.engine.query("SELECT person_id, national_id FROM json_people ORDER BY person_id")
     assert rows == [("P1", tok.token(CLEAR_IDS[0])), ("P2", tok.token(CLEAR_IDS[1])), ("P3", None)]
     assert all(v is None or v.startswith(TOKEN_PREFIX) for _, v in rows)
+
+
+@pytest.mark.parametrize("content", ["", "\n", "ab\n", "00112233445566778899aabbccddee\n"])  # 0, 0, 1, 15 bytes
+def test_a_short_key_file_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: str) -> None:
+    # Tokens under an empty or tiny key can be brute-forced back to every SSN.
+    monkeypatch.delenv("UNMASK_TOKEN_KEY")
+    path = tmp_path / "token.key"
+    path.write_text(content)
+    path.chmod(0o600)
+    with pytest.raises(KeyError_, match=r"at least 16|cannot use token key file"):
+        load_tokenizer(path)
+    path.write_text("00" * 16 + "\n")  # the twin: 16 bytes are accepted
+    assert len(load_tokenizer(path).key) == 16
+
+
+def test_a_key_file_others_can_read_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("UNMASK_TOKEN_KEY")
+    path = tmp_path / "token.key"
+    path.write_text("6b" * 32 + "\n")
+    path.chmod(0o644)
+    with pytest.raises(KeyError_, match="other users"):
+        load_tokenizer(path)
+
+
+def test_an_empty_key_variable_is_an_error_not_a_fallback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("UNMASK_TOKEN_KEY", "")
+    monkeypatch.setenv("UNMASK_KEY_FILE", str(tmp_path / "token.key"))
+    with pytest.raises(KeyError_, match="set but empty"):
+        load_tokenizer()
+    assert not (tmp_path / "token.key").exists()

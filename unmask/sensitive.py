@@ -95,7 +95,10 @@ def sql_token_variants(column_sql: str) -> str:
 
 def load_tokenizer(key_file: Path | None = None) -> Tokenizer:
     env = os.environ.get(ENV_KEY)
-    if env:
+    if env is not None:
+        # Set but empty is a mistake, never a reason to fall back to the key file.
+        if not env.strip():
+            raise KeyError_(f"{ENV_KEY} is set but empty: unset it to use the key file, or give at least 16 bytes")
         try:
             key = bytes.fromhex(env)
         except ValueError:
@@ -106,7 +109,12 @@ def load_tokenizer(key_file: Path | None = None) -> Tokenizer:
     path = key_file or Path(os.environ.get(ENV_KEY_FILE) or default_key_file())
     try:
         if path.exists():
+            if path.stat().st_mode & 0o077:
+                # Anyone who reads the key can brute-force every token of an SSN (a small space).
+                raise KeyError_(f"token key file {path} can be read by other users: chmod 600 it")
             key = bytes.fromhex(path.read_text().strip())
+            if len(key) < 16:
+                raise KeyError_(f"token key file {path} holds {len(key)} byte(s): use at least 16 (32 hex digits)")
             return Tokenizer(key, f"key file {path}")
         path.parent.mkdir(parents=True, exist_ok=True)
         key = secrets.token_bytes(32)

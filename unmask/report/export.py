@@ -56,7 +56,8 @@ def collect(results: Results, subjects: list[SubjectRef], include_tokens: bool) 
 
 def to_csv(iocs: list[Ioc], case: str) -> str:
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    # RFC 4180 line ends: a field holding a bare CR or LF is then quoted, never split into rows.
+    w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(["type", "value", "source", "note"])
     for i in iocs:
         w.writerow([i.type, _csv_safe(i.value), f"unmask case {case}", _csv_safe(i.note)])
@@ -64,8 +65,11 @@ def to_csv(iocs: list[Ioc], case: str) -> str:
 
 
 def _csv_safe(text: str) -> str:
-    # A value from the bundle opened in a spreadsheet must not run as a formula.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not text[1:2].isdigit() else text
+    # A value from the bundle opened in a spreadsheet must not run as a formula: every cell that
+    # starts with = + - @ tab or carriage return is quoted (OWASP CSV injection). "-2+3+cmd|..."
+    # is a formula too, so a leading digit after the sign does not make a cell safe; a phone
+    # number "+1 614..." is shown with its quote, which every spreadsheet hides.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 _STIX_PATTERN = {
