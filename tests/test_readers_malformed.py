@@ -247,5 +247,5 @@ def test_truncated_gzip_csv_keeps_whole_rows(tmp_path: Path) -> None:
     ctx = _load(tmp_path)
     (rep,) = ctx.files
     assert rep.status == "partial" and 0 < rep.loaded < 20000
-    assert ctx.engine.query("SELECT count(*) FROM rejects WHERE reason LIKE 'gzip stream is truncated%'")[0][0] == 1
+    assert ctx.engine.query("SELECT count(*) FROM rejects WHERE reason LIKE 'the gzip stream is truncated%'")[0][0] == 1
     _reconciles(ctx)

@@ -173,6 +173,8 @@ def validate(
             flag = "" if f["status"] == "ok" else f"  [{f['status']}] {f['note']}"
             out.print(f"{f['path']}: read {f['read']}, loaded {f['loaded']}, rejected {f['rejected']}{flag}",
                       highlight=False, markup=False)
+        for g in man["ignored_files"]:
+            out.print(f"ignored {g['path']}: {g['reason']}", highlight=False, markup=False)
         out.print(f"missing parts: {', '.join(man['missing_parts']) or 'none'}", highlight=False)
         for d in man["disabled_signals"]:
             out.print(f"signal {d['id']} cannot run: needs {', '.join(d['missing_parts'])}", highlight=False)

@@ -34,6 +34,7 @@ from unmask.signals import SIGNAL_IDS, SignalRun, run_signals, sigma
 from unmask.sources import ALL_PARTS, CSV_COLUMNS, PartResult, load_bundle, load_intel
 from unmask.sources.base import LoadContext
 from unmask.sources.documents import DocumentCount, load_documents
+from unmask.sources.walk import walk_bundle
 
 Progress = Callable[[str, int, int], None]  # (message, done, total)
 
@@ -86,8 +87,10 @@ def read_overlay(path: Path, config: Config) -> Overlay:
 
 def load(
     bundle: Path, store: Path | None, progress: Progress | None = None, threads: int | None = None,
-    decisions: Path | None = None,
+    decisions: Path | None = None, workdir: Path | None = None,
 ) -> Loaded:
+    """Read the bundle into a store. ``workdir``: private scratch space (a scan's staging
+    folder, cleared by the next scan, so a killed run leaves nothing behind)."""
     check_bundle(bundle)
     timings: dict[str, float] = {}
     with _timed(timings, "config"):
@@ -97,7 +100,9 @@ def load(
         if ov:
             config = ov.apply(config)
     engine = open_engine(store, threads=threads)
-    ctx = LoadContext(engine, bundle.resolve(), config, tokenizer)
+    root = bundle.resolve()
+    ctx = (LoadContext(engine, root, config, tokenizer, workdir=workdir) if workdir
+           else LoadContext(engine, root, config, tokenizer))
     from unmask.sources import plan
 
     total = len(plan(ctx.bundle))
@@ -169,14 +174,17 @@ def manifest(loaded: Loaded, runs: list[SignalRun] | None, started: datetime, bu
 _NOT_RECORDS = ("unmask.toml", "hr/resumes/", "hr/photos/", "intel/sanctions/")
 
 
-def ignored_files(bundle: Path, read: set[str]) -> list[str]:
-    """Files in the bundle that no reader took: a misnamed export should not vanish unnoticed."""
-    out = []
-    for p in sorted(bundle.rglob("*")):
-        rel = p.relative_to(bundle).as_posix()
-        if p.is_file() and rel not in read and not rel.startswith(_NOT_RECORDS) and not p.name.startswith("."):
-            out.append(rel)
-    return out[:1000]
+def ignored_files(bundle: Path, read: set[str]) -> list[dict[str, str]]:
+    """Bundle entries no reader took, each with its reason: a misnamed export, a symbolic link
+    that leaves the bundle or leads nowhere, a folder that cannot be read. None may vanish
+    unnoticed."""
+    walk = walk_bundle(bundle)
+    out = [g.as_dict() for g in walk.ignored]
+    for rel in walk.files:
+        name = rel.rsplit("/", 1)[-1]
+        if rel not in read and not rel.startswith(_NOT_RECORDS) and not name.startswith("."):
+            out.append({"path": rel, "reason": "matches no part of the bundle"})
+    return sorted(out, key=lambda g: g["path"])[:1000]
 
 
 @dataclass
@@ -258,7 +266,7 @@ def _scan_into(
     planted_note: str | None, started: datetime, decisions: Path | None = None,
     previous: list[tuple[str, str, str]] | None = None,
 ) -> ScanResult:
-    loaded = load(bundle, stage_dir / "unmask.duckdb", progress, threads, decisions)
+    loaded = load(bundle, stage_dir / "unmask.duckdb", progress, threads, decisions, stage_dir / ".work")
     eng, t = loaded.engine, loaded.timings
     try:
         if not loaded.present:

@@ -28,10 +28,15 @@ class EngineError(Exception):
 
 @dataclass(frozen=True)
 class RawReject:
-    """A record the engine's reader refused. ``line`` counts the header (if any) as 1."""
+    """A record the engine's reader refused. ``line`` counts the header (if any) as 1.
+
+    ``stop`` marks the one reject saying where reading stopped early (a damaged gzip): the
+    records before it are kept, and nothing after it could be read.
+    """
 
     line: int | None
     reason: str
+    stop: bool = False
 
 
 class Engine(Protocol):
@@ -108,8 +113,15 @@ class Engine(Protocol):
         """
         ...
 
-    def load_json_documents(self, path: Path, table: str, array: bool = False) -> None:
-        """Create ``table(doc JSON)``: one row per top-level value, or per element of a top-level array."""
+    def load_json_documents(
+        self, path: Path, table: str, array: bool = False, max_bytes: int = 1 << 30
+    ) -> list[int]:
+        """Create ``table(doc JSON)``: one row per top-level value, or per element of a top-level array.
+
+        Memory is bounded: a value over ``max_bytes`` (an array element) is kept as a NULL
+        ``doc`` and its position (from 1) returned; a document too large to hold at all fails
+        the read. Raises :class:`EngineError` when the file is not JSON.
+        """
         ...
 
     def insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:

@@ -9,8 +9,6 @@ components). A row without a name is written with ``"error"``, never dropped.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,10 +16,14 @@ from typing import Any
 import orjson
 
 from unmask.engine import Engine, open_engine
+from unmask.engine.textfiles import Reject, csv_records
 from unmask.screen import index
+from unmask.sources.base import read_header
 from unmask.sources.intel import LoadedList, load_default_or
 from unmask.sources.intel.common import iso_date
 from unmask.values.country import country_code
+
+MAX_ROW_BYTES = 1 << 20  # a row of a names list; a longer one is reported, not read
 
 
 class ScreenInputError(Exception):
@@ -50,18 +52,27 @@ def _schema(text: str | None) -> str:
 def read_names(path: Path) -> tuple[list[tuple[Any, ...]], list[dict[str, Any]]]:
     """Party rows for the screen, and the output lines of rows that cannot be screened."""
     try:
-        text = path.read_bytes().decode("utf-8-sig", errors="replace")
+        header = read_header(path)
+    except UnicodeDecodeError:
+        raise ScreenInputError(f"{path.name}: the header is not UTF-8 text") from None
+    except ValueError as e:
+        raise ScreenInputError(f"{path.name}: {e}") from None
     except OSError as e:
         raise ScreenInputError(f"cannot read {path}: {e.strerror or e.__class__.__name__}") from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    fields = [f.strip().lower() for f in reader.fieldnames or []]
+    fields = [f.strip().lower() for f in header]
     if "name" not in fields:
         raise ScreenInputError(f"{path.name}: no 'name' column in the header (found: {', '.join(fields) or 'none'})")
-    reader.fieldnames = fields
     parties: list[tuple[Any, ...]] = []
     bad: list[dict[str, Any]] = []
-    for rec in reader:
-        line = reader.line_num
+    # Record by record with recovery: an unterminated quote costs its own row (reported), never
+    # the names after it, which an ordinary CSV reader would swallow unscreened.
+    for item in csv_records(path, len(fields), MAX_ROW_BYTES, ragged=True, errors="replace"):
+        if isinstance(item, Reject):
+            if item.line is not None:
+                bad.append({"row": item.line, "name": None, "error": item.reason, "matches": []})
+            continue
+        line, values = item
+        rec = dict(zip(fields, values, strict=False))
         name = (rec.get("name") or "").strip()
         if not name:
             bad.append({"row": line, "name": None, "error": "empty name", "matches": []})

@@ -18,6 +18,7 @@ from unmask.sources.okta import OKTA
 from unmask.sources.osquery import OSQUERY
 from unmask.sources.sysmon import SYSMON, load_evtx
 from unmask.sources.tabular import CSV_PARTS
+from unmask.sources.walk import walk_bundle
 
 ALL_PARTS: tuple[Part, ...] = (*CSV_PARTS, OKTA, ENTRA, OSQUERY, SYSMON, CODE_AUDIT)
 PARTS_BY_ID = {p.id: p for p in ALL_PARTS}
@@ -40,7 +41,8 @@ def _is_evtx(path: Path) -> bool:
 
 def plan(bundle: Path) -> list[tuple[Part, Path]]:
     """Every (part, file) the bundle holds, in a stable order."""
-    return [(part, path) for part in ALL_PARTS for path in find_files(bundle, part)]
+    files = walk_bundle(bundle).files  # one walk; links leaving the bundle are not in it
+    return [(part, path) for part in ALL_PARTS for path in find_files(bundle, part, files)]
 
 
 def load_bundle(

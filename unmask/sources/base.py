@@ -10,18 +10,20 @@ import csv
 import gzip
 import io
 import itertools
+import os
 import shutil
 import tempfile
 import zlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Literal
 
 from unmask.config import Config
 from unmask.engine import Engine, RawReject
 from unmask.engine.sqlbuild import ident
+from unmask.engine.textfiles import Source
 from unmask.sensitive import TOKEN_PREFIX, Tokenizer, sql_token, sql_token_variants
+from unmask.sources.walk import match_files, walk_bundle
 
 # "token_if_sensitive": a value column whose row says, in another column (``Col.by``), whether
 # it is sensitive: intel/iocs.csv's ``type`` (a bank account is tokenised, a domain is not) or
@@ -87,7 +89,14 @@ class LoadContext:
     config: Config
     tokenizer: Tokenizer
     files: list[FileReport] = field(default_factory=list)
+    # Private (0700) scratch space; a scan puts it in its output's staging folder, which the
+    # next scan clears, so nothing outlives a killed run. No bundle record is written here in
+    # clear: readers stream, and only derived files (EVTX as JSON Lines) are written, 0600.
     workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="unmask-")))
+
+    def __post_init__(self) -> None:
+        self.workdir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(self.workdir, 0o700)
 
     @property
     def token_params(self) -> dict[str, bytes]:
@@ -120,40 +129,15 @@ def unreadable(ctx: LoadContext, report: FileReport, reason: str) -> FileReport:
     return report
 
 
-def find_files(bundle: Path, part: Part) -> list[Path]:
-    seen: dict[Path, None] = {}
-    for g in part.globs:
-        for pat in (g, g + ".gz"):
-            for p in sorted(bundle.glob(pat)):
-                if p.is_file():
-                    seen[p] = None
-    return list(seen)
+def find_files(bundle: Path, part: Part, files: list[str] | None = None) -> list[Path]:
+    """The files of ``part`` in ``bundle`` (``files``: the bundle's walk, when already made)."""
+    found = walk_bundle(bundle).files if files is None else files
+    return [bundle / rel for rel in match_files(found, part.globs)]
 
 
 def _open_text(path: Path) -> io.TextIOBase:
     raw = gzip.open(path, "rb") if path.suffix == ".gz" or is_gzip(path) else path.open("rb")
     return io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-
-
-def salvage_gzip(path: Path, dest: Path) -> tuple[int, str]:
-    """Copy out every complete line of a gzip; return (lines kept, why it stopped, or "" if whole)."""
-    kept = 0
-    buf = b""
-    reason = ""
-    d = zlib.decompressobj(wbits=31)
-    with path.open("rb") as src, dest.open("wb") as out:
-        try:
-            while chunk := src.read(1 << 20):
-                data = buf + d.decompress(chunk)
-                *lines, buf = data.split(b"\n")
-                for ln in lines:
-                    out.write(ln + b"\n")
-                kept += len(lines)
-            if not d.eof:
-                reason = "gzip stream is truncated"
-        except zlib.error:
-            reason = "gzip stream is corrupt"
-    return kept, reason
 
 
 def is_gzip(path: Path) -> bool:
@@ -170,29 +154,13 @@ def readable_path(ctx: LoadContext, path: Path) -> Path:
     return alias
 
 
-T = TypeVar("T")
-
-
-def read_with_salvage(
-    ctx: LoadContext, path: Path, report: FileReport, read: Callable[[Path], T]
-) -> tuple[T, RawReject | None]:
-    """Read ``path``; if that fails on a damaged gzip, read again from its whole lines.
-
-    The gzip is only examined after the engine failed on it, so intact files are read once.
-    Any failure that is not a damaged gzip is raised as it was.
-    """
-    try:
-        return read(path), None
-    except Exception:
-        if path.suffix != ".gz":
-            raise
-        dest = ctx.workdir / f"salvaged{next(_tmp)}"
-        kept, why = salvage_gzip(path, dest)
-        if not why:
-            raise
-    report.status = "partial"
-    report.note = f"{why}: kept the first {kept} lines, the rest is lost"
-    return read(dest), RawReject(kept + 1, f"{why}; nothing after this point could be read")
+def note_stop(report: FileReport, rejects: list[RawReject]) -> None:
+    """A file whose reading stopped early (a damaged gzip) is ``partial``: what came before
+    was kept, and the one reject saying where it stopped is its note."""
+    for r in rejects:
+        if r.stop:
+            report.status = "partial"
+            report.note = r.reason
 
 
 # ---------------------------------------------------------------------------------------------
@@ -367,9 +335,12 @@ def sql_str(s: str) -> str:
 
 def read_header(path: Path) -> list[str]:
     """The first CSV record. Only the header must be UTF-8; bad bytes later are per-row rejects."""
-    opener = gzip.open if path.suffix == ".gz" or is_gzip(path) else open
-    with opener(path, "rb") as fh:
-        head = fh.read(1 << 16)
+    head = b""
+    for chunk in Source(path).chunks():  # a damaged gzip still gives its first bytes
+        head += chunk
+        if len(head) >= 1 << 16:
+            break
+    head = head[: 1 << 16]
     text = head.decode("utf-8-sig", errors="replace")
     row = next(csv.reader(io.StringIO(text, newline="")), None)
     if not row:
@@ -450,11 +421,10 @@ def load_csv_part(ctx: LoadContext, part: Part, path: Path) -> FileReport:
         )
 
     try:
-        raw_rejects, salvage_reject = read_with_salvage(ctx, readable_path(ctx, path), report, read)
+        raw_rejects = read(readable_path(ctx, path))
     except Exception as e:  # noqa: BLE001 - any engine failure is reported per file
         return unreadable(ctx, report, f"cannot parse as CSV: {_plain(e)}")
-    if salvage_reject:
-        raw_rejects.append(salvage_reject)
+    note_stop(report, raw_rejects)
     reject_raw(ctx, rel, part.id, raw_rejects, "line")
     report.rejected += len(raw_rejects)
     return finish(ctx, part, staged, report, "line")

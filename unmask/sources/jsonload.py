@@ -14,6 +14,7 @@ from typing import Literal
 
 from unmask.engine import Engine, RawReject
 from unmask.engine.sqlbuild import ident
+from unmask.engine.textfiles import over_limit
 from unmask.sources.base import (
     _CHECKED,
     FileReport,
@@ -24,7 +25,7 @@ from unmask.sources.base import (
     error_expr,
     finish,
     finish_many,
-    read_with_salvage,
+    note_stop,
     readable_path,
     reject_raw,
     sql_str,
@@ -63,6 +64,11 @@ def sniff_layout(path: Path) -> Layout:
     if isinstance(value, dict) and isinstance(value.get("value"), list):
         return "document"
     return "lines"
+
+
+def document_limit(max_line_bytes: int) -> int:
+    """Bytes a whole JSON document may hold: 32 records' worth, from 16 MiB up to 1 GiB."""
+    return min(max(32 * max_line_bytes, 1 << 24), 1 << 30)
 
 
 def _all_paths(part: Part, prefixes: tuple[str, ...]) -> list[str]:
@@ -194,21 +200,16 @@ def _load_lines_fast(
             ctx.token_params if uses_token(part) else None, materialize=part.key is not None,
         )
 
-    salvages: list[RawReject | None] = [None] * len(batch)
     per_file: list[list[RawReject]]
     try:
-        if len(batch) == 1:
-            per_file, salvages[0] = read_with_salvage(ctx, batch[0][0], reports[0], lambda p: read([p]))
-        else:
-            per_file = read([p for p, _r in batch])
+        per_file = read([p for p, _r in batch])
     except Exception as e:  # noqa: BLE001
         if len(batch) == 1:
             return [unreadable(ctx, reports[0], f"cannot read as text lines: {_plain(e)}")]
         # One bad file must not sink the others: read them one by one to find it.
         return [r for item in batch for r in _load_lines_fast(ctx, part, [item], prefixes)]
-    for report, salvage, rejects in zip(reports, salvages, per_file, strict=True):
-        if salvage:
-            rejects.append(salvage)
+    for report, rejects in zip(reports, per_file, strict=True):
+        note_stop(report, rejects)
         reject_raw(ctx, report.path, part.id, rejects, "line")
         report.rejected += len(rejects)
     return finish_many(ctx, part, staged, reports, "line")
@@ -234,19 +235,25 @@ def _load_one_slow(
             return rejects
 
         try:
-            raw_rejects, salvage_reject = read_with_salvage(ctx, readable, report, read_lines)
+            raw_rejects = read_lines(readable)
         except Exception as e:  # noqa: BLE001
             return unreadable(ctx, report, f"cannot read as text lines: {_plain(e)}")
     else:
         unit = "record"
         docs = f"__jd{next(_n)}"
+        array = layout == "array"
+        # An array element is a record and keeps to the record limit; a whole document (a Graph
+        # page) is held at once, so it may be larger, but not without bound.
+        limit = ctx.config.max_line_bytes if array else document_limit(ctx.config.max_line_bytes)
         try:
-            salvage_reject = read_with_salvage(
-                ctx, readable, report, lambda p: eng.load_json_documents(p, docs, array=layout == "array")
-            )[1]
+            over = eng.load_json_documents(readable, docs, array=array, max_bytes=limit)
         except Exception as e:  # noqa: BLE001
+            if "maximum_object_size" in str(e):
+                return unreadable(ctx, report, f"a JSON value is over {limit} bytes: export the records as "
+                                               "JSON Lines, or raise max_line_bytes")
             return unreadable(ctx, report, f"not valid JSON: {_plain(e)}")
-        _unroll(eng, docs, parsed, array=layout == "array")
+        raw_rejects = [RawReject(i, over_limit(limit)) for i in over]
+        _unroll(eng, docs, parsed, array=array)
     if explode:
         _explode(eng, parsed, explode)
     typed_layer, check_layer = _column_layers(part, paths, prefixes)
@@ -259,8 +266,7 @@ def _load_one_slow(
         ctx.token_params if uses_token(part) else None,
     )
     eng.drop(parsed)
-    if salvage_reject:
-        raw_rejects.append(salvage_reject)
+    note_stop(report, raw_rejects)
     reject_raw(ctx, report.path, part.id, raw_rejects, unit)
     report.rejected += len(raw_rejects)
     return finish(ctx, part, staged, report, unit)
@@ -268,10 +274,11 @@ def _load_one_slow(
 
 def _unroll(eng: Engine, docs: str, parsed: str, array: bool) -> None:
     """Records from whole documents: array elements, or a Graph page's ``value`` array."""
-    if array:  # elements stream straight from the reader, in file order
+    if array:  # elements stream straight from the reader, in file order; one over the limit
+        # (doc NULL) keeps its number and is already a reject
         eng.execute(
-            f"CREATE TEMP TABLE {ident(parsed)} AS SELECT row_number() OVER () AS line, doc AS j, "  # noqa: S608
-            f"NULL::VARCHAR AS _perr FROM {ident(docs)}"
+            f"CREATE TEMP TABLE {ident(parsed)} AS SELECT * FROM (SELECT row_number() OVER () AS line, "  # noqa: S608
+            f"doc AS j, NULL::VARCHAR AS _perr FROM {ident(docs)}) WHERE j IS NOT NULL"
         )
     else:
         eng.execute(

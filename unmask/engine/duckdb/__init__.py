@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import itertools
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ import duckdb.func as duckdb_func
 from unmask.engine.base import EngineError, Params, RawReject
 from unmask.engine.dialect import DUCKDB
 from unmask.engine.sqlbuild import ident
+from unmask.engine.textfiles import Reject, count_lines, csv_records, text_lines
 
 # Unit separator: valid JSON can never contain a raw control character, so splitting a text
 # file on it yields exactly one column per physical line.
@@ -150,6 +152,53 @@ class DuckDBEngine:
         materialize: bool = False,
     ) -> list[list[RawReject]]:
         n = next(_counter)
+        tmp, base = f"__engine_lines{n}", f"__engine_base{n}"
+        # The line count that proves the fast read right runs beside it (DuckDB releases the GIL).
+        with ThreadPoolExecutor(1) as pool:
+            counting = pool.submit(lambda: [count_lines(p) for p in paths])
+            try:
+                per_file, rows = self._lines_fast(paths, n, max_line_bytes, layers, params)
+            except EngineError:
+                if len(paths) > 1:
+                    raise  # the caller reads the files one by one to find the one at fault
+                per_file, rows = [[]], None
+            counts = counting.result()
+        # A file is read again, slowly and exactly, when its lines do not add up: DuckDB drops a
+        # line far over the size limit without a word, and a damaged gzip fails the read.
+        bad = {
+            i for i, c in enumerate(counts)
+            if rows is None or c is None or c.lines != rows.get(i, 0) + len(per_file[i])
+        }
+        drop_raw = ", raw" if len(layers) == 1 else ""
+        body = (
+            f"SELECT b.__file, t.rowid - b.first + 1 AS line, t.* EXCLUDE (__blank, filename{drop_raw}) "  # noqa: S608
+            f"FROM {ident(tmp)} t JOIN {ident(base)} b USING (filename) WHERE NOT t.__blank"
+        )
+        if rows is not None and not bad and not materialize and not any(per_file):
+            self.execute(f"CREATE OR REPLACE TEMP VIEW {ident(table)} AS {body}")
+            self._owned[table] = [tmp, base]
+            return per_file
+        made = False
+        if rows is not None:
+            if len(bad) < len(paths):
+                keep = f" AND b.__file NOT IN ({', '.join(str(i) for i in sorted(bad))})" if bad else ""
+                self.execute(f"CREATE OR REPLACE TEMP TABLE {ident(table)} AS {body}{keep}")
+                made = True
+            self.execute(f"DROP TABLE IF EXISTS {ident(tmp)}")
+            self.execute(f"DROP TABLE IF EXISTS {ident(base)}")
+            for i, rejects in enumerate(per_file):
+                if i not in bad:
+                    self._renumber(table, rejects, 1, i)
+        for i in sorted(bad):
+            per_file[i] = self._lines_slow(paths[i], i, table, made, max_line_bytes, layers, params)
+            made = True
+        return per_file
+
+    def _lines_fast(
+        self, paths: Sequence[Path], n: int, max_line_bytes: int, layers: Sequence[str],
+        params: Mapping[str, Any] | None,
+    ) -> tuple[list[list[RawReject]], dict[int, int]]:
+        """One parallel read of every file; the rejects of each file, and its rows (blank included)."""
         rj, rs, tmp, base = f"__rj{n}", f"__rs{n}", f"__engine_lines{n}", f"__engine_base{n}"
         names = [str(p) for p in paths]
         sql = (
@@ -172,36 +221,81 @@ class DuckDBEngine:
         # are one statement, read in parallel. No window function: a new table's rowid follows
         # the scan order (insertion order is preserved, files in the order given), so a line's
         # number is its rowid less the first rowid of its file.
-        self.execute(
-            f"CREATE OR REPLACE TEMP TABLE {ident(tmp)} AS {sql}",  # noqa: S608
-            {"p": names, "d": _LINE_DELIM, "rj": rj, "rs": rs, "m": max_line_bytes, **(params or {})},
-        )
+        try:
+            self.execute(
+                f"CREATE OR REPLACE TEMP TABLE {ident(tmp)} AS {sql}",  # noqa: S608
+                {"p": [_literal(p) for p in names], "d": _LINE_DELIM, "rj": rj, "rs": rs, "m": max_line_bytes,
+                 **(params or {})},
+            )
+        except EngineError:
+            for t in (rj, rs, tmp):
+                self.execute(f"DROP TABLE IF EXISTS {ident(t)}")
+            raise
         found = self._take_rejects(rj, rs, 0)
         per_file: list[list[RawReject]] = [[] for _ in names]
         index = {name: i for i, name in enumerate(names)}
         for path, r in found:
             per_file[index[path]].append(r)
         self.execute(
-            f"CREATE OR REPLACE TEMP TABLE {ident(base)} AS SELECT f.i AS __file, t.filename, t.first "  # noqa: S608
-            f"FROM (SELECT filename, min(rowid) AS first FROM {ident(tmp)} GROUP BY filename) t "
+            f"CREATE OR REPLACE TEMP TABLE {ident(base)} AS SELECT f.i AS __file, t.filename, t.first, t.n "  # noqa: S608
+            f"FROM (SELECT filename, min(rowid) AS first, count(*) AS n FROM {ident(tmp)} GROUP BY filename) t "
             f"JOIN (SELECT unnest($names) AS filename, generate_subscripts($names, 1) - 1 AS i) f USING (filename)",
             {"names": names},
         )
-        drop_raw = ", raw" if len(layers) == 1 else ""
-        body = (
-            f"SELECT b.__file, t.rowid - b.first + 1 AS line, t.* EXCLUDE (__blank, filename{drop_raw}) "  # noqa: S608
-            f"FROM {ident(tmp)} t JOIN {ident(base)} b USING (filename) WHERE NOT t.__blank"
+        rows = {int(i): int(k) for i, k in self.query(f"SELECT __file, n FROM {ident(base)}")}  # noqa: S608
+        return per_file, rows
+
+    def _lines_slow(
+        self, path: Path, file_index: int, table: str, append: bool, max_line_bytes: int,
+        layers: Sequence[str], params: Mapping[str, Any] | None,
+    ) -> list[RawReject]:
+        """Read one file line by line in Python (:func:`text_lines`) through the same layers."""
+        sql = f"SELECT raw, {layers[0]} FROM (SELECT unnest($u_raw::VARCHAR[]) AS raw)"  # noqa: S608
+        for layer in layers[1:]:
+            sql = f"SELECT {layer} FROM ({sql})"  # noqa: S608
+        if len(layers) == 1:
+            sql = f"SELECT * EXCLUDE (raw) FROM ({sql})"  # noqa: S608
+        rejects: list[RawReject] = []
+
+        def batches() -> Iterator[tuple[list[int], dict[str, list[str]]]]:
+            lines: list[int] = []
+            raw: list[str] = []
+            for item in text_lines(path, max_line_bytes):
+                if isinstance(item, Reject):
+                    rejects.append(RawReject(item.line, item.reason, item.stop))
+                    continue
+                lines.append(item[0])
+                raw.append(item[1])
+                if len(lines) >= _BATCH:
+                    yield lines, {"u_raw": raw}
+                    lines, raw = [], []
+            yield lines, {"u_raw": raw}
+
+        self._load_python(sql, batches(), table, append, f"{int(file_index)} AS __file, ", params)
+        return rejects
+
+    def _load_python(
+        self, sql: str, batches: Iterator[tuple[list[int], dict[str, list[str]]]], table: str, append: bool,
+        lead: str, params: Mapping[str, Any] | None,
+    ) -> None:
+        """Run ``sql`` over batches of records read in Python (bound as lists, never stored
+        before the layers have run), then number them: rows are kept in insertion order, so
+        a positional join pairs each with its line."""
+        n = next(_counter)
+        rows, nums = f"__engine_py{n}", f"__engine_pyl{n}"
+        created = False
+        for lines, cols in batches:
+            verb = f"INSERT INTO {ident(rows)}" if created else f"CREATE TEMP TABLE {ident(rows)} AS"
+            self.execute(f"{verb} {sql}", {**cols, **(params or {})})
+            verb = f"INSERT INTO {ident(nums)}" if created else f"CREATE TEMP TABLE {ident(nums)} AS"
+            self.execute(f"{verb} SELECT unnest($l::BIGINT[]) AS line", {"l": lines})  # noqa: S608
+            created = True
+        verb = f"INSERT INTO {ident(table)}" if append else f"CREATE OR REPLACE TEMP TABLE {ident(table)} AS"
+        self.execute(
+            f"{verb} SELECT {lead}l.line, t.* FROM {ident(rows)} t POSITIONAL JOIN {ident(nums)} l"  # noqa: S608
         )
-        if found or materialize:
-            self.execute(f"CREATE OR REPLACE TEMP TABLE {ident(table)} AS {body}")
-            self.execute(f"DROP TABLE {ident(tmp)}")
-            self.execute(f"DROP TABLE {ident(base)}")
-            for i, rejects in enumerate(per_file):
-                self._renumber(table, rejects, 1, i)
-        else:
-            self.execute(f"CREATE OR REPLACE TEMP VIEW {ident(table)} AS {body}")
-            self._owned[table] = [tmp, base]
-        return per_file
+        self.execute(f"DROP TABLE {ident(rows)}")
+        self.execute(f"DROP TABLE {ident(nums)}")
 
     def drop(self, name: str) -> None:
         """Drop a table or view made by a reader, with whatever it was built on."""
@@ -237,30 +331,83 @@ class DuckDBEngine:
         )
         for layer in layers[1:]:
             sql = f"SELECT {layer} FROM ({sql})"  # noqa: S608
-        self.execute(
-            f"CREATE OR REPLACE TEMP TABLE {ident(tmp)} AS {sql}",  # noqa: S608
-            {"p": str(path), "cols": cols, "rj": rj, "rs": rs, "m": max_line_bytes, "hdr": has_header,
-             "enc": encoding, **(params or {})},
-        )
-        # The rejects table holds the offending line verbatim: read the numbers, drop it now.
-        rejects = [r for _path, r in self._take_rejects(rj, rs, 0, header)]
         first = 2 if has_header else 1
-        body = f"SELECT rowid + {first} AS line, * FROM {ident(tmp)}"  # noqa: S608
-        if rejects or materialize:
-            self.execute(f"CREATE OR REPLACE TEMP TABLE {ident(table)} AS {body}")
-            self.execute(f"DROP TABLE {ident(tmp)}")
-            self._renumber(table, rejects, first)
-        else:
-            self.execute(f"CREATE OR REPLACE TEMP VIEW {ident(table)} AS {body}")
-            self._owned[table] = [tmp]
+        with ThreadPoolExecutor(1) as pool:
+            counting = pool.submit(count_lines, path)
+            try:
+                self.execute(
+                    f"CREATE OR REPLACE TEMP TABLE {ident(tmp)} AS {sql}",  # noqa: S608
+                    {"p": _literal(str(path)), "cols": cols, "rj": rj, "rs": rs, "m": max_line_bytes,
+                     "hdr": has_header, "enc": encoding, **(params or {})},
+                )
+                # The rejects table holds the offending line verbatim: read the numbers, drop it now.
+                rejects: list[RawReject] | None = [r for _path, r in self._take_rejects(rj, rs, 0, header)]
+            except EngineError:
+                for t in (rj, rs, tmp):
+                    self.execute(f"DROP TABLE IF EXISTS {ident(t)}")
+                rejects = None
+            counts = counting.result()
+        # The fast read numbers records by position. That holds when nothing was rejected and
+        # every record is one line: the file's lines (less blank ones at its end, which readers
+        # skip) are then exactly the header and the records. Anything else (a bad row, a
+        # quoted field over two lines, a blank line, mixed line ends, a damaged gzip) is read
+        # again record by record, each with its first physical line.
+        if rejects == [] and counts is not None:
+            (records,) = self.query(f"SELECT count(*) FROM {ident(tmp)}")[0]  # noqa: S608
+            if counts.lines - counts.trailing_blank == records + first - 1:
+                body = f"SELECT rowid + {first} AS line, * FROM {ident(tmp)}"  # noqa: S608
+                if materialize:
+                    self.execute(f"CREATE OR REPLACE TEMP TABLE {ident(table)} AS {body}")
+                    self.execute(f"DROP TABLE {ident(tmp)}")
+                else:
+                    self.execute(f"CREATE OR REPLACE TEMP VIEW {ident(table)} AS {body}")
+                    self._owned[table] = [tmp]
+                return []
+        self.execute(f"DROP TABLE IF EXISTS {ident(tmp)}")
+        return self._csv_slow(path, tuple(header), table, max_line_bytes, layers, params, has_header, encoding)
+
+    def _csv_slow(
+        self, path: Path, header: tuple[str, ...], table: str, max_line_bytes: int, layers: Sequence[str],
+        params: Mapping[str, Any] | None, has_header: bool, encoding: str,
+    ) -> list[RawReject]:
+        """Read a CSV record by record in Python (:func:`csv_records`) through the same layers."""
+        width = len(header)
+        src = "SELECT " + ", ".join(f"unnest($u_c{i}::VARCHAR[]) AS c{i}" for i in range(width))
+        sql = f"SELECT {layers[0]} FROM ({src})"  # noqa: S608
+        for layer in layers[1:]:
+            sql = f"SELECT {layer} FROM ({sql})"  # noqa: S608
+        rejects: list[RawReject] = []
+
+        def batches() -> Iterator[tuple[list[int], dict[str, list[str]]]]:
+            lines: list[int] = []
+            rows: list[list[str]] = []
+            for item in csv_records(path, width, max_line_bytes, has_header, encoding, header):
+                if isinstance(item, Reject):
+                    rejects.append(RawReject(item.line, item.reason, item.stop))
+                    continue
+                lines.append(item[0])
+                rows.append(item[1])
+                if len(rows) >= _BATCH:
+                    yield lines, _columns(rows, width)
+                    lines, rows = [], []
+            yield lines, _columns(rows, width)
+
+        self._load_python(sql, batches(), table, False, "", params)
         return rejects
 
-    def load_json_documents(self, path: Path, table: str, array: bool = False) -> None:
+    def load_json_documents(self, path: Path, table: str, array: bool = False, max_bytes: int = 1 << 30) -> list[int]:
+        # DuckDB holds one whole value (an array element, or the document) in memory at a time;
+        # its own limit has a floor of 16 MiB, so elements between ours and that are found here.
         self.execute(
             f"CREATE OR REPLACE TEMP TABLE {ident(table)} AS "  # noqa: S608
-            "SELECT json AS doc FROM read_json_objects($p, format=$f, maximum_object_size=1073741824)",
-            {"p": str(path), "f": "array" if array else "unstructured"},
+            "SELECT CASE WHEN strlen(json::VARCHAR) <= $m THEN json END AS doc "
+            "FROM read_json_objects($p, format=$f, maximum_object_size=$mo)",
+            {"p": _literal(str(path)), "f": "array" if array else "unstructured", "m": max_bytes,
+             "mo": min(max(max_bytes, 1 << 24), 1 << 30)},
         )
+        return [int(r[0]) for r in self.query(
+            f"SELECT line FROM (SELECT rowid + 1 AS line, doc FROM {ident(table)}) WHERE doc IS NULL"  # noqa: S608
+        )]
 
     def insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         if not rows:
@@ -307,6 +454,19 @@ class DuckDBEngine:
 
     def close(self) -> None:
         self._con.close()
+
+
+_BATCH = 20_000  # records bound per statement on the careful path
+
+
+def _columns(rows: list[list[str]], width: int) -> dict[str, list[str]]:
+    return {f"u_c{i}": [r[i] for r in rows] for i in range(width)}
+
+
+def _literal(path: str) -> str:
+    """A path DuckDB reads as itself: its readers expand ``*``, ``?`` and ``[...]`` as a glob,
+    so a file named ``[c].jsonl`` would read ``c.jsonl``. Each is wrapped in a class of one."""
+    return "".join(f"[{ch}]" if ch in "*?[" else ch for ch in path)
 
 
 def _quote_path(path: Path) -> str:
