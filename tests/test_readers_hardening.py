@@ -160,8 +160,13 @@ def test_evidence_file_line_holds_the_subject_id(tmp_path: Path) -> None:
     emp_path.write_bytes(b"\r\n".join([head, b"E9,too,few", *rest]).replace(b"Ann Lee", b'"Ann\r\nLee"', 1))
     head, *rest = dep_path.read_bytes().split(b"\r\n")
     dep_path.write_bytes(b"\r\n".join([head, b'E8,"unterminated', b"", *rest]))
+    (b / "hr/employees.txt").write_text("misnamed\n")
     out = tmp_path / "out"
     run(b, out)
+    from unmask.results import Results
+
+    meta = Results.open(out).meta()
+    assert meta.ignored_files == [{"path": "hr/employees.txt", "reason": "matches no part of the bundle"}]
     cited = 0
     for sid, f in findings(out).items():
         for ev in f["evidence"]:

@@ -28,7 +28,7 @@ class ScanMeta:
     missing_parts: list[str]
     disabled_signals: list[dict[str, Any]]
     files: list[dict[str, Any]]
-    ignored_files: list[str]
+    ignored_files: list[dict[str, str]]  # {"path", "reason"}
     raw: dict[str, Any] = field(repr=False)
 
     @classmethod
