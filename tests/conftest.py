@@ -5,11 +5,15 @@ from pathlib import Path
 
 import pytest
 
+import unmask.pipeline
+from tests.helpers import RecordingEngine
 from unmask.demo import Truth, generate
 from unmask.engine import Engine, open_engine
 from unmask.pipeline import ScanResult, scan
 
 TEST_KEY = "6b" * 32
+# Every statement the demo scan's stages sent through the engine door (tests/test_dialect.py).
+SCAN_SQL: list[str] = []
 
 # Engines the engine-parametrised tests run on; a Spark engine joins this list.
 ENGINES = ["duckdb"]
@@ -34,6 +38,8 @@ def demo_scan(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Truth,
     mp.setenv("UNMASK_TOKEN_KEY", TEST_KEY)
     root = tmp_path_factory.mktemp("demo")
     truth = generate(root / "bundle", seed=7, size="small")
+    mp.setattr(unmask.pipeline, "open_engine", lambda *a, **k: RecordingEngine(open_engine(*a, **k), SCAN_SQL))
     result = scan(root / "bundle", root / "out", planted_note=truth.note)
+    mp.setattr(unmask.pipeline, "open_engine", open_engine)
     yield truth, result, root
     mp.undo()

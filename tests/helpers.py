@@ -84,3 +84,30 @@ def signals_of(out: Path, subject: str) -> dict[str, list[dict[str, Any]]]:
 
 def jsonl(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text().splitlines() if line]
+
+
+class RecordingEngine:
+    """An engine that remembers the SQL its callers send through the door (not the statements
+    the engine runs inside its own methods), for the golden tests of tests/test_dialect.py."""
+
+    def __init__(self, engine: Any, sink: list[str]) -> None:
+        self._engine, self._sink = engine, sink
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._engine, name)
+
+    def execute(self, sql: str, params: Any = None) -> None:
+        self._sink.append(sql)
+        self._engine.execute(sql, params)
+
+    def query(self, sql: str, params: Any = None) -> list[tuple[Any, ...]]:
+        self._sink.append(sql)
+        return self._engine.query(sql, params)  # type: ignore[no-any-return]
+
+    def query_dicts(self, sql: str, params: Any = None) -> list[dict[str, Any]]:
+        self._sink.append(sql)
+        return self._engine.query_dicts(sql, params)  # type: ignore[no-any-return]
+
+    def export_jsonl(self, sql: str, path: Path, params: Any = None) -> int:
+        self._sink.append(sql)
+        return self._engine.export_jsonl(sql, path, params)  # type: ignore[no-any-return]

@@ -96,3 +96,24 @@ def test_translated_constructs_answer_alike(engine: Engine) -> None:
     assert _rows(engine, "SELECT count(*) FROM v WHERE regexp_full_match(s, '[a-z]')") == [(2,)]
     assert _rows(engine, "SELECT dayofweek(DATE '2026-12-06')") == [(0,)]  # a Sunday
     assert _rows(engine, "SELECT md5('unmask')") == [(hashlib.md5(b"unmask").hexdigest(),)]
+
+
+def test_rejects_are_per_file_and_never_quote_the_record(engine: Engine, tmp_path: Path) -> None:
+    secret = "123-45-6789"
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    a.write_text('{"id": 1}\n{"id": 2}\n', encoding="utf-8")
+    b.write_bytes(b'{"id": 3}\n{"ssn": "' + secret.encode() + b'\xff"}\n{"id": 5}\n')
+    rejects = engine.load_lines([a, b], "lines", 10_000, layers=("raw AS text",), materialize=True)
+    got = engine.query("SELECT __file, line FROM lines ORDER BY __file, line")
+    assert got == [(0, 1), (0, 2), (1, 1), (1, 3)]
+    assert rejects[0] == [] and [r.line for r in rejects[1]] == [2]
+    assert secret not in rejects[1][0].reason and "\\xff" not in rejects[1][0].reason
+    # loaded + rejected = read, for each file
+    assert [sum(1 for f, _ in got if f == i) + len(rejects[i]) for i in (0, 1)] == [2, 3]
+    engine.drop("lines")
+    c = tmp_path / "c.csv"
+    c.write_text(f"id,ssn\nE1,{secret},x\nE2,000-00-0000\n", encoding="utf-8")
+    csv_rejects = engine.load_csv(c, ["id", "ssn"], "c", 10_000, materialize=True)
+    assert [r.line for r in csv_rejects] == [2] and secret not in csv_rejects[0].reason
+    assert engine.query("SELECT line, c0 FROM c") == [(3, "E2")]
+    engine.drop("c")

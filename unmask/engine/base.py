@@ -39,24 +39,23 @@ class RawReject:
     stop: bool = False
 
 
-class Engine(Protocol):
-    """What the pipeline asks of a SQL engine.
+class SqlRunner(Protocol):
+    """Plain SQL through the door.
 
-    SQL is written once, in DuckDB's dialect, with values bound by name or position; an engine
-    of another dialect translates it with its ``dialect`` (:mod:`unmask.engine.dialect`).
-    Every method that runs SQL raises :class:`EngineError` (never the driver's own exception)
-    and logs the statement at debug level, never its bound values.
-
-    The readers (:meth:`load_lines`, :meth:`load_csv`, :meth:`load_json_documents`) are the
-    contract "line-numbered records with rejects": each record keeps its physical line number
-    (the first line of a record that spans several), every record the reader cannot use is
-    returned as a :class:`RawReject` with its line and a reason that never quotes the record,
-    and so loaded + rejected = read for each file.
+    SQL is written once, in DuckDB's syntax, with values bound by name (``$x``) or position
+    (``?``); an engine of another dialect translates it with its ``dialect``
+    (:mod:`unmask.engine.dialect`). Every method that runs SQL raises :class:`EngineError`
+    (never the driver's own exception) and logs the statement at debug level on the
+    ``unmask.engine`` logger, never its bound values.
     """
 
     name: str
     version: str
-    dialect: Dialect
+
+    @property
+    def dialect(self) -> Dialect:
+        """How this engine writes what differs between engines (:mod:`unmask.engine.dialect`)."""
+        ...
 
     def execute(self, sql: str, params: Params = None) -> None: ...
 
@@ -67,6 +66,23 @@ class Engine(Protocol):
     def table_exists(self, name: str) -> bool: ...
 
     def columns(self, table: str) -> list[str]: ...
+
+
+class RecordReader(Protocol):
+    """The contract "line-numbered records with rejects" that every engine's readers keep.
+
+    - Each record keeps its physical line number in its file (the first line of a record that
+      spans several; the header of a CSV is line 1), whatever was rejected before it.
+    - Every record the reader cannot use is one :class:`RawReject` with that line, never a
+      silent drop; so for each file, records loaded + records rejected = records read.
+    - A reject's reason is fixed text (``not valid UTF-8``, ``more fields than the header``,
+      with a column name at most): it never quotes the record, which may hold a clear ID.
+    - Rejects are returned per file (``load_lines`` reads many files in one call).
+    - The ``layers`` (typing, tokenising) run in the reading statement: no clear sensitive value
+      is ever stored in a table, not even a temporary one.
+
+    ``tests/conformance/`` checks these promises on every engine.
+    """
 
     def load_lines(
         self,
@@ -123,6 +139,11 @@ class Engine(Protocol):
         the read. Raises :class:`EngineError` when the file is not JSON.
         """
         ...
+
+
+
+class Engine(SqlRunner, RecordReader, Protocol):
+    """What the pipeline asks of a SQL engine: SQL, the readers, Python rows and scalars, export."""
 
     def insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         """Append Python rows to an existing table (records parsed outside the engine: XML, FtM)."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from unmask.engine import Engine
@@ -10,20 +9,16 @@ from unmask.values.geo import ZIP_COLUMNS, zip_centroids
 
 
 def load_zip_table(engine: Engine, workdir: Path) -> int:
-    """Create ``zip_geo(zip5, city, state, lat, lon, tz)``; returns its row count."""
+    """Create ``zip_geo(zip5, city, state, lat, lon, tz)``; returns its row count.
+
+    ``workdir`` is unused since the rows are inserted from Python; it stays for the callers."""
     if engine.table_exists("zip_geo"):
         return int(engine.query("SELECT count(*) FROM zip_geo")[0][0])
-    path = workdir / "zip_geo.csv"
-    with path.open("w", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(ZIP_COLUMNS)
-        w.writerows(zip_centroids())
-    engine.execute(
-        "CREATE TABLE zip_geo AS SELECT * FROM read_csv($p, header=true, "
-        "columns={'zip5': 'VARCHAR', 'city': 'VARCHAR', 'state': 'VARCHAR', 'lat': 'DOUBLE', "
-        "'lon': 'DOUBLE', 'tz': 'VARCHAR'})",
-        {"p": str(path)},
-    )
+    types = {"zip5": "VARCHAR", "city": "VARCHAR", "state": "VARCHAR", "lat": "DOUBLE", "lon": "DOUBLE",
+             "tz": "VARCHAR"}
+    engine.execute(f"CREATE TABLE zip_geo({', '.join(f'{c} {types[c]}' for c in ZIP_COLUMNS)})")
+    # Empty fields are NULL, as a CSV reader would have them.
+    engine.insert_rows("zip_geo", ZIP_COLUMNS, [tuple(v or None for v in z) for z in zip_centroids()])
     return int(engine.query("SELECT count(*) FROM zip_geo")[0][0])
 
 

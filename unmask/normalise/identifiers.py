@@ -168,17 +168,19 @@ def _photos(engine: Engine) -> None:
         "FROM candidate_photos p JOIN candidates c ON c.source_file = p.source_file AND c.line = p.line "
         "LEFT JOIN employees e ON e.employee_id = c.employee_id ORDER BY p.source_file, p.line"
     )
-    engine.execute("CREATE OR REPLACE TEMP TABLE photo_hashes(st VARCHAR, sid VARCHAR, name VARCHAR, l BIGINT, "
-                   "f VARCHAR, h BIGINT)")
-    engine.insert_rows("photo_hashes", ("st", "sid", "name", "l", "f", "h"), hashed)
+    # Each photo numbered here (i), not by the engine's row number, which not every engine has.
+    engine.execute("CREATE OR REPLACE TEMP TABLE photo_hashes(i BIGINT, st VARCHAR, sid VARCHAR, name VARCHAR, "
+                   "l BIGINT, f VARCHAR, h BIGINT)")
+    engine.insert_rows("photo_hashes", ("i", "st", "sid", "name", "l", "f", "h"),
+                       [(i, *row) for i, row in enumerate(hashed)])
     pairs = engine.query(
-        "WITH b AS (SELECT rowid AS i, h, unnest(range(8)) AS k FROM photo_hashes), "
+        "WITH b AS (SELECT i, h, unnest(range(8)) AS k FROM photo_hashes), "
         "bb AS (SELECT i, h, k, (h >> (k * 8)) & 255 AS v FROM b) "
         "SELECT DISTINCT x.i, y.i FROM bb x JOIN bb y ON x.k = y.k AND x.v = y.v AND x.i < y.i "
         "WHERE bit_count(xor(x.h, y.h)) <= $d",
         {"d": PHOTO_DISTANCE},
     )
-    ids = [r[0] for r in engine.query("SELECT rowid FROM photo_hashes ORDER BY rowid")]
+    ids = list(range(len(hashed)))
     group = components(ids, ((a, b) for a, b in pairs))
     engine.execute("CREATE OR REPLACE TEMP TABLE photo_groups(i BIGINT, g BIGINT)")
     engine.insert_rows("photo_groups", ("i", "g"), [(i, group[i]) for i in ids])
@@ -188,7 +190,7 @@ def _photos(engine: Engine) -> None:
         # Named by the group's first member (not its row number), to stay the same next week.
         "INSERT INTO identifiers SELECT p.st, p.sid, 'photo', "
         "'photo-group-' || min(p.st || ':' || p.sid) OVER (PARTITION BY g.g), p.f, p.l "
-        "FROM photo_hashes p JOIN photo_groups g ON g.i = p.rowid "
-        "WHERE g.g IN (SELECT g.g FROM photo_hashes q JOIN photo_groups g ON g.i = q.rowid "
+        "FROM photo_hashes p JOIN photo_groups g ON g.i = p.i "
+        "WHERE g.g IN (SELECT g.g FROM photo_hashes q JOIN photo_groups g ON g.i = q.i "
         "              GROUP BY g.g HAVING count(DISTINCT lower(q.name)) >= 2)"
     )

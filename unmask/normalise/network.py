@@ -4,7 +4,7 @@
 - ``signins``: Okta and Entra sign-ins in one shape, joined to the worker by e-mail, with the
   country as ISO alpha-2 and the egress classified (corporate, vpn, hosting, astrill, residential).
 - ``ip_ranges``: the shipped VPN and datacenter CIDR lists (X4BNet, MIT) as integer intervals,
-  matched with an ASOF join (a sorted merge, not a nested loop).
+  matched by the dialect's interval join (DuckDB's ASOF join: a sorted merge, not a nested loop).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def _cidr_rows(path: Path, kind: str) -> list[tuple[int, int, str, str]]:
 
 
 def _merge(rows: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
-    """Merge overlapping ranges of one kind: the ASOF join needs disjoint intervals per kind."""
+    """Merge overlapping ranges of one kind: the interval join needs disjoint intervals per kind."""
     out: list[tuple[int, int, str, str]] = []
     for kind in dict.fromkeys(r[2] for r in rows):
         spans = sorted(r for r in rows if r[2] == kind)
@@ -45,7 +45,9 @@ def _merge(rows: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, s
 
 
 def load_ip_ranges(engine: Engine, config: Config, workdir: Path) -> int:
-    """``ip_ranges(start, stop, kind, cidr)``, non-overlapping per kind, corporate first."""
+    """``ip_ranges(start, stop, kind, cidr)``, non-overlapping per kind, corporate first.
+
+    ``workdir`` is unused since the rows are inserted from Python; it stays for the callers."""
     if engine.table_exists("ip_ranges"):
         return int(engine.query("SELECT count(*) FROM ip_ranges")[0][0])
     rows = []
@@ -56,39 +58,32 @@ def load_ip_ranges(engine: Engine, config: Config, workdir: Path) -> int:
     rows += _cidr_rows(NETLISTS / "vpn-ipv4.txt", "vpn")
     rows += _cidr_rows(NETLISTS / "datacenter-ipv4.txt", "hosting")
     rows = _merge(rows)
-    csv_path = workdir / "ip_ranges.csv"
-    csv_path.write_text("start,stop,kind,cidr\n" + "".join(f"{a},{b},{k},{c}\n" for a, b, k, c in rows))
-    engine.execute(
-        "CREATE TABLE ip_ranges AS SELECT * FROM read_csv($p, header=true, "
-        "columns={'start': 'UBIGINT', 'stop': 'UBIGINT', 'kind': 'VARCHAR', 'cidr': 'VARCHAR'}) "
-        "ORDER BY start",
-        {"p": str(csv_path)},
-    )
+    # IPv4 addresses fit a signed BIGINT: no unsigned type, which Spark lacks.
+    engine.execute("CREATE TABLE ip_ranges(start BIGINT, stop BIGINT, kind VARCHAR, cidr VARCHAR)")
+    engine.insert_rows("ip_ranges", ("start", "stop", "kind", "cidr"), sorted(rows))
     return len(rows)
 
 
 # IPv4 text -> integer in SQL; NULL for anything else (IPv6 is not classified by range here).
 IPV4_INT = (
     "CASE WHEN regexp_full_match({ip}, '\\d{{1,3}}(\\.\\d{{1,3}}){{3}}') THEN "
-    "(split_part({ip}, '.', 1)::UBIGINT << 24) + (split_part({ip}, '.', 2)::UBIGINT << 16) + "
-    "(split_part({ip}, '.', 3)::UBIGINT << 8) + split_part({ip}, '.', 4)::UBIGINT END"
+    "(split_part({ip}, '.', 1)::BIGINT << 24) + (split_part({ip}, '.', 2)::BIGINT << 16) + "
+    "(split_part({ip}, '.', 3)::BIGINT << 8) + split_part({ip}, '.', 4)::BIGINT END"
 )
 
 
 def classify_ips(engine: Engine, source: str, dest: str) -> None:
     """``dest(ip, kind, cidr)`` for the distinct IPs of ``source(ip)``: the narrowest listed
     range that holds the IP, by kind priority corporate > vpn > hosting."""
+    hits = " UNION ALL ".join(
+        engine.dialect.interval_join("ips.ip, r.kind, r.cidr", "ips", "ips.n",
+                                     f"(SELECT * FROM ip_ranges WHERE kind = '{kind}') r",  # noqa: S608 - our kinds
+                                     "r.start", "r.stop")
+        for kind in ("corporate", "vpn", "hosting"))
     engine.execute(
         f"CREATE OR REPLACE TEMP TABLE {dest} AS "  # noqa: S608 - our table names
         f"WITH ips AS (SELECT DISTINCT ip, {IPV4_INT.format(ip='ip')} AS n FROM {source} WHERE ip IS NOT NULL), "
-        "hits AS ("
-        "  SELECT ips.ip, r.kind, r.cidr FROM ips ASOF JOIN (SELECT * FROM ip_ranges WHERE kind = 'corporate') r "
-        "  ON ips.n >= r.start WHERE ips.n <= r.stop "
-        "  UNION ALL SELECT ips.ip, r.kind, r.cidr FROM ips ASOF JOIN (SELECT * FROM ip_ranges WHERE kind = 'vpn') r "
-        "  ON ips.n >= r.start WHERE ips.n <= r.stop "
-        "  UNION ALL SELECT ips.ip, r.kind, r.cidr FROM ips "
-        "  ASOF JOIN (SELECT * FROM ip_ranges WHERE kind = 'hosting') r "
-        "  ON ips.n >= r.start WHERE ips.n <= r.stop) "
+        f"hits AS ({hits}) "
         "SELECT ip, arg_min(kind, CASE kind WHEN 'corporate' THEN 0 WHEN 'vpn' THEN 1 ELSE 2 END) AS kind, "
         "arg_min(cidr, CASE kind WHEN 'corporate' THEN 0 WHEN 'vpn' THEN 1 ELSE 2 END) AS cidr FROM hits GROUP BY ip"
     )

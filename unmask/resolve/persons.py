@@ -106,7 +106,10 @@ def _national_id() -> Any:
         comparison_levels=[
             cll.NullLevel("national_id"),
             cll.ExactMatchLevel("national_id"),
-            cll.CustomLevel(sql_near("national_id_near_l", "national_id_near_r"), "one typo apart"),
+            # Written in DuckDB's syntax (1-based list positions): Splink translates it for
+            # another backend.
+            cll.CustomLevel(sql_near("national_id_near_l", "national_id_near_r"), "one typo apart",
+                            base_dialect_str="duckdb"),
             cll.ElseLevel(),
         ],
         comparison_description="national ID token: equal, one typo apart, different",

@@ -72,14 +72,15 @@ def score(engine: Engine, config: Config) -> None:
         # What a decision on this subject is made on (unmask.model): the set of its row ids.
         f"  {fingerprint_sql('evidence_id')} AS evidence_fingerprint "
         "  FROM scored_evidence GROUP BY ALL), "
-        "s AS (SELECT *, 1 - exp(-total / $scale) AS raw_score FROM t) "
-        "SELECT subject_type, subject_id, total, strong_rows, medium_families, "
+        "s AS (SELECT *, 1 - exp(-total / $scale) AS raw_score FROM t), "
+        "b AS (SELECT subject_type, subject_id, total, strong_rows, medium_families, "
         "round(CASE WHEN strong_rows > 0 OR medium_families >= 2 THEN raw_score "
-        "  ELSE least(raw_score, $cap) END, 4) AS score, evidence_fingerprint FROM s",
+        "  ELSE least(raw_score, $cap) END, 4) AS score, evidence_fingerprint FROM s) "
+        # The band in the same statement, not ALTER + UPDATE: every engine can create a table
+        # from a query, not every one can update it in place.
+        f"SELECT *, {band_sql('score', config.bands)} AS band FROM b",
         {"scale": SCALE, "cap": UNSUPPORTED_CAP},
     )
-    engine.execute("ALTER TABLE scores ADD COLUMN band VARCHAR")
-    engine.execute(f"UPDATE scores SET band = {band_sql('score', config.bands)}")  # noqa: S608 - numbers
 
 
 def _propagate(engine: Engine, share: float) -> None:

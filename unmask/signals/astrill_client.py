@@ -13,7 +13,7 @@ SIGNAL = Signal(
     sql="""
 SELECT 'employee' AS subject_type, employee_id AS subject_id, min({'f': source_file, 'l': line}).f AS source_file,
   min({'f': source_file, 'l': line}).l AS line, min(observed_at) AS observed_at,
-  'Astrill VPN client on ' || any_value(hostname) || ' (' || any_value(text)[1:80] || ')' AS detail
+  'Astrill VPN client on ' || any_value(hostname) || ' (' || left(any_value(text), 80) || ')' AS detail
 FROM endpoint_obs
 WHERE item IN ('program', 'process', 'dns')
   AND (contains(text, 'astrill') OR regexp_matches(text, '(^|[\\/|])(asproxy|asovpnc)(\\.exe)?($|\\|)'))

@@ -69,7 +69,7 @@ SELECT o.subject_type, o.subject_id, min({{'f': o.source_file, 'l': o.line}}).f,
 FROM (SELECT *, {IPV4_INT.format(ip="v")} AS n FROM obs WHERE kind = 'ip') o
 JOIN (
   SELECT said_by, base >> (32 - bits) << (32 - bits) AS lo,
-    (base >> (32 - bits) << (32 - bits)) + (1::UBIGINT << (32 - bits)) - 1 AS hi
+    (base >> (32 - bits) << (32 - bits)) + (1::BIGINT << (32 - bits)) - 1 AS hi
   FROM (SELECT 'intel/iocs.csv line ' || line || ' ' || value || coalesce(' (' || source || ')', '') AS said_by,
           {IPV4_INT.format(ip="split_part(value, '/', 1)")} AS base,
           least(32, greatest(8, coalesce(try_cast(split_part(value, '/', 2) AS INTEGER), 32))) AS bits

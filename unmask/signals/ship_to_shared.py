@@ -45,7 +45,7 @@ SELECT 'employee' AS subject_type, s.subject_id, s.source_file, s.line, s.observ
        CASE WHEN per.unrelated = 0 OR own.subject_id IS NOT NULL THEN 'weak' ELSE 'medium' END AS strength,
        CASE WHEN per.unrelated > 0 THEN 'ship_to:' || md5(s.full_key) END AS group_key,
        'ship_to_address' AS via,
-       split_part(s.full_key, '|', 1)[1:6] || '… ' || coalesce(s.zip5, '') AS value_hint
+       left(split_part(s.full_key, '|', 1), 6) || '… ' || coalesce(s.zip5, '') AS value_hint
 FROM s JOIN per ON per.a = s.subject_id AND per.full_key = s.full_key
 LEFT JOIN own ON own.subject_id = s.subject_id AND own.full_key = s.full_key
 """,

@@ -83,9 +83,11 @@ def load_intel(ctx: LoadContext) -> list[dict[str, object]]:
         by_file.setdefault(shown, []).append(r)
     for shown, rs in by_file.items():
         reject_raw(ctx, shown, "intel.sanctions", rs, "line" if all(r.line is not None for r in rs) else "file")
+    # A new table from a query, not an UPDATE: every engine can do the first.
     ctx.engine.execute(
-        f"UPDATE intel_iocs SET token = {sql_token('value')} "  # noqa: S608 - our SQL, values bound
-        "WHERE kind IN ('crypto_address', 'bank_account')",
+        "CREATE OR REPLACE TABLE intel_iocs AS SELECT list, entity_id, kind, value, "  # noqa: S608 - our SQL
+        f"CASE WHEN kind IN ('crypto_address', 'bank_account') THEN {sql_token('value')} ELSE token END AS token "
+        "FROM intel_iocs",
         ctx.token_params,
     )
     _iocs_as_list(ctx)

@@ -47,12 +47,12 @@ class DuckDBEngine:
         except duckdb.Error as e:  # not a store, locked, or unreadable: the caller says which file
             raise EngineError(str(e).splitlines()[0], f"-- open {path}", self.name) from e
         if threads:
-            self._con.execute(f"SET threads = {int(threads)}")
+            self.execute(f"SET threads = {int(threads)}")
         # Row order of a scan is the file order; line numbers depend on it.
-        self._con.execute("SET preserve_insertion_order = true")
+        self.execute("SET preserve_insertion_order = true")
         self._owned: dict[str, list[str]] = {}  # reader views -> the tables under them
         # Timestamps without a zone in vendor logs are UTC by convention.
-        self._con.execute("SET TimeZone = 'UTC'")
+        self.execute("SET TimeZone = 'UTC'")
 
     # -- plain SQL ---------------------------------------------------------------------------
     def _run(self, sql: str, params: Params) -> duckdb.DuckDBPyConnection:
@@ -426,18 +426,22 @@ class DuckDBEngine:
     def register_scalar(
         self, name: str, fn: Callable[..., Any], arg_types: Sequence[str], return_type: str
     ) -> None:
+        _log.debug("scalar: %s(%s) -> %s", name, ", ".join(arg_types), return_type)
         try:
             self._con.remove_function(name)
         except duckdb.Error:
             pass
-        self._con.create_function(
-            name,
-            fn,
-            [duckdb.sqltype(t) for t in arg_types],
-            duckdb.sqltype(return_type),
-            null_handling=duckdb_func.SPECIAL,
-            side_effects=False,
-        )
+        try:
+            self._con.create_function(
+                name,
+                fn,
+                [duckdb.sqltype(t) for t in arg_types],
+                duckdb.sqltype(return_type),
+                null_handling=duckdb_func.SPECIAL,
+                side_effects=False,
+            )
+        except duckdb.Error as e:
+            raise EngineError(str(e).splitlines()[0], f"-- register {name}", self.name) from e
 
     def export_jsonl(self, sql: str, path: Path, params: Params = None) -> int:
         rel = self._run(f"SELECT count(*) FROM ({sql})", params).fetchone()  # noqa: S608
