@@ -381,13 +381,20 @@ def export_iocs(
     include_tokens: Annotated[
         bool, typer.Option("--include-tokens", help="Also export payout accounts, as their keyed tokens.")
     ] = False,
+    include_references: Annotated[
+        bool, typer.Option("--include-references",
+                           help="Also export the references' e-mails and phones (third parties: off by default).")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Export a case with no high or critical finding and no confirmed decision.")
+    ] = False,
 ) -> None:
     """Write one case's indicators (e-mails, phones, IPs, domains, addresses, hashes) to share."""
     from unmask.report.export import ExportError, export
 
     with _errors():
         try:
-            text, n = export(out_dir, cluster, subject, fmt.value, include_tokens)
+            text, n = export(out_dir, cluster, subject, fmt.value, include_tokens, include_references, force)
         except ExportError as e:
             _fail(str(e), EXIT_INPUT)
             return
