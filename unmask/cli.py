@@ -145,12 +145,18 @@ def scan(
         Path | None,
         typer.Option("--decisions", help="Investigators' cases store (default: OUT/cases.sqlite if it exists)."),
     ] = None,
+    keep: Annotated[
+        int | None, typer.Option("--keep", min=1, help="Keep only the newest N scans in OUT/scans (default: all).")
+    ] = None,
 ) -> None:
-    """Scan a bundle and write findings, clusters, rejects, manifest and report."""
+    """Scan a bundle and write findings, clusters, rejects, manifest and report.
+
+    Each scan is kept in OUT/scans/<id>/; OUT/current and OUT/findings.jsonl, OUT/report.html, ...
+    show the newest. One scan writes OUT at a time."""
     from unmask.pipeline import scan as run_scan
 
     with _errors(), _progress(quiet) as cb:
-        result = run_scan(bundle, out_dir, cb, threads, decisions=decisions)
+        result = run_scan(bundle, out_dir, cb, threads, decisions=decisions, keep=keep)
     _summary(result)
     _exit_for(result, fail_on)
 

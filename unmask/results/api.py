@@ -19,7 +19,6 @@ from typing import Any, Self
 import unmask.results.jsonl as jsonl
 import unmask.results.lookup as lookup
 from unmask.engine import Engine, EngineError, open_engine
-from unmask.scans import current
 from unmask.results.records import (
     AddressHolder,
     Cluster,
@@ -45,6 +44,7 @@ from unmask.results.records import (
     TimelineEvent,
 )
 from unmask.results.timeline import records_of, timeline_of
+from unmask.scans import current
 
 BANDS = ("critical", "high", "medium", "low")
 STORE = "unmask.duckdb"
