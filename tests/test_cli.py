@@ -86,7 +86,7 @@ def test_an_interrupted_scan_leaves_the_previous_result(tmp_path: Path, monkeypa
                                    emp("E2", "Bo Park", "2 Elm St", national_id="900112222")])
     out = tmp_path / "out"
     scan(root, out)
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = _tree(out)
     mp = pytest.MonkeyPatch()
 
     def boom(*_a: object, **_k: object) -> str:
@@ -96,14 +96,19 @@ def test_an_interrupted_scan_leaves_the_previous_result(tmp_path: Path, monkeypa
     with pytest.raises(RuntimeError):
         scan(root, out)
     mp.undo()
-    after = {p.name: p.read_bytes() for p in out.iterdir()}
-    assert after == before  # nothing half-written, nothing left behind
+    assert _tree(out) == before  # nothing half-written, nothing left behind
     fresh = tmp_path / "fresh"
     mp.setattr(html, "render", boom)
     with pytest.raises(RuntimeError):
         scan(root, fresh)
     mp.undo()
-    assert list(fresh.iterdir()) == []
+    assert _tree(fresh) == {}  # no output, no scan: only the (empty) history and the lock
+
+
+def _tree(out: Path) -> dict[str, bytes]:
+    """Every file under ``out`` (links followed) but the lock, by relative path."""
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and p.name != ".lock"}
 
 
 def test_explain_prints_the_evidence_chain(tmp_path: Path) -> None:

@@ -145,12 +145,18 @@ def scan(
         Path | None,
         typer.Option("--decisions", help="Investigators' cases store (default: OUT/cases.sqlite if it exists)."),
     ] = None,
+    keep: Annotated[
+        int | None, typer.Option("--keep", min=1, help="Keep only the newest N scans in OUT/scans (default: all).")
+    ] = None,
 ) -> None:
-    """Scan a bundle and write findings, clusters, rejects, manifest and report."""
+    """Scan a bundle and write findings, clusters, rejects, manifest and report.
+
+    Each scan is kept in OUT/scans/<id>/; OUT/current and OUT/findings.jsonl, OUT/report.html, ...
+    show the newest. One scan writes OUT at a time."""
     from unmask.pipeline import scan as run_scan
 
     with _errors(), _progress(quiet) as cb:
-        result = run_scan(bundle, out_dir, cb, threads, decisions=decisions)
+        result = run_scan(bundle, out_dir, cb, threads, decisions=decisions, keep=keep)
     _summary(result)
     _exit_for(result, fail_on)
 
@@ -383,13 +389,20 @@ def export_iocs(
     include_tokens: Annotated[
         bool, typer.Option("--include-tokens", help="Also export payout accounts, as their keyed tokens.")
     ] = False,
+    include_references: Annotated[
+        bool, typer.Option("--include-references",
+                           help="Also export the references' e-mails and phones (third parties: off by default).")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Export a case with no high or critical finding and no confirmed decision.")
+    ] = False,
 ) -> None:
     """Write one case's indicators (e-mails, phones, IPs, domains, addresses, hashes) to share."""
     from unmask.report.export import ExportError, export
 
     with _errors():
         try:
-            text, n = export(out_dir, cluster, subject, fmt.value, include_tokens)
+            text, n = export(out_dir, cluster, subject, fmt.value, include_tokens, include_references, force)
         except ExportError as e:
             _fail(str(e), EXIT_INPUT)
             return

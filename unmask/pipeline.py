@@ -6,7 +6,6 @@ Each stage reads only what the stages before it wrote; none goes back.
 from __future__ import annotations
 
 import json
-import os
 import platform
 import shutil
 import time
@@ -17,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from unmask import __version__
+from unmask import __version__, scans
 from unmask.cases import CasesError, CasesStore, Overlay, load_decisions, overlay
 from unmask.config import Config, load_config
 from unmask.engine import Engine, open_engine
@@ -193,13 +192,14 @@ class ScanResult:
     bands: dict[str, int]
     clusters: int
     manifest: dict[str, Any]
+    scan_dir: Path | None = None  # OUT/scans/<id>, once published
 
     @property
     def report(self) -> Path:
         return self.out / "report.html"
 
 
-OUTPUTS = ("findings.jsonl", "clusters.jsonl", "rejects.jsonl", "report.html", "unmask.duckdb", "manifest.json")
+OUTPUTS = scans.OUTPUTS
 
 
 CASES = "cases.sqlite"
@@ -212,41 +212,50 @@ def scan(
     threads: int | None = None,
     planted_note: str | None = None,
     decisions: Path | None = None,
+    keep: int | None = None,
 ) -> ScanResult:
-    """Run a scan. Outputs are built in ``OUT/.unmask-partial`` and moved into ``OUT`` only when
-    all of them are complete, ``manifest.json`` last: an interrupted scan leaves the previous
-    result (or nothing) in place, never half of a new one.
+    """Run a scan into OUT, which one scan writes at a time (another one is refused).
+
+    The outputs are built in ``OUT/scans/.<id>.partial``, moved to ``OUT/scans/<id>`` when all
+    are complete, and published by switching ``OUT/current`` with one rename (see
+    :mod:`unmask.scans`): an interrupted scan leaves the previous result in place, never half
+    of a new one, and no reader ever sees two scans mixed. Earlier scans are kept (all of them,
+    or the newest ``keep``).
 
     ``decisions`` is a cases store (default ``OUT/cases.sqlite`` when it exists) whose
     judgements overlay the configuration and mark the findings. The previous scan's clusters
     in ``OUT`` tell each changed cluster which one it continues."""
     started = datetime.now(UTC)
     check_bundle(bundle)
-    if decisions is None and (out / CASES).is_file():
-        decisions = out / CASES
-    elif decisions is not None and not decisions.is_file():
-        raise InputError(f"no cases store at {decisions}")
-    previous = previous_clusters(out)
-    stage_dir = out / ".unmask-partial"
+    if keep is not None and keep < 1:
+        raise InputError("--keep must be at least 1")
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        shutil.rmtree(stage_dir, ignore_errors=True)
-        stage_dir.mkdir()
-    except OSError as e:
-        raise InputError(f"cannot write to the output folder {out}: {e.strerror}") from None
-    try:
-        result = _scan_into(bundle, stage_dir, progress, threads, planted_note, started, decisions, previous)
-        for name in OUTPUTS:  # manifest.json last: its presence marks a complete scan
-            os.replace(stage_dir / name, out / name)
-    finally:
-        shutil.rmtree(stage_dir, ignore_errors=True)
+        with scans.lock(out):
+            if decisions is None and (out / CASES).is_file():
+                decisions = out / CASES
+            elif decisions is not None and not decisions.is_file():
+                raise InputError(f"no cases store at {decisions}")
+            previous = previous_clusters(scans.current(out))
+            scan_id = scans.new_id(started, str(bundle.resolve()))
+            staged = scans.start(out, scan_id)
+            try:
+                result = _scan_into(bundle, staged, progress, threads, planted_note, started, decisions, previous,
+                                    scan_id)
+                result.scan_dir = scans.publish(out, staged, scan_id)
+            finally:
+                shutil.rmtree(staged, ignore_errors=True)
+            if keep is not None:
+                scans.prune(out, keep)
+    except scans.OutputError as e:
+        raise InputError(str(e)) from None
     result.out = out
     return result
 
 
 def previous_clusters(out: Path) -> list[tuple[str, str, str]]:
     """The last complete scan's ``(cluster_id, subject_type, subject_id)`` rows from
-    ``OUT/clusters.jsonl``; none when there is no complete scan or the file is not ours."""
+    ``clusters.jsonl`` in ``out`` (a scan's folder); none when there is no complete scan or the
+    file is not ours."""
     path = out / "clusters.jsonl"
     if not (out / "manifest.json").is_file() or not path.is_file():
         return []
@@ -264,7 +273,7 @@ def previous_clusters(out: Path) -> list[tuple[str, str, str]]:
 def _scan_into(
     bundle: Path, stage_dir: Path, progress: Progress | None, threads: int | None,
     planted_note: str | None, started: datetime, decisions: Path | None = None,
-    previous: list[tuple[str, str, str]] | None = None,
+    previous: list[tuple[str, str, str]] | None = None, scan_id: str | None = None,
 ) -> ScanResult:
     loaded = load(bundle, stage_dir / "unmask.duckdb", progress, threads, decisions, stage_dir / ".work")
     eng, t = loaded.engine, loaded.timings
@@ -297,6 +306,8 @@ def _scan_into(
             outputs.write_jsonl(results.write_rejects, stage_dir / "rejects.jsonl")
             bands = results.band_counts()
             man = manifest(loaded, runs, started, bundle)
+            if scan_id:
+                man["scan_id"] = scan_id
             if loaded.overlay and loaded.decisions:
                 man["decisions"] = loaded.overlay.manifest(str(loaded.decisions))
                 man["decisions"]["reopened"] = [f"{r.type}:{r.id}" for r in results.reopened()]

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from datasketch import MinHash, MinHashLSH
 
 from unmask.engine import Engine, register_udfs
+from unmask.sensitive import sql_sensitive_kind
 from unmask.sources.intel.common import LIST_NAMES
 
 RESUME_THRESHOLD = 0.8  # Jaccard on word 5-shingles (indicators.md §3.C profile_resume_text_reuse)
@@ -51,7 +52,12 @@ def register(engine: Engine) -> None:
 IOC_VALUES_SQL = rf"""
 CREATE OR REPLACE TABLE ioc_values AS
 WITH raw AS (
-  SELECT type AS kind, value, 'intel/iocs.csv line ' || line || coalesce(' (' || source || ')', '') AS said_by
+  -- A type naming an account number or a national ID however it is written ("iban",
+  -- "bank-account", "SSN") is that kind; its value was tokenised when read (sources/tabular.py).
+  -- A leading quote that a CSV export put before "+", "-", "=" or "@" (formula guard) is dropped.
+  SELECT coalesce({sql_sensitive_kind("type")}, type) AS kind,
+    CASE WHEN regexp_matches(value, '^''[-=+@\t\r]') THEN substr(value, 2) ELSE value END AS value,
+    'intel/iocs.csv line ' || line || coalesce(' (' || source || ')', '') AS said_by
   FROM iocs
   UNION ALL
   -- A list's payment identifiers are compared by their keyed token, like payroll's.
@@ -65,7 +71,8 @@ SELECT kind,
                                             ELSE 'linkedin.com/in/' || value END)
     ELSE value END AS v,
   said_by
-FROM raw WHERE kind IN ('email', 'phone', 'domain', 'github', 'linkedin', 'ip', 'bank_account', 'crypto_address')
+FROM raw WHERE kind IN ('email', 'phone', 'domain', 'github', 'linkedin', 'ip', 'bank_account', 'crypto_address',
+                       'national_id')
 UNION ALL
 -- An address IOC is "street, ..., CC" (what export-iocs writes): its street and country.
 SELECT 'address', regexp_replace(lower(split_part(value, ',', 1)), '[^a-z0-9]', '', 'g') || '|'
@@ -79,7 +86,7 @@ SELECT 'address', regexp_replace(lower(street), '[^a-z0-9]', '', 'g') || '|' || 
   {LIST_NAMES} || ' entry ' || entity_id || ' address'
 FROM intel_addresses WHERE length(regexp_replace(lower(street), '[^a-z0-9]', '', 'g')) >= 10
   AND country IS NOT NULL
-"""  # noqa: S608 - LIST_NAMES is our constant
+"""  # noqa: S608 - LIST_NAMES and the sensitive-kind SQL are our constants
 
 
 def build_iocs(engine: Engine) -> None:

@@ -44,6 +44,7 @@ from unmask.results.records import (
     TimelineEvent,
 )
 from unmask.results.timeline import records_of, timeline_of
+from unmask.scans import current
 
 BANDS = ("critical", "high", "medium", "low")
 STORE = "unmask.duckdb"
@@ -128,7 +129,9 @@ class Results:
     @classmethod
     def open(cls, path: Path) -> Results:
         """A finished scan, read-only: ``path`` is its output folder or its ``unmask.duckdb``."""
-        store = path / STORE if path.is_dir() else path
+        # OUT/current resolved once: the published scan's store and manifest, never a link a new
+        # scan switches while they are read.
+        store = current(path) / STORE if path.is_dir() else path
         if not store.is_file():
             raise ResultsError(f"no store at {path}: give a scan's output folder or its {STORE}")
         manifest = None
@@ -399,8 +402,17 @@ class Results:
                                "ORDER BY ALL", {"c": cluster_id})
         return [SubjectRef(str(a), str(b)) for a, b in rows]
 
-    def indicators(self, subjects: Sequence[SubjectRef], include_tokens: bool = False) -> list[Indicator]:
-        return lookup.indicators(self._eng, list(subjects), include_tokens)
+    def indicators(self, subjects: Sequence[SubjectRef], include_tokens: bool = False,
+                   include_references: bool = False) -> list[Indicator]:
+        return lookup.indicators(self._eng, list(subjects), include_tokens, include_references)
+
+    def bands_of(self, subjects: Sequence[SubjectRef]) -> dict[SubjectRef, str]:
+        """The band of each of ``subjects`` that has a score (export-iocs' gate)."""
+        rows = self._eng.query(
+            "SELECT s.subject_type, s.subject_id, s.band FROM scores s JOIN (SELECT unnest($t::VARCHAR[]) AS t, "
+            "unnest($i::VARCHAR[]) AS i) q ON s.subject_type = q.t AND s.subject_id = q.i",
+            {"t": [s.type for s in subjects], "i": [s.id for s in subjects]})
+        return {SubjectRef(str(t), str(i)): str(b) for t, i, b in rows}
 
     def document_hashes(self, subject_ids: Sequence[str]) -> list[DocumentHash]:
         return lookup.document_hashes(self._eng, list(subject_ids))

@@ -129,12 +129,13 @@ def listed_names(eng: Engine, keys: list[str]) -> list[ListedName]:
 _INDICATORS_SQL = """
 WITH s AS (SELECT unnest($types::VARCHAR[]) AS subject_type, unnest($ids::VARCHAR[]) AS subject_id),
 ids AS (SELECT i.* FROM identifiers i JOIN s USING (subject_type, subject_id))
+-- References are third parties: their contacts leave only when asked for ($refs).
 SELECT 'email', value, replace(kind, '_', ' ') || ' of ' || subject_id FROM ids
-  WHERE kind IN ('personal_email', 'reference_email')
+  WHERE kind = 'personal_email' OR kind = 'reference_email' AND $refs
 UNION ALL SELECT 'domain', split_part(value, '@', 2), 'e-mail domain of ' || subject_id FROM ids
-  WHERE kind IN ('personal_email', 'reference_email')
+  WHERE kind = 'personal_email' OR kind = 'reference_email' AND $refs
 UNION ALL SELECT 'phone', value, replace(kind, '_', ' ') || ' of ' || subject_id FROM ids
-  WHERE kind IN ('phone', 'reference_phone')
+  WHERE kind = 'phone' OR kind = 'reference_phone' AND $refs
 UNION ALL SELECT CASE WHEN value LIKE 'github.com/%' THEN 'github' ELSE 'linkedin' END, value,
   'profile of ' || subject_id FROM ids WHERE kind = 'profile'
 UNION ALL SELECT 'ip', value, 'interview IP of ' || subject_id FROM ids WHERE kind = 'interview_ip'
@@ -153,12 +154,14 @@ UNION ALL SELECT CASE WHEN lower(coalesce(platform, '')) LIKE '%crypto%' OR lowe
 """
 
 
-def indicators(eng: Engine, subjects: list[SubjectRef], include_tokens: bool) -> list[Indicator]:
+def indicators(eng: Engine, subjects: list[SubjectRef], include_tokens: bool,
+               include_references: bool = False) -> list[Indicator]:
     """Every shareable indicator of ``subjects``, one per (type, value) with all its notes, in a
-    stable order. Account numbers are keyed tokens and come only with ``include_tokens``;
-    public mail domains are no indicator."""
+    stable order. Account numbers are keyed tokens and come only with ``include_tokens``; the
+    references' e-mails and phones only with ``include_references``; public mail domains are no
+    indicator."""
     rows = eng.query(_INDICATORS_SQL, {"types": [s.type for s in subjects], "ids": [s.id for s in subjects],
-                                       "tokens": include_tokens})
+                                       "tokens": include_tokens, "refs": include_references})
     seen: dict[tuple[str, str], list[str]] = {}
     for typ, value, note in rows:
         if not value or (typ == "domain" and value in FREE_MAIL):

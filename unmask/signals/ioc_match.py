@@ -46,6 +46,9 @@ WITH addr AS (
   SELECT 'employee', employee_id, source_file, line, NULL, unnest(['bank_account', 'crypto_address']), account_number,
     'payout account'
   FROM deposits WHERE account_number IS NOT NULL
+  UNION ALL  -- national IDs, like accounts, are keyed tokens on both sides
+  SELECT 'employee', employee_id, source_file, line, NULL, 'national_id', national_id, 'national ID'
+  FROM employees WHERE national_id IS NOT NULL
   UNION ALL
   SELECT subject_type, subject_id, source_file, line, NULL, 'address',
     regexp_replace(lower(street), '[^a-z0-9]', '', 'g') || '|' || lower(unmask_country(coalesce(country, 'US'))),
@@ -55,7 +58,7 @@ WITH addr AS (
 SELECT o.subject_type, o.subject_id, min({{'f': o.source_file, 'l': o.line}}).f AS source_file,
   min({{'f': o.source_file, 'l': o.line}}).l AS line,
   min(o.observed_at) AS observed_at,
-  o.what || CASE WHEN o.kind IN ('bank_account', 'crypto_address', 'address') THEN '' ELSE ' ' || o.v END
+  o.what || CASE WHEN o.kind IN ('bank_account', 'crypto_address', 'national_id', 'address') THEN '' ELSE ' ' || o.v END
     || ' is a known indicator: ' || string_agg(DISTINCT i.said_by, '; ') AS detail,
   CASE WHEN o.kind IN ('domain', 'ip', 'address') THEN 'medium' ELSE 'strong' END AS strength
 FROM obs o JOIN ioc_values i ON i.kind = o.kind AND i.v = o.v

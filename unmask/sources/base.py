@@ -22,7 +22,13 @@ from unmask.config import Config
 from unmask.engine import Engine, RawReject
 from unmask.engine.sqlbuild import ident
 from unmask.engine.textfiles import Source
-from unmask.sensitive import TOKEN_PREFIX, Tokenizer, sql_token, sql_token_variants
+from unmask.sensitive import (
+    TOKEN_PREFIX,
+    Tokenizer,
+    sql_token,
+    sql_token_variants,
+    sql_tokenise_if_sensitive,
+)
 from unmask.sources.walk import match_files, walk_bundle
 
 # "token_if_sensitive": a value column whose row says, in another column (``Col.by``), whether
@@ -34,11 +40,6 @@ Kind = Literal[
     "text", "lower", "upper", "date", "ts", "bool", "int", "float", "token", "json", "token_if_sensitive",
     "token_variants", "country",
 ]
-SENSITIVE_IOC_TYPES = ("bank_account", "crypto_address", "national_id")
-# hr/changes.csv fields whose old and new values are tokenised. HRIS exports name them in many
-# ways; these are the spec's column names and the common synonyms.
-SENSITIVE_FIELDS = ("account_number", "bank_account", "iban", "national_id", "ssn", "social_security_number",
-                    "tax_id", "passport_number", "crypto_address")
 _tmp = itertools.count()
 
 
@@ -50,8 +51,8 @@ class Col:
     kind: Kind = "text"
     required: bool = False
     paths: tuple[str, ...] = ()  # JSON parts: alternative JSON paths, first non-null wins
-    by: str = "type"  # token_if_sensitive: the column naming the value's kind
-    sensitive: tuple[str, ...] = SENSITIVE_IOC_TYPES  # token_if_sensitive: the kinds tokenised
+    by: str = "type"  # token_if_sensitive: the column naming the value's kind (unmask.sensitive.sensitive_kind)
+    guess: bool = False  # token_if_sensitive: also tokenise a value shaped like an account number or SSN
 
 
 @dataclass(frozen=True)
@@ -391,18 +392,15 @@ def load_csv_part(ctx: LoadContext, part: Part, path: Path) -> FileReport:
                 # Unknown kind: the value may be sensitive, so it is tokenised.
                 selects.append(f"{sql_token(text)} AS {ident(c.name)}")
                 continue
-            kind = f"replace(lower(trim(c{where[c.by]})), ' ', '_')"
-            listed = ", ".join(sql_str(t) for t in c.sensitive)
-            # A value that is already a token (an export of another scan) is kept as it is.
-            selects.append(
-                f"CASE WHEN {kind} IN ({listed}) AND NOT starts_with({text}, '{TOKEN_PREFIX}') "
-                f"THEN {sql_token(text)} ELSE {text} END AS {ident(c.name)}"
-            )
+            # By the kind's name however it is written, and (guess) by the value's shape.
+            selects.append(f"{sql_tokenise_if_sensitive(text, f'c{where[c.by]}', c.guess)} AS {ident(c.name)}")
         else:
             selects.append(f"{typed(text, c.kind)} AS {ident(c.name)}")
         if c.required or c.kind in _CHECKED:
-            # The text beside the value lets the check layer test it without converting again.
-            selects.append(f"{text} AS {ident(c.name + '__text')}")
+            # The text beside the value lets the check layer test it without converting again;
+            # for a tokenised value only whether there is one, so no clear value is staged.
+            beside = f"CASE WHEN {text} IS NOT NULL THEN '' END" if c.kind in ("token", "token_if_sensitive") else text
+            selects.append(f"{beside} AS {ident(c.name + '__text')}")
             t = ident(c.name + "__text")
             if c.required:
                 checks.append((f"{t} IS NULL", sql_str(f"empty {c.name}")))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from unmask.sources.base import SENSITIVE_FIELDS, Col, Part
+from unmask.sources.base import Col, Part
 
 _ADDRESS = (
     Col("address_line1"), Col("address_line2"), Col("city"), Col("region"),
@@ -44,8 +44,10 @@ CHANGES = Part(
     "hr.changes", "hr_changes", ("hr/changes.csv",),
     (
         Col("employee_id", required=True), Col("field", "lower", required=True),
-        Col("old_value", "token_if_sensitive", by="field", sensitive=SENSITIVE_FIELDS),
-        Col("new_value", "token_if_sensitive", by="field", sensitive=SENSITIVE_FIELDS),
+        # Tokenised when the field names a sensitive value, or when in doubt: a value shaped like
+        # an account number, an SSN or an IBAN in a field that is not a postal code or a phone.
+        Col("old_value", "token_if_sensitive", by="field", guess=True),
+        Col("new_value", "token_if_sensitive", by="field", guess=True),
         Col("changed_at", "ts"), Col("changed_by"),
     ),
     "csv", description="HRIS audit trail",
