@@ -236,7 +236,8 @@ def test_decisions_and_reopening_from_tables() -> None:
     eng.execute("CREATE TABLE people(subject_type VARCHAR, subject_id VARCHAR, full_name VARCHAR, email VARCHAR)")
     eng.execute("CREATE TABLE person_records(person_id VARCHAR, subject_type VARCHAR, subject_id VARCHAR)")
     eng.execute("ALTER TABLE scored_evidence ADD COLUMN signal VARCHAR")
-    for col in ("source_file VARCHAR", "line BIGINT", "observed_at TIMESTAMPTZ", "detail VARCHAR", "weight DOUBLE"):
+    for col in ("source_file VARCHAR", "line BIGINT", "observed_at TIMESTAMPTZ", "detail VARCHAR", "weight DOUBLE",
+                "decisive BOOLEAN"):
         eng.execute(f"ALTER TABLE scored_evidence ADD COLUMN {col}")
     r = Results(eng)
     e1 = r.decision("employee", "E1")

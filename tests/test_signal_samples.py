@@ -93,6 +93,15 @@ def test_signal_on_its_sample(engine: Engine, schema: Schema, sig: Signal, sampl
         if sid not in got or order[strength] > order[got[sid]]:
             got[sid] = strength
     assert got == dict(sample.expect), f"{sample.kind}: {sample.note}"
+    decisive = {r[0] for r in engine.query("SELECT DISTINCT subject_id FROM evidence WHERE decisive")}
+    assert decisive == set(sample.decisive), f"{sample.kind}: {sample.note} (decisive rows)"
+
+
+def test_decisive_signals_show_a_decisive_case() -> None:
+    # Each decisive signal proves by example that it marks rows decisive; no other signal can.
+    for sig in SIGNALS:
+        shown = any(s.decisive for s in sig.samples)
+        assert shown == sig.decisive, sig.id
 
 
 def test_every_signal_has_its_samples() -> None:

@@ -245,7 +245,7 @@ def explain(
             again = f", [bold]reopened[/]: {len(d.new_evidence)} row(s) it did not see" if d.reopened else ""
             out.print(f"decision: {escape(d.status)}{escape(why)} by {escape(d.by or '')} at {escape(d.at or '')}"
                       f"{again}")
-        cells = [(f"{e.weight:.2f}", f"{e.signal} ({e.strength})",
+        cells = [(f"{e.weight:.2f}", f"{e.signal} ({e.strength}{', decisive' if e.decisive else ''})",
                   e.observed_at.strftime(ISO) if e.observed_at else "", e.detail, e.source) for e in s.evidence]
         if out.is_terminal:
             t = Table(show_lines=False)

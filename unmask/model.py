@@ -46,9 +46,18 @@ Family = Literal[
 # declares its own.
 BASE_WEIGHT: dict[Strength, float] = {"strong": 2.0, "medium": 1.0, "weak": 0.4}
 
+# A decisive indicator is near-conclusive by itself: a known IP-KVM identity on the laptop, a
+# sanctioned front as vendor, payee or account holder, a payout to a listed account or wallet,
+# one identity employed twice at once. Its row weighs the signal's ``decisive_log_odds`` (at
+# least DECISIVE_MIN_LOG_ODDS, so that it alone passes the "high" cut of the default bands),
+# and a subject with one is at least "high" whatever the family's diminishing returns
+# (docs/scoring.md). Only strong rows can be decisive.
+DECISIVE_MIN_LOG_ODDS = 3.1
+
 # The columns every signal query returns, and the ones it may add: ``strength`` (to downgrade
 # a row, e.g. a household), ``group_key``, ``via`` and ``value_hint`` (for signals about an
-# identifier shared by several subjects: those rows become cluster links).
+# identifier shared by several subjects: those rows become cluster links), ``decisive`` (false
+# on a decisive signal's rows that are not).
 EVIDENCE_COLUMNS = (
     "subject_type", "subject_id", "source_file", "line", "observed_at", "detail",
 )

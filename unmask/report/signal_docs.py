@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from unmask.signals import SIGNALS
 
 
@@ -12,22 +14,45 @@ def render() -> str:
         "Generated from the code by `python -m unmask.report.signal_docs > docs/signals.md`;",
         "a test fails when this page and the code disagree.",
         "",
-        "| id | strength | log-odds | family | needs | what it says | reference |",
-        "|---|---|---|---|---|---|---|",
+        "| id | strength | log-odds (LR) | decisive | family | needs | what it says | reference |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for s in SIGNALS:
         needs = ", ".join(s.needs) + (f" (uses {', '.join(s.uses)})" if s.uses else "")
+        dec = f"{s.decisive_log_odds:g} (LR {_lr(s.decisive_log_odds)})" if s.decisive_log_odds else "no"
         lines.append(
-            f"| `{s.id}` | {s.strength} | {s.weight:g} | {s.family} | {needs} | {s.description} | {s.reference} |"
+            f"| `{s.id}` | {s.strength} | {s.weight:g} (LR {_lr(s.weight)}) | {dec} | {s.family} | {needs} "
+            f"| {s.description} | {s.reference} |"
         )
     lines += [
         "",
         "A signal may lower the strength of one evidence row (never raise it): a shared address or",
         "account inside a household is weak, a holder with the worker's surname is weak. The",
-        "strength in the table is the signal's usual strength.",
+        "strength in the table is the signal's usual strength; a lowered row keeps the signal's",
+        "proportion to that strength's default (docs/scoring.md).",
+        "",
+        "## Why each number",
+        "",
+        "The log-odds is the natural log of the likelihood ratio (LR): how much likelier one row is",
+        "for an impostor than for an honest worker. No labelled real-world data exists to fit them,",
+        "so each follows the strength grade that `shared/research/indicators.md` gives the",
+        "indicator from the reports it cites (S = 2.0, M = 1.0, W = 0.4; where a source gives a",
+        "range, the lower end unless the signal already splits the range by row), and a decisive",
+        "indicator has its own, larger number with the reason it is near-conclusive. The letters",
+        "name the indicators.md sections; the source keys (DOJ24a, MNDp, G22, ...) are its §1.",
         "",
     ]
+    for s in SIGNALS:
+        lines.append(f"- **`{s.id}`** (log-odds {s.weight:g}"
+                     + (f", decisive {s.decisive_log_odds:g}" if s.decisive_log_odds else "") + f"): {s.basis}")
+    lines.append("")
     return "\n".join(lines)
+
+
+def _lr(log_odds: float) -> str:
+    """The likelihood ratio, rounded as a reader would say it."""
+    lr = math.exp(log_odds)
+    return f"{lr:.1f}" if lr < 10 else f"{round(lr):d}"
 
 
 if __name__ == "__main__":

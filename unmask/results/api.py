@@ -51,7 +51,7 @@ STORE = "unmask.duckdb"
 MANIFEST = "manifest.json"
 
 _EVIDENCE_COLS = ("evidence_id, subject_type, subject_id, signal, family, strength, weight, detail, source_file, line, "
-                  "observed_at, via, value_hint")
+                  "observed_at, via, value_hint, coalesce(decisive, false)")
 # Strongest first; the rest of the key makes ties deterministic, as findings.jsonl orders them.
 _EVIDENCE_ORDER = "weight DESC, signal, source_file, line, evidence_id"
 
@@ -113,9 +113,9 @@ class ResultsError(Exception):
 
 
 def _evidence(row: tuple[Any, ...]) -> Evidence:
-    eid, st, sid, sig, fam, strength, w, detail, src, line, at, via, hint = row
+    eid, st, sid, sig, fam, strength, w, detail, src, line, at, via, hint, decisive = row
     return Evidence(eid, st, sid, sig, fam, strength, float(w), detail, src, None if line is None else int(line), at,
-                    via, hint)
+                    via, hint, bool(decisive))
 
 
 class Results:

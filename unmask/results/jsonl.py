@@ -30,7 +30,8 @@ SELECT {{'type': s.subject_type, 'id': s.subject_id, 'name': p.full_name}} AS su
   (SELECT list({{'evidence_id': e.evidence_id, 'signal': e.signal,
                  'source': CASE WHEN e.line IS NULL THEN e.source_file ELSE e.source_file || ':' || e.line END,
                  'observed_at': strftime(e.observed_at, '{ISO}'), 'detail': e.detail,
-                 'weight': round(e.weight, 3), 'strength': e.strength}}
+                 'weight': round(e.weight, 3), 'strength': e.strength,
+                 'decisive': coalesce(e.decisive, false)}}
                ORDER BY e.weight DESC, e.signal, e.source_file, e.line, e.evidence_id)
    FROM scored_evidence e WHERE e.subject_type = s.subject_type AND e.subject_id = s.subject_id) AS evidence,
   coalesce((SELECT list(c.cluster_id ORDER BY c.cluster_id) FROM cluster_members c

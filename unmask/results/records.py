@@ -101,6 +101,8 @@ class Evidence:
     observed_at: datetime | None
     via: str | None
     value_hint: str | None
+    # A decisive indicator (unmask.model): near-conclusive by itself, the subject is at least "high".
+    decisive: bool = False
 
     @property
     def source(self) -> str:

@@ -7,7 +7,8 @@ optional multiplier from ``[scoring.weights]``. Within one family the n-th row c
 0.8. A member of a cluster then receives a share of the cluster's strongest other member's
 weight, in proportion to its own tie to the cluster. The total maps to
 ``1 - exp(-total / 2.5)``. A subject reaches high or critical only with a strong row, or
-medium rows from two families; propagated weight never counts as support.
+medium rows from two families; propagated weight never counts as support. A decisive row
+(model.py) weighs its signal's decisive log-odds and makes the subject at least "high".
 """
 
 from __future__ import annotations
@@ -38,9 +39,10 @@ def score(engine: Engine, config: Config) -> None:
     """Create ``scored_evidence`` (rows with their contribution) and ``scores`` (one per subject)."""
     from unmask.signals import SIGNALS
 
-    engine.execute("CREATE OR REPLACE TEMP TABLE signal_factor(signal VARCHAR, factor DOUBLE)")
-    engine.insert_rows("signal_factor", ("signal", "factor"), [
-        (s.id, s.weight / BASE_WEIGHT[s.strength] * config.weights.get(s.id, 1.0)) for s in SIGNALS])
+    engine.execute("CREATE OR REPLACE TEMP TABLE signal_factor(signal VARCHAR, factor DOUBLE, decisive_w DOUBLE)")
+    engine.insert_rows("signal_factor", ("signal", "factor", "decisive_w"), [
+        (s.id, s.weight / BASE_WEIGHT[s.strength] * config.weights.get(s.id, 1.0),
+         (s.decisive_log_odds or 0.0) * config.weights.get(s.id, 1.0)) for s in SIGNALS])
     # A name-only sanctions similarity (weak) never makes a finding by itself: common names
     # would otherwise single out people by their names. It joins the evidence of subjects
     # that have something else.
@@ -51,8 +53,10 @@ def score(engine: Engine, config: Config) -> None:
     )
     engine.execute(
         "CREATE OR REPLACE TABLE scored_evidence AS "
-        "WITH w AS (SELECT e.*, (CASE e.strength WHEN 'strong' THEN $s WHEN 'medium' THEN $m ELSE $w END) "
-        "  * coalesce(f.factor, 1.0) AS w0 FROM evidence_kept e LEFT JOIN signal_factor f USING (signal)), "
+        "WITH w AS (SELECT e.* REPLACE (coalesce(e.decisive, false) AND e.strength = 'strong' AND f.decisive_w > 0 "
+        "  AS decisive), CASE WHEN e.decisive AND e.strength = 'strong' AND f.decisive_w > 0 THEN f.decisive_w "
+        "  ELSE (CASE e.strength WHEN 'strong' THEN $s WHEN 'medium' THEN $m ELSE $w END) "
+        "  * coalesce(f.factor, 1.0) END AS w0 FROM evidence_kept e LEFT JOIN signal_factor f USING (signal)), "
         "r AS (SELECT *, row_number() OVER (PARTITION BY subject_type, subject_id, family "
         "  ORDER BY w0 DESC, observed_at, source_file, line, evidence_id) AS rk FROM w), "
         "c AS (SELECT *, w0 * pow(0.5, rk - 1) AS w1 FROM r), "
@@ -68,18 +72,22 @@ def score(engine: Engine, config: Config) -> None:
         "CREATE OR REPLACE TABLE scores AS "  # noqa: S608 - only our fingerprint expression is interpolated
         "WITH t AS (SELECT subject_type, subject_id, sum(weight) AS total, "
         "  count(*) FILTER (WHERE strength = 'strong') AS strong_rows, "
+        "  count(*) FILTER (WHERE decisive) AS decisive_rows, "
         "  count(DISTINCT family) FILTER (WHERE strength = 'medium') AS medium_families, "
         # What a decision on this subject is made on (unmask.model): the set of its row ids.
         f"  {fingerprint_sql('evidence_id')} AS evidence_fingerprint "
         "  FROM scored_evidence GROUP BY ALL), "
         "s AS (SELECT *, 1 - exp(-total / $scale) AS raw_score FROM t), "
-        "b AS (SELECT subject_type, subject_id, total, strong_rows, medium_families, "
-        "round(CASE WHEN strong_rows > 0 OR medium_families >= 2 THEN raw_score "
+        "b AS (SELECT subject_type, subject_id, total, strong_rows, medium_families, decisive_rows, "
+        # A decisive row is at least "high" by itself, whatever the family's diminishing
+        # returns and the bands configured; without support the score stops below "high".
+        "round(CASE WHEN decisive_rows > 0 THEN greatest(raw_score, $high) "
+        "  WHEN strong_rows > 0 OR medium_families >= 2 THEN raw_score "
         "  ELSE least(raw_score, $cap) END, 4) AS score, evidence_fingerprint FROM s) "
         # The band in the same statement, not ALTER + UPDATE: every engine can create a table
         # from a query, not every one can update it in place.
         f"SELECT *, {band_sql('score', config.bands)} AS band FROM b",
-        {"scale": SCALE, "cap": UNSUPPORTED_CAP},
+        {"scale": SCALE, "cap": UNSUPPORTED_CAP, "high": float(config.bands["high"])},
     )
 
 

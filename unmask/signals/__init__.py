@@ -46,7 +46,8 @@ def init_evidence(engine: Engine) -> None:
     engine.execute(
         "CREATE OR REPLACE TABLE evidence(signal VARCHAR, family VARCHAR, subject_type VARCHAR, "
         "subject_id VARCHAR, source_file VARCHAR, line BIGINT, observed_at TIMESTAMPTZ, detail VARCHAR, "
-        "strength VARCHAR, group_key VARCHAR, via VARCHAR, value_hint VARCHAR, evidence_id VARCHAR)"
+        "strength VARCHAR, group_key VARCHAR, via VARCHAR, value_hint VARCHAR, evidence_id VARCHAR, "
+        "decisive BOOLEAN)"
     )
 
 def run_signals(engine: Engine, config: Config, present: set[str]) -> list[SignalRun]:
@@ -73,13 +74,17 @@ def run_signal(engine: Engine, config: Config, sig: Signal) -> int:
            "q.group_key" if "group_key" in have else "NULL")
     ev_id = (f"CASE WHEN count(*) OVER (PARTITION BY {', '.join(key[1:])}) = 1 THEN {evidence_id_sql(*key)} "
              f"ELSE {evidence_id_sql(*key, detail='q.detail')} END")
+    # Decisive: a strong row of a decisive signal, unless the query says the row is not.
+    strength = "q.strength" if "strength" in have else "$strength"
+    decisive = (f"($decisive AND {strength} = 'strong'"
+                + (" AND coalesce(q.decisive, false))" if "decisive" in have else ")"))
     before = engine.query("SELECT count(*) FROM evidence")[0][0]
-    bound = {"sid": sig.id, "family": sig.family, **params}
+    bound = {"sid": sig.id, "family": sig.family, "decisive": sig.decisive, **params}
     if "strength" not in have:
         bound["strength"] = sig.strength
     engine.execute(
-        f"INSERT INTO evidence SELECT $sid, $family, {cols}, {', '.join(opt)}, {ev_id} "  # noqa: S608
-        f"FROM ({sig.sql}) q",
+        f"INSERT INTO evidence SELECT $sid, $family, {cols}, {', '.join(opt)}, {ev_id}, "  # noqa: S608
+        f"{decisive} FROM ({sig.sql}) q",
         bound,
     )
     after = engine.query("SELECT count(*) FROM evidence")[0][0]

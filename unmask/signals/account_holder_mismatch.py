@@ -9,6 +9,12 @@ SIGNAL = Signal(
     family="payroll",
     description="The account holder's name does not match the worker's legal name.",
     reference="indicators.md §3.K pay_account_holder_mismatch; JP (MPD case)",
+    log_odds=2.0,
+    basis=(
+        "S in §3.K pay_account_holder_mismatch (JP: the MPD case, a holder who keeps ~10 %; DOJ24a: wages to the "
+        "facilitator). Joint and spouse's accounts are the look-alike; a holder with the worker's surname is "
+        "downgraded to weak."
+    ),
     sql="""
 SELECT 'employee' AS subject_type, d.employee_id AS subject_id, d.source_file, d.line,
   d.effective_date::TIMESTAMPTZ AS observed_at,

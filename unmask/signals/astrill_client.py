@@ -10,6 +10,11 @@ SIGNAL = Signal(
     family="network",
     description="The Astrill VPN client (program, process or domain) on a worker's laptop.",
     reference="indicators.md §3.H net_astrill_vpn (asproxy, asovpnc); RC, SW, MNDp",
+    log_odds=2.0,
+    basis=(
+        "S in §3.H net_astrill_vpn (RC, SW, MNDp: the VPN most consistently named); travellers to China and "
+        "privacy-minded staff use it too, so one row is not conclusive."
+    ),
     sql="""
 SELECT 'employee' AS subject_type, employee_id AS subject_id, min({'f': source_file, 'l': line}).f AS source_file,
   min({'f': source_file, 'l': line}).l AS line, min(observed_at) AS observed_at,

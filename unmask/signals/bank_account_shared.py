@@ -9,6 +9,12 @@ SIGNAL = Signal(
     family="payroll",
     description="One bank account (keyed token) receives pay for two or more workers.",
     reference="indicators.md §3.K pay_account_reuse_across_employees; G22",
+    log_odds=2.0,
+    basis=(
+        "S in §3.K pay_account_reuse_across_employees (G22: one PayPal account for several developers); §7.2: "
+        "never suppress bank sharing silently. Spouses both employed are the look-alike (weak inside a "
+        "household)."
+    ),
     sql="""
 WITH d AS (SELECT * FROM deposits WHERE account_number IS NOT NULL),
 pairs AS (

@@ -6,7 +6,8 @@ rows with these columns:
 
 ``subject_type, subject_id, source_file, line, observed_at, detail`` and optionally
 ``strength`` (to downgrade a row, e.g. a household), ``group_key``, ``via`` and ``value_hint``
-(for signals about an identifier shared by several subjects: those rows become cluster links).
+(for signals about an identifier shared by several subjects: those rows become cluster links),
+and ``decisive`` (false on the strong rows of a decisive signal that are not decisive).
 
 Strengths, families and these columns are declared in :mod:`unmask.model`. Query parameters
 are bound by name from :meth:`Signal.params`; bundle text is never pasted.
@@ -19,6 +20,7 @@ benign look-alike it leaves alone.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -52,6 +54,8 @@ class Sample:
     rows: Rows
     expect: Mapping[str, Strength] = field(default_factory=dict)
     config: Mapping[str, Any] = field(default_factory=dict)
+    # Subjects that must get a decisive row (model.py); every other subject must get none.
+    decisive: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         if self.kind == "positive" and not self.expect:
@@ -60,6 +64,8 @@ class Sample:
             raise ValueError(f"a negative sample expects no evidence: {self.note}")
         if self.kind == "lookalike" and any(v != "weak" for v in self.expect.values()):
             raise ValueError(f"a look-alike may give weak evidence only: {self.note}")
+        if any(self.expect.get(sid) != "strong" for sid in self.decisive):
+            raise ValueError(f"only strong evidence is decisive: {self.note}")
 
 
 def signin(eid: str, ts: str, ip: str, egress: str = "residential", **cols: Any) -> dict[str, Any]:
@@ -74,8 +80,9 @@ def obs(eid: str, item: str, text: str, at: str = "2026-08-05T10:00:00Z", **cols
             "delivered_at": "2026-08-01T12:00:00Z", **cols}
 
 
-def positive(note: str, rows: Rows, expect: Mapping[str, Strength], **config: Any) -> Sample:
-    return Sample("positive", note, rows, expect, config)
+def positive(note: str, rows: Rows, expect: Mapping[str, Strength], *, decisive: Sequence[str] = (),
+             **config: Any) -> Sample:
+    return Sample("positive", note, rows, expect, config, frozenset(decisive))
 
 
 def negative(note: str, rows: Rows, **config: Any) -> Sample:
@@ -103,10 +110,24 @@ class Signal:
     # takes the strength's default (scoring.md); a row downgraded to another strength keeps
     # the same proportion to that strength's default.
     log_odds: float | None = None
+    # Why this number, and where it comes from (indicators.md sections and the reports they
+    # cite): docs/signals.md prints it beside the number.
+    basis: str = ""
+    # A decisive indicator (model.py): its strong rows, unless the query marks a row
+    # ``decisive = false``, weigh ``decisive_log_odds`` and reach "high" by themselves.
+    decisive: bool = False
+    decisive_log_odds: float | None = None
     # Cases the generic sample test runs: positive, negative and benign look-alike.
     samples: tuple[Sample, ...] = ()
 
+    def __post_init__(self) -> None:
+        if self.decisive != (self.decisive_log_odds is not None):
+            raise ValueError(f"{self.id}: a decisive signal declares decisive_log_odds, and only it does")
     @property
     def weight(self) -> float:
         return self.log_odds if self.log_odds is not None else BASE_WEIGHT[self.strength]
+
+    @property
+    def likelihood_ratio(self) -> float:
+        return math.exp(self.weight)
 

@@ -9,6 +9,11 @@ SIGNAL = Signal(
     family="code",
     description="Twenty or more clones or archive downloads of ten or more repositories within 30 days of hire.",
     reference="indicators.md §3.L exfil_repo_to_personal, exfil_early_bulk_access; G25, SW",
+    log_odds=1.0,
+    basis=(
+        "M in §3.L exfil_early_bulk_access (SW: exfiltrate immediately); onboarding reading and migrations look "
+        "alike."
+    ),
     sql="""
 WITH c AS (
   SELECT e.employee_id, e.hire_date, x.* FROM code_audit x

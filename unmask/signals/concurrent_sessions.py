@@ -11,6 +11,11 @@ SIGNAL = Signal(
     description="Successful sign-ins from two or more IPs in one five-minute window on three or more days "
     "(weak: a phone and a laptop look the same).",
     reference="indicators.md §3.J time_concurrent_sessions_diff_ips (Splunk: 5-minute buckets, >1 IP)",
+    log_odds=0.4,
+    basis=(
+        "W: the lower end of W-M in §3.J time_concurrent_sessions_diff_ips (Splunk); a phone and a laptop look "
+        "the same."
+    ),
     sql="""
 WITH b AS (
   SELECT employee_id, time_bucket(INTERVAL 5 MINUTE, ts) AS bucket, count(DISTINCT ip) AS ips,

@@ -9,6 +9,11 @@ SIGNAL = Signal(
     family="endpoint",
     description="Chrome Remote Desktop host set up non-interactively (remoting_start_host with --pin).",
     reference="indicators.md §3.F rat_unattended_crd_setup (secondary brief)",
+    log_odds=1.0,
+    basis=(
+        "M: the lower end of M-S in §3.F rat_unattended_crd_setup, which rests on a secondary brief; IT fleet "
+        "scripting looks the same."
+    ),
     sql="""
 SELECT 'employee' AS subject_type, employee_id AS subject_id, source_file, line, observed_at,
   'Chrome Remote Desktop host registered with a fixed PIN on ' || hostname AS detail

@@ -9,6 +9,8 @@ SIGNAL = Signal(
     family="payroll",
     description="Two or more deposit changes within 30 days of hire.",
     reference="indicators.md §3.K pay_frequent_bank_changes; SW, JP",
+    log_odds=1.0,
+    basis="M in §3.K pay_frequent_bank_changes (SW, JP): switching banks and deposit splits happen.",
     sql="""
 WITH ranked AS (
   SELECT d.*, e.hire_date, row_number() OVER (PARTITION BY d.employee_id ORDER BY d.effective_date, d.line) AS n

@@ -12,6 +12,11 @@ SIGNAL = Signal(
     "a desk used from the corporate network, or a household, is weak.",
     reference="indicators.md §3.B (one device, several identities), §3.H laptop farm; Entra sign-in log "
     "deviceDetail",
+    log_odds=1.0,
+    basis=(
+        "M: the lower end of M-S in §3.B reuse_same_device_token_behind_proxy (Elastic rule, >= 3 users); shared "
+        "kiosks and VDI gateways look alike, and this signal also counts two users."
+    ),
     sql="""
 WITH u AS (
   SELECT e.source_file, e.line, e.created AS ts, e.device_id, emp.employee_id,

@@ -22,6 +22,11 @@ SIGNAL = Signal(
     description="The worker's first sign-in within 3 days of a laptop's delivery is from another country than "
     "the ship-to, or more than 150 km from it (medium: a first-day trip looks the same).",
     reference="indicators.md §3.I ship_first_checkin_geo_mismatch; MNDp, GTIG",
+    log_odds=1.0,
+    basis=(
+        "M: the lower end of M-S in §3.E/§3.I ship_first_checkin_geo_mismatch (MNDp: 'Texas' laptops online from "
+        "Nevada; GTIG): a first-day trip and home-ISP geolocation errors look alike."
+    ),
     sql=f"""
 WITH d AS (
   SELECT sh.employee_id, sh.shipment_id, coalesce(sh.delivered_at, sh.shipped_at) AS delivered_at,

@@ -31,6 +31,15 @@ SIGNAL = Signal(
     "by the model) are employed at the same time: the later record of a claimed identity, or both records when "
     "they are one person on the payroll twice. A rehire whose old record ended first is not this.",
     reference="indicators.md §3.A id_stolen_identity_complaint (one identity, two concurrent workers); DOJ25b",
+    log_odds=2.0,
+    decisive=True,
+    decisive_log_odds=3.4,
+    basis=(
+        "Decisive for a claimed identity (LR about 30): §3.A id_stolen_identity_complaint is S, and one identity "
+        "employed twice at once is that complaint seen in the data before the owner calls (DOJ24a: 68 identities;"
+        " DOJ25b: >80). One person's two records at once stays strong, not decisive: a duplicate HR record is the"
+        " clerical look-alike."
+    ),
     sql="""
 WITH ties AS (
   -- Both records when neither is known to have come first.
@@ -49,14 +58,16 @@ SELECT 'employee' AS subject_type, e.employee_id AS subject_id, e.source_file, e
   e.hire_date::TIMESTAMPTZ AS observed_at,
   CASE WHEN per.same_person THEN 'employed at the same time under another record of the same person: '
        ELSE 'employed under the identity of another worker who was employed at the same time: ' END
-    || array_to_string(per.who[1:10], ', ') AS detail
+    || array_to_string(per.who[1:10], ', ') AS detail,
+  -- Decisive for a claimed identity; one person's duplicate record may be clerical.
+  NOT per.same_person AS decisive
 FROM per JOIN employees e ON e.employee_id = per.a
 """,
     samples=(
         positive("a second worker under the identity of one employed at the same time: the later record", {
             "employees": [_emp("E1", "2021-03-01"), _emp("E2", "2026-08-01")],
             "claimed_identity_pairs": _claim("E1", "E2", True, True),
-        }, {"E2": "strong"}),
+        }, {"E2": "strong"}, decisive=["E2"]),
         positive("one person on the payroll twice at once: both records", {
             "employees": [_emp("E1", "2024-03-01"), _emp("E2", "2025-09-01")],
             "same_person_pairs": _same("E1", "E2"),

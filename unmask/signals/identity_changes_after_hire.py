@@ -11,6 +11,11 @@ SIGNAL = Signal(
     "HRIS audit trail (medium: a move after a new job happens).",
     reference="indicators.md §3.A (stolen identity: address and bank trail after hire), §3.K "
     "pay_frequent_bank_changes",
+    log_odds=1.0,
+    basis=(
+        "M in §3.K pay_frequent_bank_changes and §3.A (address and bank trail after hire): a move after a new job"
+        " is common."
+    ),
     sql="""
 WITH c AS (
   SELECT x.*, e.hire_date FROM hr_changes x JOIN employees e USING (employee_id)

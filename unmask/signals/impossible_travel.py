@@ -14,6 +14,11 @@ SIGNAL = Signal(
     description="Two consecutive sign-ins more than 500 km apart at more than 1,000 km/h "
     "(VPN, proxy, mobile-carrier and corporate egress excluded: their locations are not the user's).",
     reference="indicators.md §3.H net_many_ips_many_countries_short_window (Datadog: >500 km at >1,000 km/h)",
+    log_odds=1.0,
+    basis=(
+        "M in §3.H net_many_ips_many_countries_short_window (G22, G25; Datadog thresholds): VPN flapping and "
+        "carrier gateways look alike (excluded where known)."
+    ),
     sql=f"""
 WITH s AS (
   SELECT employee_id, source_file, line, ts, ip, city, country, lat, lon,

@@ -16,6 +16,11 @@ SIGNAL = Signal(
     "the claimed city failed, answers read out (weak).",
     reference="indicators.md §3.D intv_camera_refusal, intv_avoid_in_person_and_drug_test, intv_proxy_interviewee, "
     "intv_conference_client_ip, intv_location_smalltalk_failure, intv_cheating_pattern; G23, DTEX",
+    log_odds=1.0,
+    basis=(
+        "M in §3.D intv_camera_refusal and intv_avoid_in_person_and_drug_test (G23, SW, JP, NIS); bandwidth, "
+        "disability and privacy look alike; the interviewer's notes of reading and small talk are W."
+    ),
     sql="""
 WITH c AS (
   SELECT c.candidate_id, c.country,

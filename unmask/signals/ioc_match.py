@@ -19,6 +19,15 @@ SIGNAL = Signal(
     "Address', 'Website'; intel/iocs.csv",
     # The indicators, made comparable, are ioc_values (normalise/identifiers.py: build_iocs),
     # which ``unmask check`` reads too.
+    log_odds=2.0,
+    decisive=True,
+    decisive_log_odds=4.6,
+    basis=(
+        "S for a contact or profile that is a known indicator (§3.M; intel/iocs.csv); an IOC can be stale or "
+        "reassigned, so not conclusive. Decisive (LR about 100) for a payout to a listed bank account or crypto "
+        "address (OFAC 'Digital Currency Address' remarks, §4.1): an exact keyed match, and paying it is itself "
+        "the sanctions breach."
+    ),
     sql=rf"""
 WITH addr AS (
   SELECT 'employee' AS subject_type, employee_id AS subject_id, source_file, line, address_line1 AS street,
@@ -60,7 +69,9 @@ SELECT o.subject_type, o.subject_id, min({{'f': o.source_file, 'l': o.line}}).f 
   min(o.observed_at) AS observed_at,
   o.what || CASE WHEN o.kind IN ('bank_account', 'crypto_address', 'national_id', 'address') THEN '' ELSE ' ' || o.v END
     || ' is a known indicator: ' || string_agg(DISTINCT i.said_by, '; ') AS detail,
-  CASE WHEN o.kind IN ('domain', 'ip', 'address') THEN 'medium' ELSE 'strong' END AS strength
+  CASE WHEN o.kind IN ('domain', 'ip', 'address') THEN 'medium' ELSE 'strong' END AS strength,
+  -- Decisive: pay going to a listed account or wallet (an e-mail or phone can be stale).
+  o.kind IN ('bank_account', 'crypto_address') AS decisive
 FROM obs o JOIN ioc_values i ON i.kind = o.kind AND i.v = o.v
 WHERE o.v IS NOT NULL
 GROUP BY o.subject_type, o.subject_id, o.kind, o.v, o.what
@@ -68,7 +79,7 @@ UNION ALL
 -- IPv4 ranges of intel/iocs.csv (type cidr): the few ranges against every IP seen.
 SELECT o.subject_type, o.subject_id, min({{'f': o.source_file, 'l': o.line}}).f,
   min({{'f': o.source_file, 'l': o.line}}).l, min(o.observed_at),
-  o.what || ' ' || o.v || ' is in a known range: ' || string_agg(DISTINCT r.said_by, '; '), 'medium'
+  o.what || ' ' || o.v || ' is in a known range: ' || string_agg(DISTINCT r.said_by, '; '), 'medium', false
 FROM (SELECT *, {IPV4_INT.format(ip="v")} AS n FROM obs WHERE kind = 'ip') o
 JOIN (
   SELECT said_by, base >> (32 - bits) << (32 - bits) AS lo,
@@ -91,6 +102,12 @@ GROUP BY o.subject_type, o.subject_id, o.v, o.what
             "signins": [signin("E1", "2026-08-03T10:00:00Z", "203.0.113.7"),
                         signin("E2", "2026-08-03T10:00:00Z", "198.51.100.7")],
         }, {"C1": "strong", "E1": "medium"}),
+        positive("pay goes to a listed crypto address (decisive) beside a worker paid to an unlisted account", {
+            "deposits": [{"employee_id": "E1", "account_number": "tok-wallet-1"},
+                         {"employee_id": "E2", "account_number": "tok-acct-2"}],
+            "ioc_values": [{"kind": "crypto_address", "v": "tok-wallet-1",
+                            "said_by": "us_ofac_sdn entry 43377 'Digital Currency Address - XBT'"}],
+        }, {"E1": "strong"}, decisive=["E1"]),
         negative("no value is an indicator", {
             "identifiers": [{"subject_type": "candidate", "subject_id": "C1", "kind": "personal_email",
                              "value": "ann@mail.example"}],

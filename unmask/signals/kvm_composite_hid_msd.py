@@ -32,6 +32,8 @@ SIGNAL = Signal(
     "(medium: docks and keyboards with storage look alike).",
     reference="indicators.md §3.G kvm_composite_hid_plus_msd, §4.3 (PiKVM kvmd-otgconf clones donor ids)",
     params=lambda _cfg: {"docks": list(DOCK_VENDORS)},
+    log_odds=1.0,
+    basis="M in §3.G kvm_composite_hid_plus_msd: docking stations and keyboards with storage look alike.",
     sql=f"""
 WITH u AS (
   SELECT source_file, line, observed_at, lower(hostname) AS hostname, upper(serial) AS host_serial,

@@ -25,6 +25,11 @@ SIGNAL = Signal(
     "accounts an admin shares with themself are weak.",
     reference="indicators.md §3.B reuse_shared_mfa_device, reuse_shared_sms_phone; MS2; Okta customer-detections "
     "device_registered_to_multiple_users, phone_registered_to_multiple_users",
+    log_odds=2.0,
+    basis=(
+        "S in §3.B reuse_shared_mfa_device (MS2: one device completing MFA for several accounts); the SMS phone "
+        "rows are M (M-S in reuse_shared_sms_phone, family plans look alike)."
+    ),
     sql="""
 WITH t AS (
   SELECT o.source_file, o.line, o.published AS ts, o.event_type, o.actor_email,

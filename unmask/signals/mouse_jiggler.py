@@ -10,6 +10,8 @@ SIGNAL = Signal(
     family="endpoint",
     description="Mouse-jiggler software or USB hardware on a worker's laptop (weak: also used to dodge screen locks).",
     reference="indicators.md §3.F rat_mouse_jiggler; MND",
+    log_odds=0.4,
+    basis="W: the lower end of W-M in §3.F rat_mouse_jiggler (MND); also used to dodge screen locks.",
     sql="""
 SELECT 'employee' AS subject_type, employee_id AS subject_id, min({'f': source_file, 'l': line}).f AS source_file,
   min({'f': source_file, 'l': line}).l AS line, min(observed_at) AS observed_at,

@@ -11,6 +11,11 @@ SIGNAL = Signal(
     "birth under different employee ids: one identity used twice (medium; weak when both records carry "
     "different national IDs: namesakes born on one day exist in large organisations).",
     reference="indicators.md §3.A id_stolen_identity_complaint (same name + DOB on two people)",
+    log_odds=1.0,
+    basis=(
+        "M: the same name and birth date on two records (§3.A) is an identity claim, but namesakes born on one "
+        "day exist in large organisations; the national ID decides (national_id_shared)."
+    ),
     sql="""
 WITH e AS (
   SELECT employee_id, unmask_name_key(full_name) AS k, date_of_birth AS dob, national_id, source_file, line,

@@ -9,6 +9,11 @@ SIGNAL = Signal(
     family="identity",
     description="One national ID (keyed token) is declared by two or more workers.",
     reference="indicators.md §3.A id_stolen_identity_complaint, §3.B reuse_contact_across_identities",
+    log_odds=2.0,
+    basis=(
+        "S in §3.A id_stolen_identity_complaint and §3.B reuse_contact_across_identities; a data-entry error in "
+        "an SSN is the look-alike."
+    ),
     sql="""
 WITH e AS (SELECT * FROM employees WHERE national_id IS NOT NULL),
 per AS (

@@ -18,6 +18,11 @@ SIGNAL = Signal(
     description="Pay routed via a payment platform or crypto for a worker who declares a home in a work country.",
     reference="indicators.md §3.K pay_platform_or_crypto; G22, GTIG, SW",
     params=_params,
+    log_odds=1.0,
+    basis=(
+        "M for US-claimed workers in §3.K pay_platform_or_crypto (G22, GTIG, SW, DE, UK); W for real foreign "
+        "contractors, who are left out."
+    ),
     sql="""
 SELECT 'employee' AS subject_type, d.employee_id AS subject_id, d.source_file, d.line,
   d.effective_date::TIMESTAMPTZ AS observed_at,

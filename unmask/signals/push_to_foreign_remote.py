@@ -16,6 +16,11 @@ SIGNAL = Signal(
     "(medium: dotfiles and open-source work look alike).",
     reference="indicators.md §3.L exfil_repo_to_personal (push to non-org remotes, EDR command lines)",
     params=lambda cfg: {"owners": [o.lower() for o in cfg.code_owners], "remote": REMOTE},
+    log_odds=1.0,
+    basis=(
+        "M: §3.L exfil_repo_to_personal is S only with other signals (G25); dotfiles and open-source work look "
+        "alike."
+    ),
     sql=r"""
 WITH owners AS (
   SELECT unnest($owners::VARCHAR[]) AS owner

@@ -23,6 +23,11 @@ SIGNAL = Signal(
     description="RdpCoreTS event 104: the RDP client's time zone is 3 h or more from the declared home "
     "(read as hours east of UTC; strong when it is UTC+7..+10).",
     reference="indicators.md §3.I geo_rdp_client_timezone; evtx-attack-samples RdpCoreTs_104",
+    log_odds=2.0,
+    basis=(
+        "S in §3.I geo_rdp_client_timezone (RdpCoreTS 104): admins connecting from abroad and misset client "
+        "clocks are the look-alike, so one row is not conclusive."
+    ),
     sql="""
 WITH ev AS (
   SELECT x.source_file, x.line, x.observed_at, x.computer,

@@ -13,6 +13,11 @@ SIGNAL = Signal(
     "(strong: layered access set up in one go), or further apart (medium).",
     reference="indicators.md §3.F rat_multiple_rmm_vendors; Elastic multiple_rmm_vendors_same_host (8 minutes)",
     params=lambda cfg: {**params(cfg), "window_s": 8 * 60},
+    log_odds=2.0,
+    basis=(
+        "S on new-hire endpoints in §3.F rat_multiple_rmm_vendors (Elastic: >= 2 vendors within 8 minutes); rows "
+        "further apart are M (MSP technicians, migrations)."
+    ),
     sql=f"""
 WITH s AS ({SIGHTINGS}),
 v AS (

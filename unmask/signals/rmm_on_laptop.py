@@ -73,6 +73,11 @@ SIGNAL = Signal(
     "outside the allowed departments and tools.",
     reference="indicators.md §3.F rat_rmm_present_unapproved; DOJ24c, DOJ25a, MS1, SW",
     params=params,
+    log_odds=1.0,
+    basis=(
+        "M in §3.F rat_rmm_present_unapproved, S within 30 days of delivery (DOJ24c, DOJ25a, MS1, SW); IT staff "
+        "and vendor support look alike and are allowed by department."
+    ),
     sql=f"""
 WITH s AS ({SIGHTINGS})
 SELECT 'employee' AS subject_type, employee_id AS subject_id, min({{'f': source_file, 'l': line}}).f AS source_file,

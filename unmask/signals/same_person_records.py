@@ -14,6 +14,11 @@ SIGNAL = Signal(
     "national ID, equal or one typo apart; e-mail; phone): name variants, typos, swapped fields. Weak, and no "
     "cluster, when the two carry different national IDs: twins and namesakes do too.",
     reference="indicators.md §3.A, §3.B (one person under several identities); Splink 5",
+    log_odds=1.0,
+    basis=(
+        "M: a model's match on name variants and typos (§3.A, §3.B; Splink) is probabilistic; twins and namesakes"
+        " with different national IDs are weak."
+    ),
     sql="""
 WITH m AS (
   SELECT a_type AS st, a_id AS sid, b_type AS ot, b_id AS oid, match_weight, match_probability, agrees, ids_differ

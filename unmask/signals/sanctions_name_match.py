@@ -25,6 +25,16 @@ SIGNAL = Signal(
     "names are common); a different birth year rules the person out.",
     reference="indicators.md §3.M sanc_name_match, sanc_front_company_link, §4.1; OFAC SDN, OFAC "
     "Consolidated, UN SC Consolidated List",
+    log_odds=2.0,
+    decisive=True,
+    decisive_log_odds=3.4,
+    basis=(
+        "S for a sanctioned company or a person with the same birth date (§3.M sanc_name_match: S on exact IDs, W"
+        " on name only). Decisive (LR about 30) for a sanctioned organisation as vendor, payee or account holder "
+        "(§3.M sanc_front_company_link; §4.1 fronts such as Yanbian Silverstar, Chinyong, Korea Sobaeksu): a "
+        "close organisation match at score >= 0.92; a same-named unrelated company is the look-alike, hence not "
+        "higher."
+    ),
     sql=f"""
 WITH m AS (
   SELECT *, row_number() OVER (PARTITION BY subject_type, subject_id, role, name, list, entity_id
@@ -48,7 +58,9 @@ SELECT subject_type, subject_id, source_file, line, NULL::TIMESTAMPTZ AS observe
   -- strong. A birth year alone is not enough (namesakes born the same year are many).
   CASE WHEN party_schema <> 'Person' AND schema <> 'Person' THEN 'strong'
        WHEN dob = 'same date' THEN 'strong'
-       ELSE 'weak' END AS strength
+       ELSE 'weak' END AS strength,
+  -- Decisive: a sanctioned organisation as vendor, payee or account holder, matched closely.
+  party_schema <> 'Person' AND schema <> 'Person' AND score >= 0.92 AS decisive
 FROM m WHERE r = 1
 """,  # noqa: S608 - LIST_NAMES is our constant
     samples=(
@@ -56,7 +68,7 @@ FROM m WHERE r = 1
             _match("E1", "Yanbian Silverstar", "Yanbian Silverstar Network Technology", "Company",
                    role="vendor company"),
             _match("E2", "Pak Jin Hyok", "PAK, Jin Hyok", "Person", dob="same date"),
-        ]}, {"E1": "strong", "E2": "strong"}),
+        ]}, {"E1": "strong", "E2": "strong"}, decisive=["E1"]),
         negative("a weak similarity; a namesake born in another year", {"screen_matches": [
             _match("E1", "Park Jinho", "PAK, Jin Hyok", "Person", score=0.80),
             _match("E2", "Pak Jin Hyok", "PAK, Jin Hyok", "Person", dob="different year"),

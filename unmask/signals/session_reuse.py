@@ -12,6 +12,11 @@ SIGNAL = Signal(
     "(medium: a session cookie moved to another machine, or a laptop driven from elsewhere).",
     reference="indicators.md §3.J; panther Okta.PotentiallyStolenSession, Azure.Audit.GraphSessionMultipleIPs; "
     "Elastic Multiple Okta Sessions Detected",
+    log_odds=1.0,
+    basis=(
+        "M: §3.L exfil_cookie_session_harvest is S (G25), but a session id seen from two IPs and agents is also "
+        "browser sync and SSO quirks."
+    ),
     sql="""
 WITH s AS (
   SELECT * FROM signins

@@ -13,6 +13,13 @@ SIGNAL = Signal(
     "near-identical résumé (medium).",
     reference="indicators.md §3.B reuse_contact_across_identities, §3.C profile_resume_text_reuse, "
     "§3.D intv_conference_client_ip; G25, MND",
+    log_odds=2.0,
+    basis=(
+        "S for a phone, personal e-mail or photo reused under different names, M for an address, reference, "
+        "résumé or profile (§3.B reuse_contact_across_identities, §3.C profile_resume_text_reuse; G25: cross-"
+        "reference applicants' contact details and résumés; MND). Household, recruiter and template look-alikes "
+        "are weak or medium."
+    ),
     sql="""
 WITH x AS (SELECT * FROM identifiers),
 per AS (

@@ -10,6 +10,11 @@ SIGNAL = Signal(
     family="network",
     description="One residential IP signs in two or more unrelated workers (households are weak).",
     reference="indicators.md §3.H net_same_egress_ip_multiple_employees; MNDp, DOJ24a",
+    log_odds=2.0,
+    basis=(
+        "S in §3.H net_same_egress_ip_multiple_employees (MNDp: both laptops on one point of presence; DOJ24a). "
+        "Households are weak, coworking and carrier NAT are not residential."
+    ),
     sql="""
 WITH r AS (SELECT * FROM signins WHERE egress = 'residential'),
 per AS (

@@ -13,6 +13,8 @@ SIGNAL = Signal(
     "addresses of one /24 in one city, never the same address (weak: neighbours on one ISP share a /24; "
     "mobile carriers, whose pools hold thousands, are left out; it never joins a cluster).",
     reference="indicators.md §3.H net_same_egress_ip_multiple_employees (the /24 neighbourhood of a farm's line)",
+    log_odds=0.4,
+    basis="W: the /24 neighbourhood of a farm's line (§3.H); neighbours on one ISP share a /24.",
     sql="""
 WITH r AS (
   SELECT employee_id, ip, ts::DATE AS d, source_file, line, ts,

@@ -32,6 +32,11 @@ SIGNAL = Signal(
     description="Equipment shipped far from the declared home (another state or country, or beyond far_km).",
     reference="indicators.md §3.E ship_address_change_request, ship_first_checkin_geo_mismatch",
     params=_params,
+    log_odds=1.0,
+    basis=(
+        "M in §3.E ship_address_change_request (SW, DE): relocation, staying with family and temporary housing "
+        "explain many."
+    ),
     sql=f"""
 WITH history AS (  -- postal codes the worker has lived at, per the HRIS audit trail (relocations)
   SELECT employee_id, regexp_extract(v, '(\\d{{5}})', 1) AS zip5 FROM (

@@ -19,6 +19,12 @@ SIGNAL = Signal(
     description="One ship-to address receives equipment for two or more unrelated workers (medium); weak when "
     "it is the worker's own declared home or all of them live there.",
     reference="indicators.md §3.E ship_address_shared_across_employees; DOJ24a, DOJ25a, DOJ25b",
+    log_odds=1.0,
+    basis=(
+        "M in §3.E ship_address_shared_across_employees, S only together with a shared IP (§3.H), which scoring "
+        "adds from its own family; laptop farms: DOJ24a (90+ laptops at one home), DOJ25a, DOJ25b (29 farms). Co-"
+        "living, apartment buildings and mailbox services look alike."
+    ),
     sql="""
 WITH s AS (
   SELECT * FROM addresses WHERE kind = 'ship_to' AND full_key IS NOT NULL AND NOT is_office

@@ -10,6 +10,11 @@ SIGNAL = Signal(
     description="A SigmaHQ Okta rule matched a worker's Okta events, e.g. a session started through an "
     "anonymising proxy (weak whatever the rule's level: a privacy VPN is not a verdict).",
     reference="SigmaHQ rules/identity/okta (DRL 1.1) in unmask/data/sigma; indicators.md §3.H",
+    log_odds=0.4,
+    basis=(
+        "W: §3.H net_anonymizer_or_hosting_asn is M, but a SigmaHQ Okta rule on its own (an anonymising proxy) is"
+        " mostly privacy VPNs and corporate SASE."
+    ),
     sql="""
 SELECT 'employee' AS subject_type, e.employee_id AS subject_id, min({'f': s.source_file, 'l': s.line}).f AS source_file,
   min({'f': s.source_file, 'l': s.line}).l AS line, min(s.observed_at) AS observed_at,

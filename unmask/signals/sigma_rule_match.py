@@ -31,6 +31,11 @@ SIGNAL = Signal(
     "medium; low: weak). Remote-access rules honour the [allow] lists.",
     reference="SigmaHQ rules (DRL 1.1) in unmask/data/sigma; indicators.md §5.1",
     params=params,
+    log_odds=1.0,
+    basis=(
+        "M for a SigmaHQ rule of level high or medium, S for critical, W for low: the rule authors' own level, "
+        "read through §5.1."
+    ),
     sql="""
 SELECT 'employee' AS subject_type, h.employee_id AS subject_id, min({'f': s.source_file, 'l': s.line}).f AS source_file,
   min({'f': s.source_file, 'l': s.line}).l AS line, min(s.observed_at) AS observed_at,

@@ -24,6 +24,11 @@ SIGNAL = Signal(
     "(medium from the countries where the scheme operates, weak elsewhere: travel).",
     reference="indicators.md §3.I geo_signin_vs_residence; G22, G25",
     params=_params,
+    log_odds=0.4,
+    basis=(
+        "W for travel; the rows from the countries where the scheme operates are M (§3.I geo_signin_vs_residence:"
+        " M, S for high-risk countries; G22, G25)."
+    ),
     sql="""
 SELECT 'employee' AS subject_type, s.employee_id AS subject_id, min({'f': s.source_file, 'l': s.line}).f AS source_file,
   min({'f': s.source_file, 'l': s.line}).l AS line, min(s.ts) AS observed_at,

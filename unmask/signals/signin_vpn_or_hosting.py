@@ -11,6 +11,11 @@ SIGNAL = Signal(
     description="Successful sign-ins from Astrill VPN (strong), a hosting network (medium), "
     "or a commercial VPN or proxy (weak: privacy and travel VPNs are common).",
     reference="indicators.md §3.H net_astrill_vpn, net_anonymizer_or_hosting_asn; SigmaHQ okta anonymised proxy",
+    log_odds=1.0,
+    basis=(
+        "M in §3.H net_anonymizer_or_hosting_asn for hosting networks; Astrill rows are S (net_astrill_vpn), "
+        "commercial VPN rows W (privacy and travel VPNs)."
+    ),
     sql="""
 SELECT 'employee' AS subject_type, employee_id AS subject_id, min({'f': source_file, 'l': line}).f AS source_file,
   min({'f': source_file, 'l': line}).l AS line, min(ts) AS observed_at,

@@ -24,6 +24,11 @@ SIGNAL = Signal(
     "peers' mean, the hours are concentrated (resultant length >= 0.5), and most fall at night locally and in "
     "09:00-18:00 at UTC+9 (weak: night owls and on-call staff look the same).",
     reference="indicators.md §3.J time_activity_offset (circular histogram against a peer baseline); KB4, DFR",
+    log_odds=0.4,
+    basis=(
+        "W: the lower end of W-M in §3.J time_activity_offset; DFR treats a night-time cluster as weak, and night"
+        " owls and on-call staff look the same."
+    ),
     sql="""
 WITH ev AS (
   -- Work activity rows and interactive sign-ins: both say when the worker is at the keyboard.
