@@ -23,7 +23,6 @@ from unmask.engine import Engine, RawReject
 from unmask.engine.sqlbuild import ident
 from unmask.engine.textfiles import Source
 from unmask.sensitive import (
-    TOKEN_PREFIX,
     Tokenizer,
     sql_token,
     sql_token_variants,
