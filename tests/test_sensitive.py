@@ -19,7 +19,9 @@ from unmask.cli import app
 from unmask.sensitive import TOKEN_PREFIX, KeyError_, Tokenizer, load_tokenizer, sql_near, sql_token, sql_token_variants
 
 CLEAR_IDS = ["900-12-3456", "900-65-4321", "900-12-3456"]
-CLEAR_ACCOUNTS = ["000123456789", "000987654321"]
+# Digits in no order: "123456789" also occurs in the store as the sorted byte set of a string
+# dictionary (every digit present), which is no leak and made this test fail one run in three.
+CLEAR_ACCOUNTS = ["000583917264", "000729461835"]
 
 
 def _digits_variants(v: str) -> list[bytes]:
