@@ -259,7 +259,8 @@ def explain(
                 out.print("  ".join(c), markup=False, highlight=False, soft_wrap=True)
         for cl in s.clusters:
             others = [o.id for o in cl.others]
-            out.print(f"cluster {cl.cluster_id}: with {escape(', '.join(others))} via {', '.join(cl.vias)}")
+            what = f" ({cl.kind.replace('_', ' ')}; this record: {cl.role})" if cl.kind and cl.role else ""
+            out.print(f"cluster {cl.cluster_id}{what}: with {escape(', '.join(others))} via {', '.join(cl.vias)}")
 
 
 intel_app = typer.Typer(no_args_is_help=True, help="Sanctions lists: what is loaded and how old it is.")

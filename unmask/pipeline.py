@@ -20,13 +20,14 @@ from unmask import __version__, scans
 from unmask.cases import CasesError, CasesStore, Overlay, load_decisions, overlay
 from unmask.config import Config, load_config
 from unmask.engine import Engine, open_engine
-from unmask.link import build_clusters
+from unmask.link import build_clusters, verdicts
 from unmask.link.persons import honour_persons
 from unmask.normalise import identifiers, network, stage
 from unmask.report import html, outputs
 from unmask.resolve import persons, records
 from unmask.results import Results
 from unmask.score import score
+from unmask.score.clusters import cluster_verdicts
 from unmask.screen import parties as screening
 from unmask.sensitive import Tokenizer, load_tokenizer
 from unmask.signals import SIGNAL_IDS, SignalRun, run_signals, sigma
@@ -292,9 +293,12 @@ def _scan_into(
         with _timed(t, "link"):
             own_rows = honour_persons(eng)
             n_clusters = build_clusters(eng, previous=previous)
+            verdicts.classify(eng)
+            verdicts.network_evidence(eng)
         step("scoring")
         with _timed(t, "score"):
             score(eng, loaded.config)
+            cluster_verdicts(eng, loaded.config)
         step("writing outputs")
         with _timed(t, "report"):
             load_decisions(eng, loaded.overlay.judgements if loaded.overlay else ())

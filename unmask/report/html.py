@@ -119,11 +119,17 @@ def render(results: Results, planted_note: str | None = None, home_tz: str = "Am
     if not clusters:
         out.append("<p class='muted'>No subjects share an identifier.</p>")
     else:
-        out.append("<table><tr><th>cluster</th><th>members</th><th>shared</th></tr>")
+        out.append("<table><tr><th>cluster</th><th>verdict</th><th>members (role)</th><th>shared</th></tr>")
         for c in clusters:
+            v = c.verdict
+            verdict = (f"<span class='band {_e(v.band)}'>{_e(v.band)} {v.score:.2f}</span> {_e(v.summary)}"
+                       if v else "")
+            # A likely victim is named as such, never left looking like one of the suspects.
+            members = ", ".join(f"{m.subject_id} ({m.role})" if m.role else m.subject_id
+                                for m in sorted(c.members, key=lambda m: m.subject_id))
             out.append(
-                f"<tr><td><a href='#cl-{_e(c.cluster_id)}'>{_e(c.cluster_id)}</a></td>"
-                f"<td>{_e(', '.join(sorted(c.member_ids)))}</td><td>{_e(', '.join(c.vias))}</td></tr>"
+                f"<tr><td><a href='#cl-{_e(c.cluster_id)}'>{_e(c.cluster_id)}</a></td><td>{verdict}</td>"
+                f"<td>{_e(members)}</td><td>{_e(', '.join(c.vias))}</td></tr>"
             )
         out.append("</table>")
         for c in clusters[:MAX_CLUSTER_PICTURES]:

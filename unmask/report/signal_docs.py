@@ -45,7 +45,20 @@ def render() -> str:
     for s in SIGNALS:
         lines.append(f"- **`{s.id}`** (log-odds {s.weight:g}"
                      + (f", decisive {s.decisive_log_odds:g}" if s.decisive_log_odds else "") + f"): {s.basis}")
-    lines.append("")
+    lines += [
+        "",
+        "## Rows the scan adds after the signals",
+        "",
+        "These are not signals of their own. They carry what a subject's ties say (docs/scoring.md):",
+        "",
+        "- **`persona_network`** (family cluster; medium, or strong for a member tied by its own phone,",
+        "  e-mail or photo into a network of four or more): one row per member of a persona network",
+        "  with two independent kinds of tie, one of them the personas' own (`unmask/link/verdicts.py`).",
+        "- **`cluster_propagation`** (family cluster, weak): a share of the weight of the cluster's",
+        "  strongest other member (`unmask/score/__init__.py`).",
+        "- **`referral_propagation`** (family cluster, weak): the same along a referral edge.",
+        "",
+    ]
     return "\n".join(lines)
 
 

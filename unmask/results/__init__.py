@@ -10,6 +10,7 @@ from unmask.results.records import (
     Cluster,
     ClusterLink,
     ClusterMember,
+    ClusterVerdict,
     ContactHolder,
     DocumentHash,
     Evidence,
@@ -30,7 +31,8 @@ from unmask.results.records import (
 )
 
 __all__ = [
-    "BANDS", "AddressHolder", "Cluster", "ClusterLink", "ClusterMember", "ContactHolder", "DocumentHash", "Evidence",
+    "BANDS", "AddressHolder", "Cluster", "ClusterLink", "ClusterMember", "ClusterVerdict", "ContactHolder",
+    "DocumentHash", "Evidence",
     "Finding", "FindingsPage", "GiantGroup", "HourProfile", "Indicator", "ListedName", "Record", "Reject", "Results",
     "ResultsError", "ScanMeta", "SigninDay", "Subject", "SubjectCluster", "SubjectRef", "TimelineEvent",
 ]

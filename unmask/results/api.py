@@ -24,6 +24,7 @@ from unmask.results.records import (
     Cluster,
     ClusterLink,
     ClusterMember,
+    ClusterVerdict,
     ContactHolder,
     Decision,
     DocumentHash,
@@ -91,9 +92,12 @@ LIMIT $limit::BIGINT OFFSET $offset::BIGINT
 """
 
 
+# The members query holds this line verbatim, so a store written before roles can drop it.
+_ROLE_JOIN = "LEFT JOIN cluster_roles r USING (cluster_id, subject_type, subject_id)\n"
 _MEMBERS_SQL = """
-SELECT c.cluster_id, c.subject_type, c.subject_id, p.full_name, s.score, s.band, e.title, e.department
+SELECT c.cluster_id, c.subject_type, c.subject_id, p.full_name, s.score, s.band, e.title, e.department, r.role
 FROM cluster_members c
+LEFT JOIN cluster_roles r USING (cluster_id, subject_type, subject_id)
 LEFT JOIN (SELECT subject_type, subject_id, min(full_name) AS full_name FROM people GROUP BY ALL) p
   ON p.subject_type = c.subject_type AND p.subject_id = c.subject_id
 LEFT JOIN scores s ON s.subject_type = c.subject_type AND s.subject_id = c.subject_id
@@ -294,17 +298,22 @@ class Results:
         return timeline_of(self._eng, subject_type, subject_id)
 
     def clusters_of(self, subject_type: str, subject_id: str) -> list[SubjectCluster]:
+        roles = self._has("cluster_roles") and self._has("cluster_kinds")
         rows = self._eng.query(
-            "SELECT m.cluster_id, "
-            "  (SELECT list({'t': o.subject_type, 'i': o.subject_id} ORDER BY o.subject_type, o.subject_id) "
+            "SELECT m.cluster_id, "  # noqa: S608 - only our own constant SQL is joined
+            + ("(SELECT kind FROM cluster_kinds k WHERE k.cluster_id = m.cluster_id), "
+               "(SELECT role FROM cluster_roles r WHERE r.cluster_id = m.cluster_id "
+               " AND r.subject_type = m.subject_type AND r.subject_id = m.subject_id), " if roles else "NULL, NULL, ")
+            + "  (SELECT list({'t': o.subject_type, 'i': o.subject_id} ORDER BY o.subject_type, o.subject_id) "
             "   FROM cluster_members o WHERE o.cluster_id = m.cluster_id "
             "   AND NOT (o.subject_type = m.subject_type AND o.subject_id = m.subject_id)), "
             "  (SELECT list(DISTINCT l.via ORDER BY l.via) FROM cluster_links l "
             "   WHERE l.cluster_id = m.cluster_id AND $sid IN (l.a, l.b)) "
             "FROM cluster_members m WHERE m.subject_type = $st AND m.subject_id = $sid ORDER BY m.cluster_id",
             {"st": subject_type, "sid": subject_id})
-        return [SubjectCluster(cid, tuple(SubjectRef(o["t"], o["i"]) for o in others or []), tuple(vias or []))
-                for cid, others, vias in rows]
+        return [SubjectCluster(cid, tuple(SubjectRef(o["t"], o["i"]) for o in others or []), tuple(vias or []),
+                               kind, role)
+                for cid, kind, role, others, vias in rows]
 
     # -- clusters --------------------------------------------------------------------------
 
@@ -318,14 +327,17 @@ class Results:
 
     def _clusters(self, cluster_id: str | None) -> list[Cluster]:
         p = {"c": cluster_id}
-        members = self._eng.query(_MEMBERS_SQL if self._has("employees") else _MEMBERS_NO_EMPLOYEES_SQL, p)
+        sql = _MEMBERS_SQL if self._has("employees") else _MEMBERS_NO_EMPLOYEES_SQL
+        if not self._has("cluster_roles"):
+            sql = sql.replace(_ROLE_JOIN, "").replace("r.role", "NULL")
+        members = self._eng.query(sql, p)
         links = self._eng.query(
             "SELECT cluster_id, a, b, via, value_hint FROM cluster_links "
             "WHERE $c::VARCHAR IS NULL OR cluster_id = $c::VARCHAR ORDER BY cluster_id, via, a, b", p)
         by_id: dict[str, tuple[list[ClusterMember], list[ClusterLink]]] = {}
-        for cid, st, sid, name, score, band, title, dept in members:
+        for cid, st, sid, name, score, band, title, dept, role in members:
             by_id.setdefault(cid, ([], []))[0].append(
-                ClusterMember(st, sid, name, None if score is None else float(score), band, title, dept))
+                ClusterMember(st, sid, name, None if score is None else float(score), band, title, dept, role))
         for cid, a, b, via, hint in links:
             if cid in by_id:
                 by_id[cid][1].append(ClusterLink(a, b, via, hint))
@@ -339,9 +351,14 @@ class Results:
             decided = {str(k): Decision.from_struct(d) for k, d in self._eng.query(
                 "SELECT key_id, {'status': decision, 'reason': reason, 'note': note, 'by': author, 'at': decided_at, "
                 "'judgement': judgement} FROM decisions WHERE key_kind = 'cluster'")}
+        verdicts: dict[str, ClusterVerdict] = {}
+        if self._has("cluster_verdicts"):
+            rows = self._eng.query("SELECT cluster_id, kind, score, band, summary FROM cluster_verdicts "
+                                   "WHERE $c::VARCHAR IS NULL OR cluster_id = $c::VARCHAR", p)
+            verdicts = {str(c): ClusterVerdict(str(k), float(sc), str(b), str(sm)) for c, k, sc, b, sm in rows}
         order = sorted(by_id, key=lambda c: (-len(by_id[c][0]), c))
         return [Cluster(c, by_id[c][0], by_id[c][1], tuple(sorted({x.via for x in by_id[c][1]})), continues.get(c),
-                        decided.get(c)) for c in order]
+                        decided.get(c), verdicts.get(c)) for c in order]
 
     def giant_groups(self) -> list[GiantGroup]:
         """Identifiers shared too widely to join clusters, most members first."""

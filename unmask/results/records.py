@@ -190,6 +190,17 @@ class ClusterMember:
     band: str | None
     title: str | None
     department: str | None
+    role: str | None = None  # link/verdicts.py: victim, claimant, host, worker, applicant, ...
+
+
+@dataclass(frozen=True)
+class ClusterVerdict:
+    """What the cluster is (link/verdicts.py), how sure the scan is, and why in one sentence."""
+
+    kind: str  # farm, identity_pair, persona_network, mixed
+    score: float  # the highest score of a member who is not a likely victim
+    band: str
+    summary: str
 
 
 @dataclass(frozen=True)
@@ -200,6 +211,7 @@ class Cluster:
     vias: tuple[str, ...]  # what the members share, sorted
     continues: str | None = None  # the previous scan's cluster this one grew or shrank from
     decision: Decision | None = None
+    verdict: ClusterVerdict | None = None  # None in a store written before cluster verdicts
 
     @property
     def member_ids(self) -> list[str]:
@@ -213,6 +225,8 @@ class SubjectCluster:
     cluster_id: str
     others: tuple[SubjectRef, ...]
     vias: tuple[str, ...]  # the links that touch this member
+    kind: str | None = None  # the cluster's kind (link/verdicts.py); None in an older store
+    role: str | None = None  # this member's role in it
 
 
 @dataclass(frozen=True)

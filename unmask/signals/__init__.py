@@ -12,9 +12,9 @@ from unmask.engine import Engine
 from unmask.model import EVIDENCE_COLUMNS, OPTIONAL_COLUMNS, Family, evidence_id_sql
 from unmask.signals.base import Signal
 
-# Modules of this package that are not signals (the contract); sub-packages (the Sigma rule
+# Modules of this package that are not signals (the contract, the shared shapes); sub-packages (the Sigma rule
 # compiler) are not either.
-_NOT_SIGNALS = {"base"}
+_NOT_SIGNALS = {"base", "shapes"}
 _FAMILY_ORDER = {f: i for i, f in enumerate(get_args(Family))}
 
 def _discover() -> tuple[Signal, ...]:

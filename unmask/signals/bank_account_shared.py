@@ -1,6 +1,7 @@
 """One bank-account token on the payment instructions of two or more workers."""
 
 from unmask.signals.base import Signal, lookalike, negative, positive
+from unmask.signals.shapes import shared
 
 SIGNAL = Signal(
     id="bank_account_shared",
@@ -15,28 +16,23 @@ SIGNAL = Signal(
         "never suppress bank sharing silently. Spouses both employed are the look-alike (weak inside a "
         "household)."
     ),
-    sql="""
+    sql=shared("""
 WITH d AS (SELECT * FROM deposits WHERE account_number IS NOT NULL),
-pairs AS (
-  SELECT DISTINCT x.employee_id AS a, y.employee_id AS b, x.account_number,
-    EXISTS (SELECT 1 FROM households h WHERE h.a = x.employee_id AND h.b = y.employee_id) AS household
-  FROM d x JOIN d y ON x.account_number = y.account_number AND x.employee_id <> y.employee_id
-), per AS (
-  SELECT a, account_number, count(DISTINCT b) AS others,
-         count(DISTINCT b) FILTER (WHERE NOT household) AS unrelated, list(DISTINCT b ORDER BY b) AS who
-  FROM pairs GROUP BY ALL
-)
+holders AS (
+  SELECT 'employee' AS subject_type, employee_id AS subject_id, 'bank_account' AS via, account_number AS key,
+    source_file, line, effective_date::TIMESTAMPTZ AS observed_at, NULL AS excuse
+  FROM d
+)""", """
 SELECT 'employee' AS subject_type, d.employee_id AS subject_id, d.source_file, d.line,
   d.effective_date::TIMESTAMPTZ AS observed_at,
-  'bank account ' || right(d.account_number, 6) || ' also pays ' || per.others || ' other worker(s): '
-    || array_to_string(per.who[1:10], ', ')
-    || CASE WHEN per.unrelated = 0 THEN ' (a household: joint account?)' ELSE '' END AS detail,
-  CASE WHEN per.unrelated = 0 THEN 'weak' ELSE 'strong' END AS strength,
-  CASE WHEN per.unrelated > 0 THEN 'account:' || d.account_number END AS group_key,
-  'bank_account' AS via,
+  'bank account ' || right(d.account_number, 6) || ' also pays ' || s.others || ' other worker(s): '
+    || array_to_string(s.who[1:10], ', ')
+    || CASE WHEN s.unrelated = 0 THEN ' (a household: joint account?)' ELSE '' END AS detail,
+  CASE WHEN s.unrelated = 0 THEN 'weak' ELSE 'strong' END AS strength,
+  s.group_key, 'bank_account' AS via,
   'token …' || right(d.account_number, 6) AS value_hint
-FROM d JOIN per ON per.a = d.employee_id AND per.account_number = d.account_number
-""",
+FROM d JOIN shared s ON s.subject_id = d.employee_id AND s.key = d.account_number
+"""),
     samples=(
         positive("two unrelated workers paid into one account", {"deposits": [
             {"employee_id": "E1", "effective_date": "2026-08-01", "account_number": "tok-A"},
@@ -54,5 +50,11 @@ FROM d JOIN per ON per.a = d.employee_id AND per.account_number = d.account_numb
                          {"employee_id": "E2", "account_number": "tok-A"}],
             "households": [{"a": "E1", "b": "E2", "kind": "spouse"}, {"a": "E2", "b": "E1", "kind": "spouse"}],
         }, {"E1": "weak", "E2": "weak"}),
+        lookalike("pay_account_reuse_across_employees: a rehire's old and new record, one person, one account", {
+            "deposits": [{"employee_id": "E1", "account_number": "tok-A"},
+                         {"employee_id": "E9", "account_number": "tok-A"}],
+            "person_records": [{"subject_type": "employee", "subject_id": "E1", "person_id": "employee:E1"},
+                               {"subject_type": "employee", "subject_id": "E9", "person_id": "employee:E1"}],
+        }),
     ),
 )

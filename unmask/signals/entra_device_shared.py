@@ -1,6 +1,7 @@
 """One Entra-registered device signs in several unrelated workers: one machine, several people."""
 
 from unmask.signals.base import Signal, lookalike, negative, positive
+from unmask.signals.shapes import shared
 
 SIGNAL = Signal(
     id="entra_device_shared",
@@ -17,7 +18,7 @@ SIGNAL = Signal(
         "M: the lower end of M-S in §3.B reuse_same_device_token_behind_proxy (Elastic rule, >= 3 users); shared "
         "kiosks and VDI gateways look alike, and this signal also counts two users."
     ),
-    sql="""
+    sql=shared("""
 WITH u AS (
   SELECT e.source_file, e.line, e.created AS ts, e.device_id, emp.employee_id,
     coalesce(s.egress = 'corporate', false) AS corporate
@@ -27,27 +28,22 @@ WITH u AS (
     AND e.device_id <> '00000000-0000-0000-0000-000000000000'
 ), d AS (
   SELECT employee_id, device_id, bool_and(corporate) AS corporate_only FROM u GROUP BY ALL
-), per AS (
-  SELECT x.employee_id AS a, x.device_id, count(DISTINCT y.employee_id) AS others,
-    count(DISTINCT y.employee_id) FILTER (WHERE NOT EXISTS (
-      SELECT 1 FROM households h WHERE h.a = x.employee_id AND h.b = y.employee_id)
-      AND NOT (x.corporate_only AND y.corporate_only)) AS unrelated,
-    list(DISTINCT y.employee_id ORDER BY y.employee_id) AS who
-  FROM d x JOIN d y ON x.device_id = y.device_id AND x.employee_id <> y.employee_id
-  GROUP BY ALL
-)
-SELECT 'employee' AS subject_type, per.a AS subject_id, min({'f': u.source_file, 'l': u.line}).f AS source_file,
-  min({'f': u.source_file, 'l': u.line}).l AS line,
-  min(u.ts) AS observed_at,
-  'Entra device …' || right(per.device_id, 6) || ' also signs in ' || any_value(per.others) || ' other worker(s): '
-    || array_to_string(any_value(per.who)[1:10], ', ')
-    || CASE WHEN any_value(per.unrelated) = 0 THEN ' (same household, or an office desk)' ELSE '' END AS detail,
-  CASE WHEN any_value(per.unrelated) = 0 THEN 'weak' ELSE 'medium' END AS strength,
-  CASE WHEN any_value(per.unrelated) > 0 THEN 'device:' || md5(per.device_id) END AS group_key,
-  'entra_device' AS via, '…' || right(per.device_id, 6) AS value_hint
-FROM per JOIN u ON u.employee_id = per.a AND u.device_id = per.device_id
-GROUP BY per.a, per.device_id
-""",
+), holders AS (
+  -- A desk used only from the corporate network is an office's shared machine, benign when
+  -- both holders only ever use it there.
+  SELECT 'employee' AS subject_type, u.employee_id AS subject_id, 'entra_device' AS via, u.device_id AS key,
+    u.source_file, u.line, u.ts AS observed_at, CASE WHEN d.corporate_only THEN 'office desk' END AS excuse
+  FROM u JOIN d USING (employee_id, device_id)
+)""", """
+SELECT 'employee' AS subject_type, s.subject_id, s.first_file AS source_file, s.first_line AS line,
+  s.first_at AS observed_at,
+  'Entra device …' || right(s.key, 6) || ' also signs in ' || s.others || ' other worker(s): '
+    || array_to_string(s.who[1:10], ', ')
+    || CASE WHEN s.unrelated = 0 THEN ' (same household, or an office desk)' ELSE '' END AS detail,
+  CASE WHEN s.unrelated = 0 THEN 'weak' ELSE 'medium' END AS strength,
+  s.group_key, 'entra_device' AS via, '…' || right(s.key, 6) AS value_hint
+FROM shared s
+"""),
     samples=(
         positive("one laptop's Entra device ID signs in two unrelated remote workers", {
             "employees": [{"employee_id": "E1", "email": "e1@corp.example"},

@@ -4,6 +4,7 @@ import json
 from typing import Any
 
 from unmask.signals.base import Signal, lookalike, negative, positive
+from unmask.signals.shapes import shared
 
 
 def _enrol(email: str, factor: str, sms: bool = False, outcome: str = "SUCCESS") -> dict[str, Any]:
@@ -30,7 +31,7 @@ SIGNAL = Signal(
         "S in §3.B reuse_shared_mfa_device (MS2: one device completing MFA for several accounts); the SMS phone "
         "rows are M (M-S in reuse_shared_sms_phone, family plans look alike)."
     ),
-    sql="""
+    sql=shared("""
 WITH t AS (
   SELECT o.source_file, o.line, o.published AS ts, o.event_type, o.actor_email,
     unnest(from_json(coalesce(o.targets, '[]'),
@@ -46,34 +47,21 @@ WITH t AS (
       max(coalesce(json_extract_string(tg.detailEntry, '$.oktaDeviceId'), tg.id)) FILTER (WHERE tg.type = 'Device'),
       max(tg.id) FILTER (WHERE tg.type = 'MobilePhone')) AS factor
   FROM t GROUP BY source_file, line, ts, event_type
-), u AS (
-  SELECT ev.*, e.employee_id,
-    CASE WHEN event_type = 'device.user.add' THEN 'MFA device' ELSE 'SMS phone' END AS what
+), holders AS (
+  SELECT 'employee' AS subject_type, e.employee_id AS subject_id,
+    CASE WHEN event_type = 'device.user.add' THEN 'mfa_device' ELSE 'sms_phone' END AS via,
+    ev.factor AS key, ev.source_file, ev.line, ev.ts AS observed_at, NULL AS excuse
   FROM ev JOIN employees e ON e.email = ev.email WHERE factor IS NOT NULL
-), per AS (
-  SELECT x.employee_id AS a, x.what, x.factor, count(DISTINCT y.employee_id) AS others,
-    count(DISTINCT y.employee_id) FILTER (WHERE NOT EXISTS (
-      SELECT 1 FROM households h WHERE h.a = x.employee_id AND h.b = y.employee_id)) AS unrelated,
-    list(DISTINCT y.employee_id ORDER BY y.employee_id) AS who
-  FROM (SELECT DISTINCT employee_id, what, factor FROM u) x
-  JOIN (SELECT DISTINCT employee_id, what, factor FROM u) y
-    ON x.what = y.what AND x.factor = y.factor AND x.employee_id <> y.employee_id
-  GROUP BY ALL
-)
-SELECT 'employee' AS subject_type, per.a AS subject_id, min({'f': u.source_file, 'l': u.line}).f AS source_file,
-  min({'f': u.source_file, 'l': u.line}).l AS line,
-  min(u.ts) AS observed_at,
-  per.what || ' ' || right(per.factor, 6) || ' is also enrolled for ' || any_value(per.others) || ' other worker(s): '
-    || array_to_string(any_value(per.who)[1:10], ', ')
-    || CASE WHEN any_value(per.unrelated) = 0 THEN ' (same household)' ELSE '' END AS detail,
-  CASE WHEN any_value(per.unrelated) = 0 THEN 'weak' WHEN per.what = 'SMS phone' THEN 'medium' ELSE 'strong' END
-    AS strength,
-  CASE WHEN any_value(per.unrelated) > 0 THEN 'mfa:' || md5(per.factor) END AS group_key,
-  CASE per.what WHEN 'MFA device' THEN 'mfa_device' ELSE 'sms_phone' END AS via,
-  '…' || right(per.factor, 6) AS value_hint
-FROM per JOIN u ON u.employee_id = per.a AND u.factor = per.factor AND u.what = per.what
-GROUP BY per.a, per.what, per.factor
-""",
+)""", """
+SELECT 'employee' AS subject_type, s.subject_id, s.first_file AS source_file, s.first_line AS line,
+  s.first_at AS observed_at,
+  CASE s.via WHEN 'mfa_device' THEN 'MFA device' ELSE 'SMS phone' END || ' ' || right(s.key, 6)
+    || ' is also enrolled for ' || s.others || ' other worker(s): ' || array_to_string(s.who[1:10], ', ')
+    || CASE WHEN s.unrelated = 0 THEN ' (same household)' ELSE '' END AS detail,
+  CASE WHEN s.unrelated = 0 THEN 'weak' WHEN s.via = 'sms_phone' THEN 'medium' ELSE 'strong' END AS strength,
+  s.group_key, s.via, '…' || right(s.key, 6) AS value_hint
+FROM shared s
+"""),
     samples=(
         positive("one MFA device enrolled for two workers, one SMS phone verifying two others", {
             "employees": [{"employee_id": f"E{i}", "email": f"e{i}@corp.example"} for i in range(1, 6)],

@@ -1,6 +1,7 @@
 """A phone, personal e-mail, reference, profile, interview IP or résumé shared by different people."""
 
 from unmask.signals.base import Signal, lookalike, negative, positive
+from unmask.signals.shapes import shared
 
 SIGNAL = Signal(
     id="shared_contact",
@@ -20,34 +21,26 @@ SIGNAL = Signal(
         "reference applicants' contact details and résumés; MND). Household, recruiter and template look-alikes "
         "are weak or medium."
     ),
-    sql="""
-WITH x AS (SELECT * FROM identifiers),
-per AS (
-  SELECT a.subject_type, a.subject_id, a.kind, a.value,
-    count(DISTINCT b.subject_type || b.subject_id) AS others,
-    count(DISTINCT b.subject_type || b.subject_id) FILTER (WHERE NOT EXISTS (
-      SELECT 1 FROM households h WHERE h.a = a.subject_id AND h.b = b.subject_id)) AS unrelated,
-    list(DISTINCT b.subject_id ORDER BY b.subject_id) AS who, min({'f': a.source_file, 'l': a.line}).l AS line,
-      min({'f': a.source_file, 'l': a.line}).f AS f
-  FROM x a JOIN x b ON a.kind = b.kind AND a.value = b.value
-    AND NOT (a.subject_type = b.subject_type AND a.subject_id = b.subject_id)
-  GROUP BY a.subject_type, a.subject_id, a.kind, a.value
-)
-SELECT subject_type, subject_id, f AS source_file, line, NULL::TIMESTAMPTZ AS observed_at,
-  CASE kind WHEN 'resume' THEN 'résumé is a near-copy of' WHEN 'photo' THEN 'photo is the same face as that of'
-       ELSE replace(kind, '_', ' ') || ' also used by' END
+    sql=shared("""
+WITH holders AS (
+  SELECT subject_type, subject_id, kind AS via, value AS key, source_file, line,
+    NULL::TIMESTAMPTZ AS observed_at, NULL AS excuse
+  FROM identifiers
+)""", """
+SELECT subject_type, subject_id, first_file AS source_file, first_line AS line, NULL::TIMESTAMPTZ AS observed_at,
+  CASE via WHEN 'resume' THEN 'résumé is a near-copy of' WHEN 'photo' THEN 'photo is the same face as that of'
+       ELSE replace(via, '_', ' ') || ' also used by' END
     || ' ' || others || ' other person(s): ' || array_to_string(who[1:10], ', ')
     || CASE WHEN unrelated = 0 THEN ' (same household)' ELSE '' END AS detail,
-  CASE WHEN unrelated = 0 THEN 'weak' WHEN kind IN ('phone', 'personal_email', 'photo') THEN 'strong'
+  CASE WHEN unrelated = 0 THEN 'weak' WHEN via IN ('phone', 'personal_email', 'photo') THEN 'strong'
        ELSE 'medium' END
     AS strength,
-  CASE WHEN unrelated > 0 THEN kind || ':' || md5(value) END AS group_key,
-  kind AS via,
-  CASE WHEN kind IN ('phone', 'reference_phone') THEN '…' || right(value, 4)
-       WHEN kind IN ('personal_email', 'reference_email') THEN left(value, 2) || '…@' || split_part(value, '@', 2)
-       WHEN kind = 'resume' THEN 'résumé text' WHEN kind = 'photo' THEN 'photo' ELSE value END AS value_hint
-FROM per
-""",
+  group_key, via,
+  CASE WHEN via IN ('phone', 'reference_phone') THEN '…' || right(key, 4)
+       WHEN via IN ('personal_email', 'reference_email') THEN left(key, 2) || '…@' || split_part(key, '@', 2)
+       WHEN via = 'resume' THEN 'résumé text' WHEN via = 'photo' THEN 'photo' ELSE key END AS value_hint
+FROM shared
+"""),
     samples=(
         positive("two candidates give one phone; a worker and a candidate one GitHub handle", {"identifiers": [
             {"subject_type": "candidate", "subject_id": "C1", "kind": "phone", "value": "+16145550101"},

@@ -1,6 +1,7 @@
 """One residential egress IP used by two or more unrelated workers: the laptop-farm fingerprint."""
 
 from unmask.signals.base import Signal, lookalike, negative, positive, signin
+from unmask.signals.shapes import shared
 
 SIGNAL = Signal(
     id="shared_residential_egress",
@@ -15,28 +16,22 @@ SIGNAL = Signal(
         "S in §3.H net_same_egress_ip_multiple_employees (MNDp: both laptops on one point of presence; DOJ24a). "
         "Households are weak, coworking and carrier NAT are not residential."
     ),
-    sql="""
+    sql=shared("""
 WITH r AS (SELECT * FROM signins WHERE egress = 'residential'),
-per AS (
-  SELECT x.employee_id AS a, x.ip, count(DISTINCT y.employee_id) AS others,
-    count(DISTINCT y.employee_id) FILTER (WHERE NOT EXISTS (
-      SELECT 1 FROM households h WHERE h.a = x.employee_id AND h.b = y.employee_id)) AS unrelated,
-    list(DISTINCT y.employee_id ORDER BY y.employee_id) AS who
-  FROM (SELECT DISTINCT employee_id, ip FROM r) x JOIN (SELECT DISTINCT employee_id, ip FROM r) y
-    ON x.ip = y.ip AND x.employee_id <> y.employee_id
-  GROUP BY x.employee_id, x.ip
-)
-SELECT 'employee' AS subject_type, per.a AS subject_id, min({'f': r.source_file, 'l': r.line}).f AS source_file,
-  min({'f': r.source_file, 'l': r.line}).l AS line, min(r.ts) AS observed_at,
-  'residential IP ' || per.ip || ' also signs in ' || any_value(per.others) || ' other worker(s): '
-    || array_to_string(any_value(per.who)[1:10], ', ')
-    || CASE WHEN any_value(per.unrelated) = 0 THEN ' (same household)' ELSE '' END AS detail,
-  CASE WHEN any_value(per.unrelated) = 0 THEN 'weak' ELSE 'strong' END AS strength,
-  CASE WHEN any_value(per.unrelated) > 0 THEN 'egress:' || per.ip END AS group_key,
-  'egress_ip' AS via, per.ip AS value_hint
-FROM per JOIN r ON r.employee_id = per.a AND r.ip = per.ip
-GROUP BY per.a, per.ip
-""",
+holders AS (
+  SELECT 'employee' AS subject_type, employee_id AS subject_id, 'egress_ip' AS via, ip AS key,
+    source_file, line, ts AS observed_at, NULL AS excuse
+  FROM r
+)""", """
+SELECT 'employee' AS subject_type, s.subject_id, s.first_file AS source_file, s.first_line AS line,
+  s.first_at AS observed_at,
+  'residential IP ' || s.key || ' also signs in ' || s.others || ' other worker(s): '
+    || array_to_string(s.who[1:10], ', ')
+    || CASE WHEN s.unrelated = 0 THEN ' (same household)' ELSE '' END AS detail,
+  CASE WHEN s.unrelated = 0 THEN 'weak' ELSE 'strong' END AS strength,
+  s.group_key, 'egress_ip' AS via, s.key AS value_hint
+FROM shared s
+"""),
     samples=(
         positive("two unrelated workers sign in from one home IP", {"signins": [
             signin("E1", "2026-08-03T10:00:00Z", "73.1.2.3"), signin("E2", "2026-08-03T11:00:00Z", "73.1.2.3"),
