@@ -76,7 +76,7 @@ def test_findings_are_sorted_and_explained(demo_scan: Demo) -> None:
         weights = [e["weight"] for e in r["evidence"]]
         assert weights == sorted(weights, reverse=True)
         for e in r["evidence"]:
-            if e["signal"] == "cluster_propagation":  # its source is the cluster it came through
+            if e["signal"] in ("cluster_propagation", "persona_network"):  # from the cluster it came through
                 assert e["source"].split("#")[1] in r["clusters"], e
                 continue
             file, line = e["source"].rsplit(":", 1)

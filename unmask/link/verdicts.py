@@ -50,7 +50,7 @@ OWN_CLASSES = ("persona:contact", "persona:photo", "persona:profile")
 NETWORK_STRONG_MEMBERS = 4
 NETWORK_MIN_MEMBERS = 3
 
-_WORDS = {
+WORDS = {
     "ship_to_address": "ship-to address", "bank_account": "bank account", "egress_ip": "home IP",
     "mfa_device": "MFA device", "sms_phone": "SMS phone", "entra_device": "Entra device",
     "national_id": "national ID", "name_dob": "name and birth date", "same_person": "person record",
@@ -62,8 +62,8 @@ _WORDS = {
 
 def _via_table(engine: Engine) -> None:
     engine.execute("CREATE OR REPLACE TEMP TABLE via_class(via VARCHAR, class VARCHAR, words VARCHAR)")
-    rows = [(v, "farm", _WORDS[v]) for v in FARM_VIAS] + [(v, "identity", _WORDS[v]) for v in IDENTITY_VIAS]
-    rows += [(v, "persona:" + c, _WORDS[v]) for v, c in PERSONA_CLASS.items()]
+    rows = [(v, "farm", WORDS[v]) for v in FARM_VIAS] + [(v, "identity", WORDS[v]) for v in IDENTITY_VIAS]
+    rows += [(v, "persona:" + c, WORDS[v]) for v, c in PERSONA_CLASS.items()]
     engine.insert_rows("via_class", ("via", "class", "words"), rows)
 
 

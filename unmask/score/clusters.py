@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from unmask.config import Config
 from unmask.engine import Engine
+from unmask.link.verdicts import FARM_VIAS, WORDS
 from unmask.score import band_sql
 
 
@@ -15,8 +16,12 @@ def cluster_verdicts(engine: Engine, config: Config) -> None:
         "  FROM cluster_roles r LEFT JOIN scores s USING (subject_type, subject_id) GROUP BY r.cluster_id) "
         f"SELECT k.cluster_id, k.kind, round(coalesce(s.score, 0), 4) AS score, "
         f"{band_sql('coalesce(s.score, 0)', config.bands)} AS band, "
-        "CASE k.kind WHEN 'farm' THEN 'laptop farm: ' WHEN 'identity_pair' THEN 'one identity, several people: ' "
-        "  WHEN 'persona_network' THEN 'persona network: ' ELSE '' END "
+        # "Laptop farm" only where equipment or a home line is shared; pay alone is said as such.
+        "CASE WHEN k.kind = 'farm' AND list_has_any(k.ties, $equipment) THEN 'laptop farm: ' "
+        "  WHEN k.kind = 'farm' THEN 'shared pay or access: ' "
+        "  WHEN k.kind = 'identity_pair' THEN 'one identity, several people: ' "
+        "  WHEN k.kind = 'persona_network' THEN 'persona network: ' ELSE '' END "
         "|| k.members || ' people tied by ' || array_to_string(k.ties, ', ') AS summary "
-        "FROM cluster_kinds k LEFT JOIN s USING (cluster_id)"
+        "FROM cluster_kinds k LEFT JOIN s USING (cluster_id)",
+        {"equipment": [WORDS[v] for v in FARM_VIAS if v != "bank_account"]},
     )
