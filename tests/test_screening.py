@@ -203,3 +203,38 @@ def test_intel_show_lists_what_a_scan_uses(tmp_path: Path) -> None:
     (tmp_path / "intel" / "sanctions" / "sdn.xml").write_text(OFAC_XML, encoding="utf-8")
     res = CliRunner().invoke(app, ["intel", "show", str(tmp_path)])
     assert res.exit_code == 0 and "2026-11-20" in res.output and "UN Security" not in res.output
+
+
+def test_names_are_scored_once_however_many_parties_bear_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    # "Python functions run once per distinct value": a bank on 20,000 deposits, or one name in
+    # many roles, is keyed and scored once; the parties join back in SQL.
+    from unmask.screen import index
+    from unmask.sources.intel import load_default_or
+    from unmask.values import udfs
+
+    calls = {"score": 0, "keys": 0}
+    real_score, real_keys = udfs.name_score, udfs.block_keys
+
+    def score(a: object, b: object) -> float:
+        calls["score"] += 1
+        return real_score(a, b)  # type: ignore[arg-type]
+
+    def keys(name: str | None, schema: str) -> list[str]:
+        calls["keys"] += 1
+        return real_keys(name, schema)
+
+    eng = open_engine(None)
+    load_default_or(eng, None)
+    index.build_list_index(eng)
+    monkeypatch.setattr(udfs, "name_score", score)
+    monkeypatch.setattr(udfs, "block_keys", keys)
+    rows = [("employee", f"E{i}", "worker", "KIM Yong Chol", "Person", None, None, "hr/employees.csv", i + 2)
+            for i in range(40)]
+    rows.append(("employee", "E99", "worker", "Ann Lee", "Person", None, None, "hr/employees.csv", 99))
+    index.set_parties(eng, rows)
+    index.screen(eng)
+    matched = {r[0] for r in eng.query("SELECT subject_id FROM screen_matches")}
+    eng.close()
+    assert calls["keys"] == 2  # two distinct names
+    assert 0 < calls["score"] <= 2 * index.TOP_CANDIDATES
+    assert {f"E{i}" for i in range(40)} <= matched  # every bearer of the listed name is matched

@@ -70,59 +70,77 @@ def set_parties(engine: Engine, rows: Sequence[Sequence[Any]]) -> None:
 
 
 def screen(engine: Engine) -> None:
-    """``screen_parties`` against the index into ``screen_matches``."""
+    """``screen_parties`` against the index into ``screen_matches``.
+
+    The Python scorers run once per distinct name, not per party: a bank named on 20,000
+    deposits, or the same applicant in three roles, is keyed and scored once, and the parties
+    join back in SQL for what differs between them (date of birth, country, where they were read)."""
     register_udfs(engine, *UDFS)
     engine.execute("""
-CREATE OR REPLACE TEMP TABLE screen_p AS
-SELECT row_number() OVER () AS pid, *, unnest(unmask_block_keys(name, schema)) AS key
-FROM screen_parties WHERE name IS NOT NULL
+CREATE OR REPLACE TEMP TABLE screen_q AS
+SELECT row_number() OVER (ORDER BY name, schema) AS qid, name, schema
+FROM (SELECT DISTINCT name, schema FROM screen_parties WHERE name IS NOT NULL)
 """)
-    # The candidates (kept for inspection and for the side-by-side benchmark, which hands the
-    # same pairs to another matcher).
     engine.execute("""
-CREATE OR REPLACE TEMP TABLE screen_candidates AS
+CREATE OR REPLACE TEMP TABLE screen_qk AS SELECT qid, schema, unnest(unmask_block_keys(name, schema)) AS key
+FROM screen_q
+""")
+    engine.execute("""
+CREATE OR REPLACE TEMP TABLE screen_p AS
+SELECT row_number() OVER () AS pid, p.*, q.qid FROM screen_parties p JOIN screen_q q USING (name, schema)
+""")
+    engine.execute("""
+CREATE OR REPLACE TEMP TABLE screen_qcand AS
 WITH cand AS (
   -- Schemas must be compatible, as FollowTheMoney's are (nomenklatura matches only entities
   -- whose schemata share a descendant): a person meets Person entries, a company meets
   -- organisations, an account holder (Any: LegalEntity) meets either. No party of a bundle is
   -- a vessel or an aircraft, so those entries meet only a screened Vessel or Airplane. Alias-only
   -- OFAC entries (LegalEntity) meet everyone.
-  SELECT p.pid, k.nid, sum(k.idf) AS weight
-  FROM screen_p p JOIN intel_keys k USING (key)
+  SELECT p.qid, k.nid, sum(k.idf) AS weight
+  FROM screen_qk p JOIN intel_keys k USING (key)
   WHERE CASE p.schema WHEN 'Person' THEN k.person OR k.any_schema
                       WHEN 'Company' THEN NOT k.person AND NOT k.craft
                       WHEN 'Any' THEN NOT k.craft
                       ELSE k.craft OR k.any_schema END
-  GROUP BY p.pid, k.nid
+  GROUP BY p.qid, k.nid
 ), top AS (
   SELECT cand.* FROM cand JOIN intel_name_ids n USING (nid)
   -- Two names at most of one entity: an entity listed under many spellings of one name
   -- ("KIM, Yong Chol", "Young-Chol", "Young-Cheol" ...) must not crowd out its namesakes.
-  QUALIFY row_number() OVER (PARTITION BY pid, n.list, n.entity_id ORDER BY weight DESC, nid) <= 2
+  QUALIFY row_number() OVER (PARTITION BY qid, n.list, n.entity_id ORDER BY weight DESC, nid) <= 2
 ), top2 AS (
   SELECT * FROM top
   -- The best few by shared-key rarity, and none far below the best: a candidate that shares
   -- only a common word with the party, when another shares its rare ones, is not worth scoring.
-  QUALIFY row_number() OVER (PARTITION BY pid ORDER BY weight DESC, nid) <= $top
-    AND weight >= $ratio * max(weight) OVER (PARTITION BY pid)
+  QUALIFY row_number() OVER (PARTITION BY qid ORDER BY weight DESC, nid) <= $top
+    AND weight >= $ratio * max(weight) OVER (PARTITION BY qid)
 )
-SELECT t.pid, n.list, n.entity_id, n.name AS list_name, n.kind, n.schema AS list_schema, t.weight
+SELECT t.qid, n.list, n.entity_id, n.name AS list_name, n.kind, n.schema AS list_schema, t.weight
 FROM top2 t JOIN intel_name_ids n USING (nid)
 """, {"top": TOP_CANDIDATES, "ratio": MIN_WEIGHT_RATIO})
+    # Per party, for inspection and for the side-by-side benchmark, which hands the same pairs
+    # to another matcher (a view: nothing is copied unless someone reads it).
+    engine.execute("CREATE OR REPLACE TEMP VIEW screen_candidates AS "
+                   "SELECT p.pid, c.list, c.entity_id, c.list_name, c.kind, c.list_schema, c.weight "
+                   "FROM screen_p p JOIN screen_qcand c USING (qid)")
+    # A table, not a CTE: an engine may inline a CTE into each place that reads it and call the
+    # scorer once per use.
+    engine.execute("""
+CREATE OR REPLACE TEMP TABLE screen_scored AS
+SELECT c.*, q.name, unmask_name_score(q.name, c.list_name, q.schema, c.list_schema) AS name_score
+FROM screen_qcand c JOIN screen_q q USING (qid)
+""")
     engine.execute("""
 CREATE OR REPLACE TABLE screen_matches AS
-WITH p AS (SELECT * FROM screen_p), ranked AS (SELECT * FROM screen_candidates), scored AS (
-  SELECT r.*, unmask_name_score(pp.name, r.list_name, pp.schema, r.list_schema) AS name_score
-  FROM ranked r JOIN (SELECT DISTINCT pid, name, schema FROM p) pp USING (pid)
-), best AS (
-  SELECT pid, list, entity_id, arg_max(list_name, name_score) AS list_name, arg_max(kind, name_score) AS kind,
-    max(name_score) AS name_score
+WITH scored AS (SELECT * FROM screen_scored), best AS (
+  SELECT qid, list, entity_id, arg_max(list_name, name_score) AS list_name, arg_max(kind, name_score) AS kind,
+    max(name_score) AS name_score, any_value(name) AS name
   FROM scored WHERE name_score >= $min GROUP BY ALL
-), parties AS (SELECT DISTINCT pid, subject_type, subject_id, role, name, schema, dob, country, source_file, line
-               FROM p)
+), best_ofac AS (SELECT *, unmask_ofac_score(name, list_name) AS ofac_score FROM best)
 SELECT pa.subject_type, pa.subject_id, pa.role, pa.name, pa.schema AS party_schema, pa.source_file, pa.line,
   b.list, b.entity_id, b.list_name, b.kind, e.caption, e.schema, e.programs, e.birth_dates,
-  b.name_score, unmask_ofac_score(pa.name, b.list_name) AS ofac_score,
+  b.name_score, b.ofac_score,
   -- dob is ISO text of any precision: '1965-04-25', '1965-04' or '1965'.
   CASE WHEN pa.dob IS NULL OR len(e.birth_dates) = 0 THEN 'unknown'
        WHEN length(pa.dob) = 10 AND list_contains(e.birth_dates, pa.dob) THEN 'same date'
@@ -132,7 +150,7 @@ SELECT pa.subject_type, pa.subject_id, pa.role, pa.name, pa.schema AS party_sche
        WHEN list_contains(e.nationalities, lower(pa.country)) THEN 'agrees' ELSE 'differs' END AS nationality,
   CASE WHEN pa.country IS NULL OR len(e.countries) = 0 THEN 'unknown'
        WHEN list_contains(e.countries, lower(pa.country)) THEN 'agrees' ELSE 'differs' END AS country
-FROM best b JOIN parties pa USING (pid) JOIN intel_entities e USING (list, entity_id)
+FROM best_ofac b JOIN screen_p pa USING (qid) JOIN intel_entities e USING (list, entity_id)
 """, {"min": MIN_NAME_SCORE})
     engine.execute("""
 CREATE OR REPLACE TABLE screen_matches AS
