@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
 from pathlib import Path
 
+from unmask.report import bundle_docs
 from unmask.report.signal_docs import render
 
 ROOT = Path(__file__).parent.parent
@@ -33,3 +37,29 @@ def test_every_signal_module_is_registered() -> None:
     for s in SIGNALS:  # each declares what the contract asks for
         assert s.id and s.needs and s.strength in ("weak", "medium", "strong")
         assert s.description.endswith(".") and s.reference
+
+
+def test_bundle_page_holds_every_part_and_column_the_readers_read() -> None:
+    page = (ROOT / "docs/bundle.md").read_text()
+    assert bundle_docs.section(page) == bundle_docs.render(), (
+        "docs/bundle.md's reference is stale: replace its generated section with python -m unmask.report.bundle_docs")
+    assert "shared/spec" not in page  # the page is the contract; nothing outside the repo
+
+
+def test_cli_reference_is_generated_from_the_code(tmp_path: Path) -> None:
+    # Typer's own generator, as docs/cli.md says; the page and the commands cannot drift.
+    got = tmp_path / "cli.md"
+    subprocess.run([sys.executable, "-m", "typer", "unmask.cli", "utils", "docs", "--name", "unmask",
+                    "--output", str(got)], check=True, capture_output=True)
+    assert (ROOT / "docs/cli.md").read_text() == got.read_text(), (
+        "docs/cli.md is stale: typer unmask.cli utils docs --name unmask --output docs/cli.md")
+
+
+def test_every_cited_indicator_section_is_in_the_repo() -> None:
+    # signals.md cites indicators.md sections; the page it cites ships in docs/.
+    ind = (ROOT / "docs/indicators.md").read_text()
+    sections = set(re.findall(r"^### (3\.[A-N])", ind, flags=re.M))
+    cited = set(re.findall(r"§(3\.[A-N])", (ROOT / "docs/signals.md").read_text()))
+    assert cited and cited <= sections, cited - sections
+    for key in ("DOJ24a", "G22", "GTIG"):
+        assert f"| {key} |" in ind

@@ -19,21 +19,35 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from unmask import __version__
-from unmask.config import ConfigError
-from unmask.pipeline import InputError
-from unmask.score import BAND_ORDER
-from unmask.sensitive import KeyError_
+from unmask.values.text import printable
 
+# Help is plain click help: flags show as flags (rich help printed "<bool>" for each), and no
+# text of ours is read as Rich markup. Typer's shell completion: --install-completion.
+# Nothing heavy is imported at module level: `unmask --help`, `--version` and completion must
+# not load the pipeline (each command imports what it runs).
 app = typer.Typer(
-    add_completion=False,
+    add_completion=True,
     no_args_is_help=True,
     help="Find remote workers who are not who they say they are.",
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
-err = Console(stderr=True)
-out = Console()
+class _Console(Console):
+    """A console that shows text as text: bundle strings are never read as Rich markup (a `[/]`
+    in a name raised an error; `[hr/employees.csv:304]` vanished as a tag) and lose control
+    characters and escape sequences (values/text.py). Our own emphasis is a Text with a style."""
+
+    def print(self, *objects: Any, **kw: Any) -> None:
+        kw["markup"] = False
+        kw.setdefault("highlight", False)
+        super().print(*(printable(o) if isinstance(o, str) else o for o in objects), **kw)
+
+
+err = _Console(stderr=True)
+out = _Console()
 
 EXIT_FINDINGS = 1
 EXIT_INPUT = 2
@@ -89,19 +103,24 @@ def _progress(quiet: bool) -> Iterator[Callable[[str, int, int], None] | None]:
 
 
 def _fail(msg: str, code: int) -> None:
-    err.print(f"[bold red]error:[/] {msg}", highlight=False, markup=True, soft_wrap=True)
+    err.print(Text.assemble(("error: ", "bold red"), printable(msg)), soft_wrap=True)
     raise typer.Exit(code)
 
 
 @contextmanager
 def _errors() -> Iterator[None]:
+    from unmask.config import ConfigError
+    from unmask.pipeline import InputError
+    from unmask.sensitive import KeyError_
+
     try:
         yield
     except typer.Exit:
         raise
     except ConfigError as e:
         lines = "\n".join(f"  unmask.toml {p}" for p in e.problems)
-        err.print(f"[bold red]error:[/] the configuration has {len(e.problems)} problem(s):\n{lines}",
+        err.print(Text.assemble(("error: ", "bold red"),
+                                printable(f"the configuration has {len(e.problems)} problem(s):\n{lines}")),
                   highlight=False, soft_wrap=True)
         raise typer.Exit(EXIT_INPUT) from None
     except (InputError, KeyError_) as e:
@@ -115,18 +134,49 @@ def _errors() -> Iterator[None]:
               "- rerun with UNMASK_DEBUG=1 for details", EXIT_INTERNAL)
 
 
+def _gaps(man: dict[str, Any], console: Console, full: bool) -> None:
+    """What the bundle lacks, first: missing parts with the paths they are read from, files no
+    part took (with the path they probably meant), misspelled columns and what they disable,
+    then (``full``) the disabled signals grouped by the parts they wait for."""
+    from unmask.sources import PARTS_BY_ID
+
+    missing = man.get("missing_parts", [])
+    if missing:
+        console.print(f"missing parts ({len(missing)}): " + "; ".join(
+            f"{p} ({', '.join(PARTS_BY_ID[p].globs) if p in PARTS_BY_ID else '?'})" for p in missing), soft_wrap=True)
+    for g in man.get("ignored_files", []):
+        console.print(f"ignored {g['path']}: {g['reason']}", soft_wrap=True)
+    for f in man.get("files", []):
+        for u in f.get("unknown_columns", []):
+            console.print(f"{f['path']}: column {u['column']!r} is not read; did you mean {u['did_you_mean']!r}?"
+                          + (f" (without it: {', '.join(u['disables'])})" if u.get("disables") else ""),
+                          soft_wrap=True)
+    if full:
+        groups: dict[str, list[str]] = {}
+        for d in man.get("disabled_signals", []):
+            groups.setdefault(", ".join(d["missing_parts"]), []).append(d["id"])
+        for parts, ids in sorted(groups.items()):
+            console.print(f"without {parts}: {len(ids)} signal(s) cannot run: {', '.join(ids)}", soft_wrap=True)
+
+
 def _summary(result: Any) -> None:
     b = result.bands
     out.print(
         f"critical {b['critical']}  high {b['high']}  medium {b['medium']}  low {b['low']}  "
         f"clusters {result.clusters}  rejected records {result.manifest['totals']['rejected']}"
     )
+    n = len(result.manifest.get("disabled_signals", []))
+    if n:
+        out.print(f"{n} signal(s) could not run for lack of a part (unmask validate lists them)")
+    _gaps(result.manifest, out, full=False)
     out.print(f"report: {result.report}")
 
 
 def _exit_for(result: Any, fail_on: Band | None) -> None:
     if fail_on is None:
         return
+    from unmask.score import BAND_ORDER
+
     floor = BAND_ORDER[fail_on.value]
     if any(n for band, n in result.bands.items() if BAND_ORDER[band] >= floor):
         raise typer.Exit(EXIT_FINDINGS)
@@ -175,21 +225,17 @@ def validate(
     if as_json:
         out.print_json(json.dumps(man, default=str))
     else:
+        _gaps(man, out, full=True)
+        if not man["missing_parts"]:
+            out.print("missing parts: none")
         for f in man["files"]:
             flag = "" if f["status"] == "ok" else f"  [{f['status']}] {f['note']}"
-            out.print(f"{f['path']}: read {f['read']}, loaded {f['loaded']}, rejected {f['rejected']}{flag}",
-                      highlight=False, markup=False)
-        for g in man["ignored_files"]:
-            out.print(f"ignored {g['path']}: {g['reason']}", highlight=False, markup=False)
-        out.print(f"missing parts: {', '.join(man['missing_parts']) or 'none'}", highlight=False)
-        for d in man["disabled_signals"]:
-            out.print(f"signal {d['id']} cannot run: needs {', '.join(d['missing_parts'])}", highlight=False)
+            out.print(f"{f['path']}: read {f['read']}, loaded {f['loaded']}, rejected {f['rejected']}{flag}")
         for r in man["rejects"][:50]:
-            out.print(f"reject {r['file']}:{r['line'] if r['line'] is not None else '-'}: {r['reason']}",
-                      highlight=False, markup=False)
-    t = man["totals"]
-    if t["read"] == 0 and not man["files"]:
-        _fail("no bundle part was found in this folder", EXIT_INPUT)
+            out.print(f"reject {r['file']}:{r['line'] if r['line'] is not None else '-'}: {r['reason']}")
+    if not any(f["loaded"] for f in man["files"]):
+        _fail("nothing usable was read: no known part has a readable record"
+              + (" (see the files above)" if man["files"] else " in this folder"), EXIT_INPUT)
 
 
 @app.command()
@@ -217,9 +263,14 @@ def demo(
 def explain(
     out_dir: Annotated[Path, typer.Argument(help="The output folder of a scan.")],
     subject_id: Annotated[str, typer.Argument(help="An employee or candidate id.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the subject(s) as JSON.")] = False,
 ) -> None:
-    """Print one subject's evidence chain, strongest first, with sources and clusters."""
-    from rich.markup import escape
+    """Print one subject's evidence chain, strongest first, with sources and clusters.
+
+    A subject of the bundle with no evidence exits 0 ("no evidence"); an id the scan never
+    read exits 2."""
+    import dataclasses
+
     from rich.table import Table
 
     from unmask.results import Results, ResultsError
@@ -233,17 +284,26 @@ def explain(
             _fail(str(e), EXIT_INPUT)
             return
         with results:
-            hits = [s for s in results.subjects(subject_id) if s.score is not None]
-        if not hits:
-            _fail(f"{subject_id} has no findings in {out_dir} (no evidence, or not in the bundle)", EXIT_INPUT)
+            known = results.subjects(subject_id)
+        if not known:
+            _fail(f"{subject_id} is not a subject of the scan in {out_dir}", EXIT_INPUT)
+    if as_json:
+        out.print_json(json.dumps([dataclasses.asdict(s) for s in known], default=str))
+        return
+    hits = [s for s in known if s.score is not None]
+    if not hits:
+        for s in known:
+            out.print(f"{s.subject_type} {s.subject_id} {s.name or ''}: no evidence")
+        return
     for s in hits:
-        out.print(f"[bold]{escape(s.subject_type)} {escape(s.subject_id)}[/] {escape(s.name or '')}: "
-                  f"score {s.score:.2f}, band [bold]{s.band}[/], rank {s.rank} of {s.findings_total}")
+        out.print(Text.assemble((printable(f"{s.subject_type} {s.subject_id}"), "bold"),
+                                printable(f" {s.name or ''}: score {s.score:.2f}, band "), (s.band or "", "bold"),
+                                f", rank {s.rank} of {s.findings_total}"))
         d = s.decision
         if d:
             why = f" ({d.reason})" if d.reason else ""
-            again = f", [bold]reopened[/]: {len(d.new_evidence)} row(s) it did not see" if d.reopened else ""
-            out.print(f"decision: {escape(d.status)}{escape(why)} by {escape(d.by or '')} at {escape(d.at or '')}"
+            again = f", reopened: {len(d.new_evidence)} row(s) it did not see" if d.reopened else ""
+            out.print(f"decision: {d.status}{why} by {d.by or ''} at {d.at or ''}"
                       f"{again}")
         cells = [(f"{e.weight:.2f}", f"{e.signal} ({e.strength}{', decisive' if e.decisive else ''})",
                   e.observed_at.strftime(ISO) if e.observed_at else "", e.detail, e.source) for e in s.evidence]
@@ -252,15 +312,15 @@ def explain(
             for col in ("weight", "signal", "observed", "detail", "source"):
                 t.add_column(col, overflow="fold")
             for c in cells:
-                t.add_row(*(escape(x) for x in c))
+                t.add_row(*(Text(printable(x)) for x in c))
             out.print(t)
         else:  # piped: one evidence row per line, whole, for grep and less
             for c in cells:
-                out.print("  ".join(c), markup=False, highlight=False, soft_wrap=True)
+                out.print("  ".join(c), soft_wrap=True)
         for cl in s.clusters:
             others = [o.id for o in cl.others]
             what = f" ({cl.kind.replace('_', ' ')}; this record: {cl.role})" if cl.kind and cl.role else ""
-            out.print(f"cluster {cl.cluster_id}{what}: with {escape(', '.join(others))} via {', '.join(cl.vias)}")
+            out.print(f"cluster {cl.cluster_id}{what}: with {', '.join(others)} via {', '.join(cl.vias)}")
 
 
 intel_app = typer.Typer(no_args_is_help=True, help="Sanctions lists: what is loaded and how old it is.")
@@ -274,7 +334,6 @@ def intel_show(
     ] = None,
 ) -> None:
     """Print the sanctions lists a scan would use: source, version, age, entities, names, IOCs."""
-    from rich.markup import escape
     from rich.table import Table
 
     from unmask.engine import open_engine
@@ -286,20 +345,20 @@ def intel_show(
         eng = open_engine(None)
         lists, rejects = load_default_or(eng, bundle / "intel" / "sanctions" if bundle else None)
         counts = list_counts(eng)
-        t = Table(title="sanctions lists" + (f" of {escape(str(bundle))}" if bundle else " (shipped copies)"))
+        t = Table(title=Text(printable("sanctions lists" + (f" of {bundle}" if bundle else " (shipped copies)"))))
         for col in ("list", "published", "age (days)", "entities", "names", "IOCs", "rejected"):
             t.add_column(col, overflow="fold")
         for lst in lists:
             age = age_days(lst)
             t.add_row(
-                escape(lst.name), escape(lst.published or "?"), "?" if age is None else str(age),
+                Text(printable(lst.name)), Text(printable(lst.published or "?")), "?" if age is None else str(age),
                 str(counts.get((lst.id, "intel_entities"), 0)), str(counts.get((lst.id, "intel_names"), 0)),
                 str(counts.get((lst.id, "intel_iocs"), 0)), str(sum(len(f.rejected) for f in lst.files)),
             )
         out.print(t)
         for lst in lists:
-            out.print(f"{escape(lst.name)} ({lst.origin}): {escape(lst.version)}; "
-                      f"files {escape(', '.join(f.file for f in lst.files))}", soft_wrap=True)
+            out.print(f"{lst.name} ({lst.origin}): {lst.version}; files {', '.join(f.file for f in lst.files)}",
+                      soft_wrap=True)
         if not lists:
             out.print("no list found: screening is off for this bundle")
         if rejects:
@@ -343,7 +402,6 @@ def check_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print the evidence as JSON.")] = False,
 ) -> None:
     """Check one new applicant against a past scan's store. Exit 1 when strong evidence is found."""
-    from rich.markup import escape
 
     from unmask.check import CheckError, check, open_store
 
@@ -368,7 +426,7 @@ def check_cmd(
         elif not hits:
             out.print("nothing known about this applicant in the store")
         for h in [] if as_json else hits:
-            out.print(f"{h.strength:6}  {escape(h.detail)}" + (f"  [{escape(h.source)}]" if h.source else ""),
+            out.print(f"{h.strength:6}  {h.detail}" + (f"  [{h.source}]" if h.source else ""),
                       highlight=False, soft_wrap=True)
         if any(h.strength == "strong" for h in hits):
             raise typer.Exit(EXIT_FINDINGS)
@@ -430,10 +488,16 @@ def _restart_with_engine_env() -> None:
     os.execv(sys.executable, [sys.executable, "-m", "unmask.cli", *sys.argv[1:]])
 
 
+# Arguments that never reach the engine: no restart for them (it costs a second start).
+_NO_ENGINE = {"--help", "-h", "--version", "--install-completion", "--show-completion"}
+
+
 def main() -> None:
-    _restart_with_engine_env()
+    if len(sys.argv) > 1 and not _NO_ENGINE.intersection(sys.argv[1:]) and not os.environ.get("_UNMASK_COMPLETE"):
+        _restart_with_engine_env()
     try:
-        app()
+        # The restart runs `python -m unmask.cli`; usage lines still name the command people type.
+        app(prog_name="unmask")
     except BrokenPipeError:
         sys.exit(0)
 

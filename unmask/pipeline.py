@@ -5,8 +5,10 @@ Each stage reads only what the stages before it wrote; none goes back.
 
 from __future__ import annotations
 
+import difflib
 import json
 import platform
+import re
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -127,6 +129,9 @@ def load(
 def manifest(loaded: Loaded, runs: list[SignalRun] | None, started: datetime, bundle: Path) -> dict[str, Any]:
     order = {p.id: i for i, p in enumerate(ALL_PARTS)}
     files = [asdict(f) for f in sorted(loaded.ctx.files, key=lambda f: (order.get(f.part, 99), f.path))]
+    for f in files:
+        for u in f["unknown_columns"]:
+            u["disables"] = _readers_of(f["part"], u["did_you_mean"])
     parts = {
         pid: {
             "description": r.part.description,
@@ -170,8 +175,29 @@ def manifest(loaded: Loaded, runs: list[SignalRun] | None, started: datetime, bu
     return out
 
 
+def _readers_of(part: str, column: str) -> list[str]:
+    """The signals that need ``part`` and read ``column`` (by name, in their SQL)."""
+    from unmask.signals import SIGNALS
+
+    word = re.compile(rf"\b{re.escape(column)}\b")
+    return [s.id for s in SIGNALS if part in s.needs and word.search(s.sql)]
+
+
 # Files a bundle may hold that are not records of any part.
 _NOT_RECORDS = ("unmask.toml", "hr/resumes/", "hr/photos/", "intel/sanctions/")
+
+
+def _did_you_mean(rel: str) -> str | None:
+    """The part path a misplaced or misnamed file most likely meant: the same file name in
+    another folder (`hr/deposits.csv`, `shipments.csv` at the root), else the closest path."""
+    paths = [g for p in ALL_PARTS for g in p.globs]
+    low = rel.lower().removesuffix(".gz")
+    name = low.rsplit("/", 1)[-1]
+    same = [g for g in paths if g.rsplit("/", 1)[-1].lower() == name]
+    if same:
+        return same[0]
+    near = difflib.get_close_matches(low, [g.lower() for g in paths], 1, 0.75)
+    return next((g for g in paths if g.lower() == near[0]), None) if near else None
 
 
 def ignored_files(bundle: Path, read: set[str]) -> list[dict[str, str]]:
@@ -183,7 +209,9 @@ def ignored_files(bundle: Path, read: set[str]) -> list[dict[str, str]]:
     for rel in walk.files:
         name = rel.rsplit("/", 1)[-1]
         if rel not in read and not rel.startswith(_NOT_RECORDS) and not name.startswith("."):
-            out.append({"path": rel, "reason": "matches no part of the bundle"})
+            guess = _did_you_mean(rel)
+            out.append({"path": rel, "reason": "matches no part of the bundle"
+                        + (f"; did you mean {guess}?" if guess else "")})
     return sorted(out, key=lambda g: g["path"])[:1000]
 
 

@@ -14,6 +14,9 @@ def render() -> str:
         "Generated from the code by `python -m unmask.report.signal_docs > docs/signals.md`;",
         "a test fails when this page and the code disagree.",
         "",
+        f"{len(SIGNALS)} signals. The references name sections of [indicators.md](indicators.md) and its",
+        "sources (§1).",
+        "",
         "| id | strength | log-odds (LR) | decisive | family | needs | what it says | reference |",
         "|---|---|---|---|---|---|---|---|",
     ]
@@ -35,7 +38,7 @@ def render() -> str:
         "",
         "The log-odds is the natural log of the likelihood ratio (LR): how much likelier one row is",
         "for an impostor than for an honest worker. No labelled real-world data exists to fit them,",
-        "so each follows the strength grade that `shared/research/indicators.md` gives the",
+        "so each follows the strength grade that [indicators.md](indicators.md) gives the",
         "indicator from the reports it cites (S = 2.0, M = 1.0, W = 0.4; where a source gives a",
         "range, the lower end unless the signal already splits the range by row), and a decisive",
         "indicator has its own, larger number with the reason it is near-conclusive. The letters",

@@ -29,7 +29,10 @@ SELECT 'employee' AS subject_type, s.subject_id, s.first_file AS source_file, s.
     || array_to_string(s.who[1:10], ', ')
     || CASE WHEN s.unrelated = 0 THEN ' (same household)' ELSE '' END AS detail,
   CASE WHEN s.unrelated = 0 THEN 'weak' ELSE 'strong' END AS strength,
-  s.group_key, 'egress_ip' AS via, s.key AS value_hint
+  s.group_key, 'egress_ip' AS via,
+  -- A hint, masked like the others: the network's first half (the evidence row keeps the IP).
+  CASE WHEN contains(s.key, ':') THEN split_part(s.key, ':', 1) || ':' || split_part(s.key, ':', 2) || ':…'
+       ELSE split_part(s.key, '.', 1) || '.' || split_part(s.key, '.', 2) || '.…' END AS value_hint
 FROM shared s
 """),
     samples=(

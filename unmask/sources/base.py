@@ -7,6 +7,7 @@ line and reason. :class:`FileReport` keeps the per-file counts that ``manifest.j
 from __future__ import annotations
 
 import csv
+import difflib
 import gzip
 import io
 import itertools
@@ -80,6 +81,8 @@ class FileReport:
     rejected: int = 0
     status: Literal["ok", "partial", "unreadable"] = "ok"
     note: str = ""
+    # Header names no column took that look like a misspelled known one: {column, did_you_mean}.
+    unknown_columns: list[dict[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -362,12 +365,23 @@ def load_csv_part(ctx: LoadContext, part: Part, path: Path) -> FileReport:
         return unreadable(ctx, report, f"cannot read the header: {_plain(e)}")
     if any(len(h) > 512 for h in header) or len(header) > 500:
         return unreadable(ctx, report, "the first row does not look like a header")
+    dupes = sorted({h for h in header if header.count(h) > 1})
+    if dupes:
+        # Which of two same-named columns holds the value is a guess: refuse it, never pick one.
+        return unreadable(ctx, report, "duplicate column name(s) in the header: " + ", ".join(dupes[:10]))
     position = {h: i for i, h in enumerate(header)}
     where: dict[str, int] = {}
     for c in part.columns:
         src = mapping.get(c.name, c.name)
         if src in position:
             where[c.name] = position[src]
+    taken = {mapping.get(c.name, c.name) for c in part.columns}
+    absent = [c.name for c in part.columns if c.name not in where and c.kind != "token_variants"]
+    for h in header:
+        if h not in taken:
+            close = difflib.get_close_matches(h.strip().lower().replace(" ", "_").replace("-", "_"), absent, 1, 0.75)
+            if close:
+                report.unknown_columns.append({"column": h[:100], "did_you_mean": close[0]})
     missing = [c.name for c in part.columns if c.required and c.name not in where]
     if missing:
         shown = [f"{m} (mapped to {mapping[m]!r})" if m in mapping else m for m in missing]

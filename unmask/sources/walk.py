@@ -101,7 +101,8 @@ def _resolve(link: Path) -> Path | str:
 def matches(rel: str, pattern: str) -> bool:
     """Whether ``rel`` matches ``pattern`` as ``Path.glob`` would: ``*`` never crosses a ``/``."""
     parts, pats = rel.split("/"), pattern.split("/")
-    return len(parts) == len(pats) and all(fnmatchcase(a, p) for a, p in zip(parts, pats, strict=True))
+    # Names and suffixes in any case: `hr/Candidates.CSV` is the candidates part.
+    return len(parts) == len(pats) and all(fnmatchcase(a.lower(), p.lower()) for a, p in zip(parts, pats, strict=True))
 
 
 def match_files(files: list[str], globs: tuple[str, ...]) -> list[str]:
