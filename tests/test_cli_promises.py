@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from typer.testing import CliRunner
 
@@ -45,6 +46,8 @@ def test_hostile_names_and_markup_are_shown_as_text(tmp_path: Path) -> None:
     assert p.returncode == 0, p.stderr
     assert "Eve [/] [bold]Badlinktxt.exe" in p.stdout
     assert not any(c in p.stdout for c in "\x1b\x07\x9b\u202e")
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "Eve [/] [bold]Badlinktxt.exe" in page and not any(c in page for c in "\x1b\x07\x9b\u202e")
     # A path with markup in an error message is shown whole.
     bad = tmp_path / "[red]x[/]"
     p = _cli("explain", str(bad), "E1")
@@ -133,3 +136,173 @@ def test_egress_hints_are_masked_like_the_others(demo_scan: tuple[Truth, ScanRes
     hints = [lk["value_hint"] for c in jsonl(result.out / "clusters.jsonl") for lk in c["links"]
              if lk["via"] == "egress_ip"]
     assert hints and all(h.endswith(".…") and h.count(".") == 2 for h in hints), hints
+
+
+def test_intel_show_dates_each_file_and_warns_when_old() -> None:
+    # Item 20: the shipped SDN list was dated by its newest file (2025-12-24), though its primary
+    # file, sdn.csv, is from 2024-05-03.
+    res = CliRunner().invoke(app, ["intel", "show"])
+    assert res.exit_code == 0
+    assert "(shipped) ofac/sdn.csv: 2024-05-03" in res.stdout and "(shipped) ofac/alt.csv: 2025-12-24" in res.stdout
+    assert "warning: OFAC SDN (CSV) is " in res.stderr and "(published 2024-05-03)" in res.stderr
+
+
+def test_a_broken_bundle_list_never_makes_an_empty_screen(tmp_path: Path) -> None:
+    root = bundle(tmp_path / "b", [emp("E1", "Ann Lee")])
+    (root / "intel/sanctions").mkdir(parents=True)
+    (root / "intel/sanctions/sdn.csv").write_bytes(b"\xff\xfe not,a,list\n")
+    res = CliRunner().invoke(app, ["intel", "show", str(root)])
+    assert res.exit_code == 0
+    assert "gave no entity" in res.stderr and "the shipped lists were used" in res.stderr
+    assert "OFAC SDN (CSV) (shipped default, because" in res.stdout
+    out = tmp_path / "o"
+    scan = _cli("scan", str(root), "--out", str(out), "--quiet")
+    assert scan.returncode == 0 and "the shipped lists were used" in scan.stderr
+    man = json.loads((out / "manifest.json").read_text())
+    assert {lst["id"] for lst in man["intel"]} >= {"ofac_sdn", "un_sc"}
+    assert any(r["file"] == "intel/sanctions/sdn.csv" for r in jsonl(out / "rejects.jsonl"))
+
+
+def _serve(folder: Path) -> tuple[Any, int]:
+    import functools
+    import http.server
+    import threading
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    handler.log_message = lambda *a: None  # type: ignore[attr-defined]
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    return srv, srv.server_address[1]
+
+
+def test_intel_update_fetches_checks_and_records(tmp_path: Path) -> None:
+    # Item 20: `unmask intel update`, against a local server only (never the internet).
+    import hashlib
+    import shutil
+
+    from unmask.sources.intel import SHIPPED
+
+    site = tmp_path / "site"
+    (site / "ofac").mkdir(parents=True)
+    (site / "un").mkdir()
+    for f in ("sdn.csv", "alt.csv", "add.csv", "sdn_comments.csv"):
+        shutil.copy(SHIPPED / "ofac" / f, site / "ofac" / f)
+    shutil.copy(SHIPPED / "un" / "UN_consolidated.xml", site / "un" / "consolidated.xml")
+    root = bundle(tmp_path / "b", [emp("E1", "Ann Lee")])
+    srv, port = _serve(site)
+    try:
+        args = ["intel", "update", str(root), "--base-url", f"ofac_sdn=http://127.0.0.1:{port}/ofac/",
+                "--base-url", f"un_sc=http://127.0.0.1:{port}/un/"]
+        res = CliRunner().invoke(app, args)
+        assert res.exit_code == 0, res.output
+        lists = root / "intel/sanctions"
+        versions = json.loads((lists / "VERSIONS.json").read_text())
+        sdn = next(f for f in versions["ofac_sdn"]["files"] if f["file"] == "sdn.csv")
+        assert sdn["sha256"] == hashlib.sha256((lists / "sdn.csv").read_bytes()).hexdigest()
+        assert versions["ofac_sdn"]["entities"] > 5000 and versions["un_sc"]["entities"] > 500
+        # A truncated download replaces nothing and is exit 2.
+        (site / "ofac" / "sdn.csv").write_bytes((SHIPPED / "ofac" / "sdn.csv").read_bytes()[:2000])
+        before = (lists / "sdn.csv").read_bytes()
+        bad = CliRunner().invoke(app, args)
+        assert bad.exit_code == 2 and "nothing was replaced" in bad.output
+        assert (lists / "sdn.csv").read_bytes() == before
+        # A server that is not there: exit 2, one line.
+        srv.shutdown()
+        gone = CliRunner().invoke(app, args)
+        assert gone.exit_code == 2 and "Traceback" not in gone.output
+    finally:
+        srv.shutdown()
+
+
+def _okta(root: Path, events: list[dict[str, Any]]) -> None:
+    (root / "idp/okta").mkdir(parents=True, exist_ok=True)
+    (root / "idp/okta/log.jsonl").write_text("".join(json.dumps(e) + "\n" for e in events))
+
+
+def _event(i: int, published: str, lat: Any = 40.0, lon: Any = -83.0) -> dict[str, Any]:
+    return {"uuid": f"u{i}", "published": published, "eventType": "user.session.start",
+            "actor": {"alternateId": "e1@corp.example"}, "outcome": {"result": "SUCCESS"},
+            "client": {"ipAddress": "73.1.2.3", "geographicalContext": {
+                "country": "United States", "geolocation": {"lat": lat, "lon": lon}}}}
+
+
+def test_impossible_values_are_rejects_not_evidence_or_crashes(tmp_path: Path) -> None:
+    # Item 15: NaN and out-of-range coordinates, a year 5874897, a +25:00 offset stopped the scan
+    # with exit 3 or became a 6,171 km "impossible travel".
+    root = bundle(tmp_path / "b", [emp("E1", "Ann Lee"), emp("E2", "Bo Park", "2 Elm St", hire_date="5874897-12-31")])
+    _okta(root, [_event(1, "2026-09-01T10:00:00Z"), _event(2, "2026-09-01T10:05:00Z", "NaN"),
+                 _event(3, "2026-09-01T10:06:00Z", 95.5), _event(4, "2026-09-01T10:07:00Z", "Infinity"),
+                 _event(5, "2026-09-01T10:08:00Z", 40.0, 200), _event(6, "2026-09-01T10:09:00+25:00"),
+                 _event(7, "2026-07-01 10:00:00 PST")])
+    out = tmp_path / "o"
+    p = _cli("scan", str(root), "--out", str(out), "--quiet")
+    assert p.returncode == 0, p.stderr
+    reasons = {(r["file"], r["line"]): r["reason"] for r in jsonl(out / "rejects.jsonl")}
+    assert reasons[("hr/employees.csv", 3)] == "invalid hire_date"
+    log = "idp/okta/log.jsonl"
+    assert reasons[(log, 2)] == reasons[(log, 3)] == reasons[(log, 4)] == "invalid lat"
+    assert reasons[(log, 5)] == "invalid lon" and reasons[(log, 6)] == "invalid published"
+    assert (log, 7) not in reasons  # PST is read, as a fixed -08:00 (not -07:00 in July)
+    assert not [e for e in jsonl(out / "findings.jsonl") for x in e["evidence"] if x["signal"] == "impossible_travel"]
+    from unmask.results import Results
+
+    with Results.open(out) as r:
+        got = r._eng.query("SELECT strftime(ts, '%H:%M') FROM signins WHERE source_file = $f AND line = 7",
+                           {"f": log})
+    assert got == [("18:00",)]
+
+
+def test_bad_arguments_and_broken_outputs_are_exit_2(tmp_path: Path, monkeypatch: Any) -> None:
+    # Item 15: each of these was exit 3 (an "internal error").
+    root = bundle(tmp_path / "b", [emp("E1", "Ann Lee"), emp("E2", "Bo Park", "2 Elm St")],
+                  deposits=[dep("E1", "5", "Dana Whitfield"), dep("E2", "5", "Dana Whitfield")])
+    assert _cli("scan", str(root), "--threads", "-3").returncode == 2
+    out = tmp_path / "o"
+    assert _cli("scan", str(root), "--out", str(out), "--quiet").returncode == 0
+    text = tmp_path / "store.txt"
+    text.write_text("not a database")
+    applicant = tmp_path / "a.json"
+    applicant.write_text('{"full_name": "Kevin Miles"}')
+    p = _cli("check", str(applicant), "--store", str(text))
+    assert p.returncode == 2 and "not a valid DuckDB database" in p.stderr
+    cid = jsonl(out / "clusters.jsonl")[0]["cluster_id"]
+    p = _cli("export-iocs", str(out), "--cluster", cid, "--format", "csv", "--force", "--to", str(tmp_path))
+    assert p.returncode == 2 and "Is a directory" in p.stderr
+    (out / "current" / "manifest.json").write_text("{broken")
+    p = _cli("explain", str(out), "E1")
+    assert p.returncode == 2 and "manifest.json cannot be read" in p.stderr
+    # A full disk while writing the outputs: exit 2 with the reason, never a traceback.
+    import errno
+
+    from unmask.report import outputs
+
+    def full(*_: Any, **__: Any) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "o2" / "findings.jsonl"))
+
+    monkeypatch.setattr(outputs, "write_jsonl", full)
+    res = CliRunner().invoke(app, ["scan", str(root), "--out", str(tmp_path / "o2"), "--quiet"])
+    assert res.exit_code == 2 and "No space left on device" in res.output
+
+
+def test_check_validates_the_applicant_and_reads_ats_names(tmp_path: Path) -> None:
+    # Item 16: "phone_number" was ignored ("nothing known", exit 0) though it held a persona's phone.
+    root = bundle(tmp_path / "b", [emp("E1", "Ann Lee", phone="+1 614 555 0134")])
+    out = tmp_path / "o"
+    assert _cli("scan", str(root), "--out", str(out), "--quiet").returncode == 0
+    runner = CliRunner()
+
+    def check(body: Any, *extra: str) -> Any:
+        f = tmp_path / "a.json"
+        f.write_text(body if isinstance(body, str) else json.dumps(body))
+        return runner.invoke(app, ["check", str(f), "--store", str(out), "--json", *extra])
+
+    ats = check({"name": "Kevin Miles", "phone_number": "614-555-0134"})  # Greenhouse/Lever names
+    assert ats.exit_code == 1 and json.loads(ats.stdout)[0]["what"] == "phone"
+    typo = check({"full_name": "Kevin Miles", "phnoe": "614-555-0134"})
+    assert typo.exit_code == 2 and "unknown key 'phnoe'; did you mean 'phone'?" in typo.output
+    mapped = check({"full_name": "Kevin Miles", "Cell": "614-555-0134"}, "--map", "Cell=phone")
+    assert mapped.exit_code == 1
+    for bad in ({"full_name": ["a list"]}, {"phone": 6145550134}, {"references": [{"email": 5}]},
+                '{"full_name": NaN}', "[" * 100_000 + "]" * 100_000):
+        res = check(bad)
+        assert res.exit_code == 2 and "Traceback" not in res.output, (bad if len(str(bad)) < 80 else "deep", res.output)

@@ -166,7 +166,8 @@ def test_evidence_file_line_holds_the_subject_id(tmp_path: Path) -> None:
     from unmask.results import Results
 
     meta = Results.open(out).meta()
-    assert meta.ignored_files == [{"path": "hr/employees.txt", "reason": "matches no part of the bundle"}]
+    assert meta.ignored_files == [{"path": "hr/employees.txt",
+                                   "reason": "matches no part of the bundle; did you mean hr/employees.csv?"}]
     cited = 0
     for sid, f in findings(out).items():
         for ev in f["evidence"]:

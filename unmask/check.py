@@ -34,6 +34,58 @@ class CheckError(Exception):
     """The applicant file or the store cannot be used."""
 
 
+SCHEMA_PATH = Path(__file__).parent / "schemas" / "applicant.schema.json"
+# Field names the usual ATS exports use (Greenhouse, Ashby, Lever, Workday), read as ours. A
+# key not here and not in the schema is an error: a value read under the wrong name would be
+# "nothing known" about a flagged persona.
+ATS_FIELDS = {
+    "name": "full_name", "fullName": "full_name", "legal_name": "full_name", "legalName": "full_name",
+    "candidate_name": "full_name", "Legal Name": "full_name",
+    "email_address": "email", "emailAddress": "email", "personal_email": "email", "primaryEmailAddress": "email",
+    "Email Address": "email",
+    "phone_number": "phone", "phoneNumber": "phone", "primaryPhoneNumber": "phone", "mobile": "phone",
+    "Phone Number": "phone",
+    "dob": "date_of_birth", "dateOfBirth": "date_of_birth", "birth_date": "date_of_birth",
+    "linkedin": "linkedin_url", "linkedInUrl": "linkedin_url", "linkedin_profile": "linkedin_url",
+    "github": "github_url", "githubUrl": "github_url", "website": "portfolio_url",
+    "address": "address_line1", "addressLine1": "address_line1", "address1": "address_line1",
+    "addressLine2": "address_line2", "address2": "address_line2", "state": "region", "province": "region",
+    "zip": "postal_code", "zipCode": "postal_code", "postalCode": "postal_code", "countryCode": "country",
+}
+
+
+def applicant(data: Any, mapping: dict[str, str] | None = None) -> dict[str, Any]:
+    """The applicant ``data`` under our field names, validated against the published schema
+    (``unmask/schemas/applicant.schema.json``): a CheckError names the first problem, and for
+    an unknown key the closest known one."""
+    import difflib
+    import json
+
+    import jsonschema  # type: ignore[import-untyped]
+
+    if not isinstance(data, dict):
+        raise CheckError("the file must hold one JSON object (the applicant)")
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    known = list(schema["properties"])
+    names = {**ATS_FIELDS, **(mapping or {})}
+    out: dict[str, Any] = {}
+    for k, v in data.items():
+        ours = k if k in known else names.get(str(k))
+        if ours is None:
+            near = difflib.get_close_matches(str(k), known + list(names), 1, 0.6)
+            hint = f"; did you mean {names.get(near[0], near[0])!r}?" if near else ""
+            raise CheckError(f"unknown key {str(k)[:80]!r}{hint} (known: {', '.join(known)}; or --map {k}=FIELD)")
+        out[ours] = v
+    try:
+        jsonschema.validate(out, schema)
+    except jsonschema.ValidationError as e:
+        where = "/".join(str(p) for p in e.absolute_path) or "the applicant"
+        raise CheckError(f"{where}: {e.message[:200]}") from None
+    except RecursionError:
+        raise CheckError("the applicant is nested too deeply") from None
+    return out
+
+
 @dataclass(frozen=True)
 class Hit:
     what: str  # "phone", "personal email", "reference email", "profile", "home address", "sanctions",

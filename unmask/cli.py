@@ -127,6 +127,11 @@ def _errors() -> Iterator[None]:
         _fail(str(e), EXIT_INPUT)
     except KeyboardInterrupt:
         _fail("interrupted; no output was published", 130)
+    except OSError as e:
+        # A full disk, a folder where a file was meant, a file we may not read: the machine's
+        # state, not a bug. Said with the path, never with a traceback.
+        where = f" ({e.filename})" if e.filename else ""
+        _fail(f"{e.strerror or e}{where}", EXIT_INPUT)
     except Exception as e:  # noqa: BLE001 - the CLI promises one line, not a traceback
         if os.environ.get("UNMASK_DEBUG"):
             raise
@@ -159,6 +164,29 @@ def _gaps(man: dict[str, Any], console: Console, full: bool) -> None:
             console.print(f"without {parts}: {len(ids)} signal(s) cannot run: {', '.join(ids)}", soft_wrap=True)
 
 
+def intel_warnings(intel: list[dict[str, Any]], today: Any = None) -> list[str]:
+    """What a screen must say aloud: lists older than STALE_DAYS, shipped lists used because the
+    bundle's own gave nothing, no list at all."""
+    from datetime import date
+
+    from unmask.sources.intel import FALLBACK, STALE_DAYS
+
+    now = today or date.today()
+    out: list[str] = []
+    if any(lst.get("origin") == FALLBACK for lst in intel):
+        out.append("the bundle's intel/sanctions/ gave no entity (see its rejects): the shipped lists were used")
+    for lst in intel:
+        pub = str(lst.get("published") or "")
+        try:
+            age = (now - date.fromisoformat(pub[:10])).days
+        except ValueError:
+            continue
+        if age > STALE_DAYS:
+            out.append(f"{lst['name']} is {age} days old (published {pub[:10]}): designations since then are "
+                       "not screened; update it (intel/sanctions/ in the bundle)")
+    return out
+
+
 def _summary(result: Any) -> None:
     b = result.bands
     out.print(
@@ -169,6 +197,8 @@ def _summary(result: Any) -> None:
     if n:
         out.print(f"{n} signal(s) could not run for lack of a part (unmask validate lists them)")
     _gaps(result.manifest, out, full=False)
+    for w in intel_warnings(result.manifest.get("intel", [])):
+        err.print(Text.assemble(("warning: ", "bold yellow"), printable(w)), soft_wrap=True)
     out.print(f"report: {result.report}")
 
 
@@ -190,7 +220,7 @@ def scan(
         Band | None, typer.Option("--fail-on", help="Exit 1 if any subject is at or above this band.")
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
-    threads: Annotated[int | None, typer.Option(help="Database threads (default: all cores).")] = None,
+    threads: Annotated[int | None, typer.Option(min=1, help="Database threads (default: all cores).")] = None,
     decisions: Annotated[
         Path | None,
         typer.Option("--decisions", help="Investigators' cases store (default: OUT/cases.sqlite if it exists)."),
@@ -357,12 +387,47 @@ def intel_show(
             )
         out.print(t)
         for lst in lists:
-            out.print(f"{lst.name} ({lst.origin}): {lst.version}; files {', '.join(f.file for f in lst.files)}",
-                      soft_wrap=True)
+            out.print(f"{lst.name} ({lst.origin}): {lst.version}", soft_wrap=True)
+            for f in lst.files:  # each file by its own date: a list is as old as its oldest file
+                out.print(f"  {f.file}: {f.published or lst.published or 'date unknown'}, {f.loaded} record(s)"
+                          + (f", {len(f.rejected)} rejected" if f.rejected else ""), soft_wrap=True)
+        for w in intel_warnings([lst.manifest() for lst in lists]):
+            err.print(Text.assemble(("warning: ", "bold yellow"), printable(w)), soft_wrap=True)
         if not lists:
             out.print("no list found: screening is off for this bundle")
         if rejects:
             out.print(f"{len(rejects)} record(s) could not be read; a scan lists them in rejects.jsonl")
+
+
+@intel_app.command("update")
+def intel_update(
+    bundle: Annotated[Path, typer.Argument(help="The bundle whose intel/sanctions/ to refresh.")],
+    opensanctions: Annotated[bool, typer.Option(
+        "--opensanctions", help="Also OpenSanctions' sanctions collection (check its licence for your use).")] = False,
+    base_url: Annotated[list[str] | None, typer.Option(
+        "--base-url", help="LIST=URL: fetch a list from a mirror (ofac_sdn, un_sc, opensanctions).")] = None,
+) -> None:
+    """Download current OFAC and UN lists (and OpenSanctions) into BUNDLE/intel/sanctions/, check
+    that each reads with a sane number of entities before it replaces anything, and record
+    source, size and SHA-256 in VERSIONS.json there. Needs a network."""
+    from unmask.sources.intel.update import UpdateError, update
+
+    with _errors():
+        base: dict[str, str] = {}
+        for b in base_url or []:
+            k, sep, v = b.partition("=")
+            if not sep:
+                _fail(f"--base-url takes LIST=URL, not {b!r}", EXIT_INPUT)
+            base[k] = v
+        if not bundle.is_dir():
+            _fail(f"{bundle} is not a folder", EXIT_INPUT)
+        try:
+            got = update(bundle / "intel" / "sanctions", base, opensanctions)
+        except UpdateError as e:
+            _fail(str(e), EXIT_INPUT)
+            return
+    for f in got:
+        out.print(f"{f.list_id}: {f.entities} entities from {len(f.files)} file(s), recorded in VERSIONS.json")
 
 
 @app.command()
@@ -400,19 +465,33 @@ def check_cmd(
                                                    "..., references).")],
     store: Annotated[Path, typer.Option("--store", help="A scan's output folder (or its unmask.duckdb).")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the evidence as JSON.")] = False,
+    field_map: Annotated[list[str] | None, typer.Option(
+        "--map", help="SOURCE=FIELD: read an export's own key as one of ours (repeatable).")] = None,
 ) -> None:
-    """Check one new applicant against a past scan's store. Exit 1 when strong evidence is found."""
+    """Check one new applicant against a past scan's store. Exit 1 when strong evidence is found.
 
-    from unmask.check import CheckError, check, open_store
+    The applicant is validated against unmask/schemas/applicant.schema.json: an unknown key or a
+    value of the wrong type is exit 2, naming it. Greenhouse, Ashby, Lever and Workday field
+    names are read as ours."""
+
+    from unmask.check import CheckError, applicant, check, open_store
 
     with _errors():
+        mapping: dict[str, str] = {}
+        for m in field_map or []:
+            src, sep, dst = m.partition("=")
+            if not sep or not src or not dst:
+                _fail(f"--map takes SOURCE=FIELD, not {m!r}", EXIT_INPUT)
+            mapping[src] = dst
         try:
-            data = json.loads(candidate.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as e:
+            raw = json.loads(candidate.read_text(encoding="utf-8"))
+        except (OSError, ValueError, RecursionError) as e:
             _fail(f"cannot read {candidate} as JSON: {e.__class__.__name__}", EXIT_INPUT)
             return
-        if not isinstance(data, dict):
-            _fail(f"{candidate} must hold one JSON object (the applicant)", EXIT_INPUT)
+        try:
+            data = applicant(raw, mapping)
+        except CheckError as e:
+            _fail(f"{candidate}: {e}", EXIT_INPUT)
             return
         try:
             results = open_store(store)

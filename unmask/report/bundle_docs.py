@@ -16,9 +16,18 @@ END = "<!-- end of generated reference -->"
 
 # What each column kind means for the person who writes the export.
 _KIND = {
-    "text": "", "lower": "compared in lower case", "upper": "compared in upper case",
-    "date": "date, YYYY-MM-DD", "ts": "time, ISO 8601 (a zone or Z; none is UTC)", "bool": "true/false, yes/no, 1/0",
-    "int": "integer", "float": "number", "json": "JSON value, kept as is",
+    "text": "",
+    "lower": "compared in lower case",
+    "upper": "compared in upper case",
+    "date": "date, YYYY-MM-DD (1900 to 2200)",
+    "ts": "time, ISO 8601: Z, ±hh:mm up to ±14:00, a US zone abbreviation as its fixed offset (PST is -08:00), "
+          "or none (UTC); epoch seconds or ms",
+    "bool": "true/false, yes/no, 1/0",
+    "int": "integer",
+    "float": "number",
+    "json": "JSON value, kept as is",
+    "lat": "latitude, -90 to 90 (NaN or beyond is a reject)",
+    "lon": "longitude, -180 to 180 (NaN or beyond is a reject)",
     "token": "sensitive: replaced by a keyed HMAC token when read, never stored in clear",
     "token_if_sensitive": "tokenised when its row's kind is sensitive (a bank account, an SSN)",
     "country": "country: a code or a name in any usual spelling (US, USA, United States)",

@@ -12,6 +12,7 @@ from typing import Any
 
 from unmask.report import pictures
 from unmask.results import Results, SubjectRef
+from unmask.values.text import printable
 
 _CSS = """
 body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#1b1b1b;max-width:1200px}
@@ -50,7 +51,8 @@ if (f) f.addEventListener('input', function(){
 
 
 def _e(v: Any) -> str:
-    return escape("" if v is None else str(v), quote=True)
+    # Control characters, escape sequences and bidi overrides go first (values/text.py), then HTML.
+    return escape(printable("" if v is None else str(v)), quote=True)
 
 
 def _line(line: Any) -> str:

@@ -15,6 +15,7 @@ from html import escape
 from typing import Any
 
 from unmask.results import ClusterLink, Results
+from unmask.values.text import printable
 
 MAX_MEMBERS = 40
 MAX_IDENTIFIERS = 40
@@ -22,7 +23,8 @@ PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e
 
 
 def _e(v: Any) -> str:
-    return escape("" if v is None else str(v), quote=True)
+    # Control characters, escape sequences and bidi overrides go first (values/text.py), then HTML.
+    return escape(printable("" if v is None else str(v)), quote=True)
 
 
 def timelines(results: Results, subjects: list[str], home_tz: str) -> dict[str, str]:

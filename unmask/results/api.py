@@ -141,7 +141,11 @@ class Results:
         manifest = None
         mpath = store.parent / MANIFEST
         if mpath.is_file():
-            manifest = json.loads(mpath.read_text(encoding="utf-8"))
+            try:
+                manifest = json.loads(mpath.read_text(encoding="utf-8"))
+            except (ValueError, OSError) as e:
+                raise ResultsError(f"the scan's {MANIFEST} cannot be read ({e.__class__.__name__}): "
+                                   "is the output folder damaged?") from None
         try:
             return cls(open_engine(store, read_only=True), manifest, owns_engine=True)
         except EngineError as e:

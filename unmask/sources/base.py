@@ -38,7 +38,7 @@ from unmask.sources.walk import match_files, walk_bundle
 # (``Col.by``), so two national IDs one typo apart can be matched without either in clear.
 Kind = Literal[
     "text", "lower", "upper", "date", "ts", "bool", "int", "float", "token", "json", "token_if_sensitive",
-    "token_variants", "country",
+    "token_variants", "country", "lat", "lon",
 ]
 _tmp = itertools.count()
 
@@ -182,16 +182,13 @@ def typed(expr: str, kind: Kind) -> str:
         # table knows is kept as written, never turned into a default country.
         return f"coalesce(unmask_country({expr}), upper({expr}))"
     if kind == "date":
-        return f"coalesce(try_cast({expr} AS DATE), try_cast(try_cast({expr} AS TIMESTAMPTZ) AS DATE))"
+        d = f"coalesce(try_cast({expr} AS DATE), try_cast(try_cast({expr} AS TIMESTAMPTZ) AS DATE))"
+        # A year no HR system means (5874897-12-31) is a reject, not a date that breaks later sums.
+        return f"CASE WHEN {d} BETWEEN DATE '{MIN_DATE}' AND DATE '{MAX_DATE}' THEN {d} END"
     if kind == "ts":
-        # ISO 8601 with or without zone (UTC assumed), or epoch seconds / milliseconds. CASE
-        # evaluates a branch only for the rows that reach it: ISO text never meets a regexp.
-        return (
-            f"CASE WHEN strpos({expr}, '-') > 0 OR strpos({expr}, ':') > 0 THEN try_cast({expr} AS TIMESTAMPTZ) "
-            f"WHEN regexp_full_match({expr}, '\\d{{12,14}}') THEN make_timestamptz(({expr})::BIGINT * 1000) "
-            f"WHEN regexp_full_match({expr}, '\\d{{9,11}}(\\.\\d+)?') "
-            f"THEN make_timestamptz(({expr})::DOUBLE::BIGINT * 1000000) END"
-        )
+        t = _ts(expr)
+        return (f"CASE WHEN {t} BETWEEN TIMESTAMPTZ '{MIN_DATE} 00:00:00+00' AND TIMESTAMPTZ '{MAX_DATE} 00:00:00+00' "
+                f"THEN {t} END")
     if kind == "bool":
         return (
             f"CASE lower({expr}) WHEN 'true' THEN true WHEN 'yes' THEN true WHEN '1' THEN true "
@@ -199,8 +196,11 @@ def typed(expr: str, kind: Kind) -> str:
         )
     if kind == "int":
         return f"try_cast({expr} AS BIGINT)"
-    if kind == "float":
-        return f"try_cast({expr} AS DOUBLE)"
+    if kind in ("float", "lat", "lon"):
+        # NaN and infinities are no measurement; a latitude beyond 90 or a longitude beyond 180
+        # is a reject, never a point 6,000 km away that makes an "impossible travel".
+        limit = {"float": 1e300, "lat": 90, "lon": 180}[kind]
+        return f"CASE WHEN abs(try_cast({expr} AS DOUBLE)) <= {limit} THEN try_cast({expr} AS DOUBLE) END"
     if kind == "json":
         return f"try_cast({expr} AS JSON)"
     if kind in ("token", "token_if_sensitive"):
@@ -213,12 +213,45 @@ def typed(expr: str, kind: Kind) -> str:
     return expr
 
 
+MIN_DATE, MAX_DATE = "1900-01-01", "2200-01-01"
+# Zone abbreviations an export may write, as the fixed offsets they name: "PST" is -08:00 all
+# year (read as America/Los_Angeles it would turn into -07:00 in summer). Any other name is a
+# reject: guessing a zone would move every time of the row.
+ZONE_ABBREVIATIONS = {
+    "UTC": "+00:00", "GMT": "+00:00", "EST": "-05:00", "EDT": "-04:00", "CST": "-06:00", "CDT": "-05:00",
+    "MST": "-07:00", "MDT": "-06:00", "PST": "-08:00", "PDT": "-07:00", "AKST": "-09:00", "AKDT": "-08:00",
+    "HST": "-10:00", "KST": "+09:00", "JST": "+09:00",
+}
+
+
+def _ts(e: str) -> str:
+    """ISO 8601 with a zone (Z, ±hh:mm up to ±14:00, or an abbreviation above), without one
+    (UTC), or epoch seconds / milliseconds. CASE evaluates a branch only for the rows that reach
+    it: the common ``...Z`` never meets a regexp."""
+    abbrev = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in ZONE_ABBREVIATIONS.items())
+    zone = f"regexp_extract({e}, '\\s*([A-Za-z]+)$', 1)"
+    tail = f"regexp_extract({e}, '\\s*[A-Za-z]+$', 0)"
+    offset = f"regexp_extract({e}, '([+-])(\\d\\d):?(\\d\\d)$', ['sign', 'h', 'm'])"
+    return (
+        f"CASE WHEN NOT (strpos({e}, '-') > 0 OR strpos({e}, ':') > 0) THEN "
+        f"  CASE WHEN regexp_full_match({e}, '\\d{{12,14}}') THEN make_timestamptz(({e})::BIGINT * 1000) "
+        f"  WHEN regexp_full_match({e}, '\\d{{9,11}}(\\.\\d+)?') "
+        f"  THEN make_timestamptz(({e})::DOUBLE::BIGINT * 1000000) END "
+        f"WHEN right({e}, 1) IN ('Z', 'z') THEN try_cast({e} AS TIMESTAMPTZ) "
+        f"WHEN regexp_matches({e}, '[A-Za-z]$') THEN try_cast(left({e}, length({e}) - length({tail})) "
+        f"  || CASE upper({zone}) {abbrev} END AS TIMESTAMPTZ) "
+        f"WHEN regexp_matches({e}, '[T ][0-9:.]+[+-]\\d\\d:?\\d\\d$') THEN "
+        f"  CASE WHEN ({offset}).h::INT <= 14 AND ({offset}).m::INT < 60 THEN try_cast({e} AS TIMESTAMPTZ) END "
+        f"ELSE try_cast({e} AS TIMESTAMPTZ) END"
+    )
+
+
 def uses_token(part: Part) -> bool:
     """Whether reading ``part`` needs the token key's pads bound."""
     return any(c.kind in ("token", "token_if_sensitive", "token_variants") for c in part.columns)
 
 
-_CHECKED: tuple[Kind, ...] = ("date", "ts", "bool", "int", "float")
+_CHECKED: tuple[Kind, ...] = ("date", "ts", "bool", "int", "float", "lat", "lon")
 
 
 def finish(
@@ -310,7 +343,7 @@ def create_part_table(engine: Engine, part: Part) -> None:
         "token_if_sensitive": "VARCHAR",
         "token_variants": "UBIGINT[]",
         "date": "DATE", "ts": "TIMESTAMPTZ", "bool": "BOOLEAN", "int": "BIGINT",
-        "float": "DOUBLE", "json": "JSON",
+        "float": "DOUBLE", "lat": "DOUBLE", "lon": "DOUBLE", "json": "JSON",
     }
     cols = ", ".join(f"{ident(c.name)} {sqltype[c.kind]}" for c in part.columns)
     engine.execute(

@@ -22,10 +22,16 @@ from unmask.sources.intel.common import ListFile, LoadedList, create_tables, fil
 
 SHIPPED = Path(__file__).resolve().parent.parent.parent / "data" / "sanctions"
 # The shipped copies' dates: what `intel show` reports as their age.
-SHIPPED_VERSIONS = {
-    "ofac_sdn": ("sdn.csv 2024-05-03; alt/add/comments 2025-12-24", "2025-12-24"),
-    "ofac_cons": ("consolidated non-SDN 2025-12-19", "2025-12-19"),
+# The shipped copies' own dates (their SOURCE.md), file by file: the CSV form carries none, and
+# the files' modification times are those of the checkout. A list is as old as its oldest file
+# (the SDN primary file, sdn.csv, is from 2024-05-03 although its aliases are from 2025-12-24).
+SHIPPED_FILE_DATES = {
+    "sdn.csv": "2024-05-03", "alt.csv": "2025-12-24", "add.csv": "2025-12-24", "sdn_comments.csv": "2025-12-24",
+    "cons_prim.csv": "2025-12-19", "cons_alt.csv": "2025-12-19", "cons_add.csv": "2025-12-19",
+    "cons_comments.csv": "2025-12-19",
 }
+STALE_DAYS = 30  # a list older than this draws a warning: designations are added every month
+FALLBACK = "shipped default, because the bundle's intel/sanctions/ gave no entity"
 FTM_SUFFIXES = (".ftm.json", ".ijson", ".ftm.jsonl")
 
 Rejects = list[tuple[str, RawReject]]
@@ -54,7 +60,7 @@ def load_lists(
     register_udfs(engine, "unmask_country")
     out: list[LoadedList] = []
     rejects: Rejects = []
-    shipped = origin == "shipped default"
+    shipped = origin.startswith("shipped default")
 
     def add(lst: LoadedList) -> None:
         out.append(lst)
@@ -64,11 +70,14 @@ def load_lists(
     for list_id, name in ofac_csv.NAMES.items():
         if ofac_csv.present(folder, list_id):
             files = ofac_csv.load(engine, folder, list_id, max_line_bytes, shown_prefix)
-            if shipped:
-                version, published = SHIPPED_VERSIONS[list_id]
-            else:  # the CSV form carries no date: the files' own age is the best there is
-                published = max(file_date(os.stat(folder / Path(f.file).name).st_mtime) for f in files)
-                version = f"files dated {published}"
+            for f in files:
+                name_ = Path(f.file).name
+                # The CSV form carries no date: the shipped files' documented dates, else each
+                # file's own modification time.
+                f.published = (SHIPPED_FILE_DATES.get(name_) if shipped else None) or file_date(
+                    os.stat(folder / name_).st_mtime)
+            published = min(f.published for f in files if f.published)
+            version = "; ".join(f"{Path(f.file).name} {f.published}" for f in files)
             add(LoadedList(list_id, f"{name} (CSV)", version, published, origin, files))
     for path in sorted(folder.iterdir()) if folder.is_dir() else []:
         shown = f"{shown_prefix}{path.name}"
@@ -99,15 +108,20 @@ def load_lists(
 
 def load_default_or(engine: Engine, bundle_lists: Path | None, max_line_bytes: int = 8 << 20,
                     ) -> tuple[list[LoadedList], Rejects]:
-    """The bundle's lists if it has any, else the shipped copies."""
-    if bundle_lists is not None and has_lists(bundle_lists):
-        return load_lists(engine, bundle_lists, "bundle", "intel/sanctions/", max_line_bytes)
+    """The bundle's lists if it has any, else the shipped copies. A bundle's lists that give no
+    entity at all (a broken sdn.csv) never make a silent empty screen: their rejects are kept and
+    the shipped copies are used, each marked with origin FALLBACK, which the scan says aloud."""
     lists: list[LoadedList] = []
     rejects: Rejects = []
+    origin = "shipped default"
+    if bundle_lists is not None and has_lists(bundle_lists):
+        got, rejects = load_lists(engine, bundle_lists, "bundle", "intel/sanctions/", max_line_bytes)
+        if int(engine.query("SELECT count(*) FROM intel_entities")[0][0]) > 0:
+            return got, rejects
+        origin = FALLBACK
     create_tables(engine)
     for sub in ("ofac", "ofac-cons", "un"):
-        got, rej = load_lists(engine, SHIPPED / sub, "shipped default", f"(shipped) {sub}/", max_line_bytes,
-                              fresh=False)
+        got, rej = load_lists(engine, SHIPPED / sub, origin, f"(shipped) {sub}/", max_line_bytes, fresh=False)
         lists.extend(got)
         rejects.extend(rej)
     for lst in lists:
@@ -126,7 +140,8 @@ def age_days(lst: LoadedList, today: date | None = None) -> int | None:
     return ((today or date.today()) - d).days
 
 
-__all__ = ["SHIPPED", "ListFile", "LoadedList", "age_days", "has_lists", "load_default_or", "load_lists"]
+__all__ = ["FALLBACK", "SHIPPED", "STALE_DAYS", "ListFile", "LoadedList", "age_days", "has_lists", "load_default_or",
+           "load_lists"]
 
 
 def list_counts(engine: Engine) -> dict[tuple[str, str], int]:

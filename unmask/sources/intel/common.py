@@ -52,6 +52,7 @@ class ListFile:
     file: str  # as shown to the user: "intel/sanctions/sdn.csv" or "(shipped) un/UN_consolidated.xml"
     loaded: int = 0
     rejected: list[RawReject] = field(default_factory=list)
+    published: str | None = None  # this file's own date, where the list has one per file
 
 
 @dataclass
@@ -67,7 +68,8 @@ class LoadedList:
         return {
             "id": self.id, "name": self.name, "version": self.version, "published": self.published,
             "origin": self.origin,
-            "files": [{"file": f.file, "loaded": f.loaded, "rejected": len(f.rejected)} for f in self.files],
+            "files": [{"file": f.file, "loaded": f.loaded, "rejected": len(f.rejected), "published": f.published}
+                      for f in self.files],
         }
 
 

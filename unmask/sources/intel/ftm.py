@@ -50,7 +50,7 @@ def load(engine: Engine, path: Path, list_id: str, shown: str) -> tuple[ListFile
             try:
                 data = json.loads(raw)
                 proxy = model.get_proxy(data)
-            except (ValueError, InvalidData, TypeError, AttributeError) as e:
+            except (ValueError, InvalidData, TypeError, AttributeError, RecursionError) as e:
                 rejects.append(RawReject(n, f"not a FollowTheMoney entity: {e.__class__.__name__}"))
                 continue
             if proxy.id is None:
