@@ -107,6 +107,12 @@ def test_misplaced_and_misnamed_files_are_named_with_the_right_path(tmp_path: Pa
     man = json.loads(CliRunner().invoke(app, ["validate", str(root), "--json", "--quiet"]).stdout)
     (emp_file,) = [f for f in man["files"] if f["part"] == "hr.employees"]
     assert emp_file["unknown_columns"][0]["column"] == "hiredate"
+    # The scan's summary and the report say the same.
+    out = tmp_path / "o"
+    scan = _cli("scan", str(root), "--out", str(out), "--quiet")
+    assert "did you mean payroll/deposits.csv?" in scan.stdout and "did you mean 'hire_date'?" in scan.stdout
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "did you mean payroll/deposits.csv?" in page and "hiredate, did you mean hire_date?" in page
 
 
 def test_validate_exits_2_when_nothing_usable_was_read(tmp_path: Path) -> None:
@@ -306,3 +312,20 @@ def test_check_validates_the_applicant_and_reads_ats_names(tmp_path: Path) -> No
                 '{"full_name": NaN}', "[" * 100_000 + "]" * 100_000):
         res = check(bad)
         assert res.exit_code == 2 and "Traceback" not in res.output, (bad if len(str(bad)) < 80 else "deep", res.output)
+
+
+def test_odd_file_names_and_a_deep_list_record_do_not_stop_the_scan(tmp_path: Path) -> None:
+    # Item 15: a non-UTF-8 file name and one 100k-deep FollowTheMoney record were exit 3.
+    root = bundle(tmp_path / "b", [emp("E1", "Ann Lee")])
+    (root / "intel/sanctions").mkdir(parents=True)
+    deep = '{"id": "x", "schema": "Person", "properties": {"name": ' + "[" * 100_000 + "]" * 100_000 + "}}"
+    good = '{"id": "NK-1", "schema": "Person", "properties": {"name": ["KIM Test Person"]}}'
+    (root / "intel/sanctions/list.ftm.json").write_text(deep + "\n" + good + "\n")
+    os.close(os.open(os.path.join(os.fsencode(root / "hr"), b"\xff\xfe.csv"), os.O_CREAT | os.O_WRONLY, 0o600))
+    out = tmp_path / "o"
+    p = _cli("scan", str(root), "--out", str(out), "--quiet")
+    assert p.returncode == 0, p.stderr
+    man = json.loads((out / "manifest.json").read_text())
+    (ftm,) = [lst for lst in man["intel"] if lst["id"].startswith("ftm:")]
+    assert ftm["files"][0]["loaded"] == 1 and ftm["files"][0]["rejected"] == 1
+    assert any(g["path"].startswith("hr/") and g["path"].endswith(".csv") for g in man["ignored_files"])

@@ -36,7 +36,7 @@ from unmask.signals import SIGNAL_IDS, SignalRun, run_signals, sigma
 from unmask.sources import ALL_PARTS, CSV_COLUMNS, PartResult, load_bundle, load_intel
 from unmask.sources.base import LoadContext
 from unmask.sources.documents import DocumentCount, load_documents
-from unmask.sources.walk import walk_bundle
+from unmask.sources.walk import shown_path, walk_bundle
 
 Progress = Callable[[str, int, int], None]  # (message, done, total)
 
@@ -210,7 +210,7 @@ def ignored_files(bundle: Path, read: set[str]) -> list[dict[str, str]]:
         name = rel.rsplit("/", 1)[-1]
         if rel not in read and not rel.startswith(_NOT_RECORDS) and not name.startswith("."):
             guess = _did_you_mean(rel)
-            out.append({"path": rel, "reason": "matches no part of the bundle"
+            out.append({"path": shown_path(rel), "reason": "matches no part of the bundle"
                         + (f"; did you mean {guess}?" if guess else "")})
     return sorted(out, key=lambda g: g["path"])[:1000]
 

@@ -170,6 +170,19 @@ def render(results: Results, planted_note: str | None = None, home_tz: str = "Am
         for d in disabled:
             out.append(f"<li>{_e(d['id'])} did not run: needs {_e(', '.join(d['missing_parts']))}</li>")
         out.append("</ul>")
+    if meta.ignored_files:
+        out.append("<p>Files in the bundle that no part took (misplaced or misnamed exports are not read):</p><ul>")
+        for ig in meta.ignored_files:
+            out.append(f"<li><code>{_e(ig['path'])}</code>: {_e(ig['reason'])}</li>")
+        out.append("</ul>")
+    unknown = [(f["path"], u) for f in meta.files for u in f.get("unknown_columns", [])]
+    if unknown:
+        out.append("<p>Columns not read that look like a misspelled known one:</p><ul>")
+        for path, u in unknown:
+            without = f" (read by {', '.join(u['disables'])})" if u.get("disables") else ""
+            out.append(f"<li><code>{_e(path)}</code>: {_e(u['column'])}, did you mean {_e(u['did_you_mean'])}?"
+                       f"{_e(without)}</li>")
+        out.append("</ul>")
     bad_files = meta.unreadable_files
     if bad_files:
         out.append("<p>Files that could not be fully read:</p><ul>")

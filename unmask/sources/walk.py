@@ -26,7 +26,13 @@ class Ignored:
     reason: str
 
     def as_dict(self) -> dict[str, str]:
-        return {"path": self.path, "reason": self.reason}
+        return {"path": shown_path(self.path), "reason": self.reason}
+
+
+def shown_path(rel: str) -> str:
+    """A path as it can be written to JSON, HTML and a terminal: a file name that is not UTF-8
+    (kept by the OS as surrogate escapes) shows its bad bytes as U+FFFD instead of failing."""
+    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 OUTSIDE = "symbolic link to a place outside the bundle: not followed"
