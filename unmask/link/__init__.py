@@ -12,6 +12,7 @@ MAX_ITERATIONS = 50
 # payroll agent, not one operation: it does not join clusters (it is listed in giant_groups,
 # and the report says so). Each person's own evidence about it stays.
 MAX_GROUP = 15
+REFEREE_VIAS = ("reference_email", "reference_phone")
 
 
 def build_clusters(engine: Engine, max_group: int = MAX_GROUP,
@@ -31,6 +32,26 @@ def build_clusters(engine: Engine, max_group: int = MAX_GROUP,
         {"max": max_group},
     )
     engine.execute("DELETE FROM group_members WHERE group_key IN (SELECT group_key FROM giant_groups)")
+    # A referee shared by applicants who share nothing else is a recruiter's or a staffing
+    # agency's desk (indicators.md §3.B look-alike), not one operator's personas: its rows stay
+    # as evidence, but it joins no cluster. Where two of its applicants also share a tie of
+    # another kind (a phone, a profile), the referee is the network's and it links.
+    engine.execute(
+        "CREATE OR REPLACE TEMP TABLE corroborated_referees AS "
+        "SELECT DISTINCT r1.group_key FROM group_members r1 "
+        "JOIN group_members r2 ON r2.group_key = r1.group_key AND r2.subject_id <> r1.subject_id "
+        "JOIN group_members o1 ON o1.subject_type = r1.subject_type AND o1.subject_id = r1.subject_id "
+        "  AND NOT list_contains($refs, o1.via) "
+        "JOIN group_members o2 ON o2.group_key = o1.group_key AND o2.subject_type = r2.subject_type "
+        "  AND o2.subject_id = r2.subject_id "
+        "WHERE list_contains($refs, r1.via)",
+        {"refs": list(REFEREE_VIAS)},
+    )
+    engine.execute(
+        "DELETE FROM group_members WHERE list_contains($refs, via) "
+        "AND group_key NOT IN (SELECT group_key FROM corroborated_referees)",
+        {"refs": list(REFEREE_VIAS)},
+    )
     # Edges join each member of a group to the group's smallest member: a star is enough for
     # connectivity and stays linear in group size.
     engine.execute(

@@ -44,9 +44,10 @@ PERSONA_CLASS = {
 # The personas' own details, as opposed to what a recruiter (a referee) or a template (a
 # résumé) gives many honest applicants.
 OWN_CLASSES = ("persona:contact", "persona:photo", "persona:profile")
-# A network row is strong for a member tied by their own contact details into a network of at
-# least this many persons; smaller networks, or members tied only by a reference or a résumé,
-# get a medium row.
+# A network row is strong for every member firmly tied (by a medium or strong row) into a
+# network of at least this many persons: once the network shows the personas' own details, a
+# member tied to it only by its referee is one of its personas too. Smaller networks, and
+# members tied only by weak rows, get a medium row.
 NETWORK_STRONG_MEMBERS = 4
 NETWORK_MIN_MEMBERS = 3
 
@@ -130,9 +131,9 @@ WITH nets AS (
   SELECT cluster_id, members, persona_classes FROM cluster_kinds
   WHERE kind = 'persona_network' AND members >= $min AND persona_classes >= 2 AND persona_own
 ), own_tie AS (
-  -- How the member itself is tied: by their own contact details, or only by a reference or résumé.
+  -- How firmly the member itself is tied into the network.
   SELECT m.cluster_id, m.subject_type, m.subject_id,
-    bool_or(list_contains($own, v.class) AND e.strength = 'strong') AS own,
+    bool_or(e.strength IN ('medium', 'strong')) AS firm,
     list(DISTINCT v.words ORDER BY v.words) AS ties
   FROM cluster_members m
   JOIN evidence e ON e.subject_type = m.subject_type AND e.subject_id = m.subject_id AND e.group_key IS NOT NULL
@@ -143,7 +144,7 @@ SELECT 'persona_network' AS signal, 'cluster' AS family, t.subject_type, t.subje
   'clusters.jsonl#' || n.cluster_id AS source_file, NULL::BIGINT AS line, NULL::TIMESTAMPTZ AS observed_at,
   'one of ' || n.members || ' applicants tied by ' || n.persona_classes || ' kinds of shared detail in persona '
     || 'network ' || n.cluster_id || ' (this one by its ' || array_to_string(t.ties, ', ') || ')' AS detail,
-  CASE WHEN t.own AND n.members >= $strong THEN 'strong' ELSE 'medium' END AS strength,
+  CASE WHEN t.firm AND n.members >= $strong THEN 'strong' ELSE 'medium' END AS strength,
   NULL AS group_key, NULL AS via, NULL AS value_hint,
   {evidence_id_sql("'persona_network'", "t.subject_type", "t.subject_id", "'clusters.jsonl#' || n.cluster_id",
                    "NULL", "NULL")} AS evidence_id,
@@ -153,6 +154,6 @@ LEFT JOIN cluster_roles r ON r.cluster_id = n.cluster_id AND r.subject_type = t.
   AND r.subject_id = t.subject_id
 WHERE coalesce(r.role, '') <> 'victim'
 """,  # noqa: S608 - only our evidence-id expression is interpolated
-        {"min": NETWORK_MIN_MEMBERS, "strong": NETWORK_STRONG_MEMBERS, "own": list(OWN_CLASSES)},
+        {"min": NETWORK_MIN_MEMBERS, "strong": NETWORK_STRONG_MEMBERS},
     )
     return int(engine.query("SELECT count(*) FROM evidence")[0][0]) - before
