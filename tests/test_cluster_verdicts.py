@@ -77,9 +77,11 @@ def test_a_recruiters_referee_is_no_persona_network(tmp_path: Path) -> None:
              "reference_phone": "+1 212 555 0199", "relationship": "recruiter"} for i in range(6)]
     out = tmp_path / "out"
     run(_applicants(tmp_path / "b", cands, refs), out)
-    net = _of(_clusters(out), "C0")
-    assert net["kind"] == "persona_network"
+    # The referee's rows stay evidence (medium), but a referee shared with nothing else joins no
+    # cluster (link/__init__.py).
+    assert not [c for c in _clusters(out) if "C0" in {m["id"] for m in c["members"]}]
     f = findings(out)
+    assert any(e["signal"] == "shared_contact" for e in f["C0"]["evidence"])
     assert not [e for r in f.values() for e in r["evidence"] if e["signal"] == "persona_network"]
     assert all(r["band"] not in ("high", "critical") for r in f.values())
 
