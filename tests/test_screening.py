@@ -238,3 +238,28 @@ def test_names_are_scored_once_however_many_parties_bear_them(monkeypatch: pytes
     assert calls["keys"] == 2  # two distinct names
     assert 0 < calls["score"] <= 2 * index.TOP_CANDIDATES
     assert {f"E{i}" for i in range(40)} <= matched  # every bearer of the listed name is matched
+
+
+@pytest.mark.parametrize(("written", "listed"), [
+    ("YANBIAN SILVER STAR NETWORK TECH CO LTD", "YANBIAN SILVERSTAR NETWORK TECHNOLOGY CO., LTD."),
+    ("Chinyong Info Tech Coop Co", "CHINYONG INFORMATION TECHNOLOGY COOPERATION COMPANY"),
+    ("Korea Sobaeksu Trdg Intl Corp", "KOREA SOBAEKSU TRADING COMPANY"),
+])
+def test_a_front_company_abbreviated_as_registers_do_is_still_decisive(written: str, listed: str) -> None:
+    # A payroll vendor file shortens words ("TECH", "INTL", "INFO"); the listed front company must
+    # still score at the decisive level (sanctions_name_match: organisations at >= 0.92).
+    from unmask.values.udfs import _screen_name_score
+
+    score = _screen_name_score(written, listed, "Company", "Organization")
+    if "Trdg" in written:  # "Trdg" is no abbreviation we read, and a class word besides: not decisive
+        assert score < 0.92
+    else:
+        assert score >= 0.92
+
+
+def test_abbreviations_do_not_make_different_companies_meet() -> None:
+    from unmask.values.udfs import _screen_name_score
+
+    assert _screen_name_score("Yanbian Network Services Co", "YANBIAN SILVERSTAR NETWORK TECHNOLOGY CO., LTD.",
+                              "Company", "Organization") < 0.88
+    assert _screen_name_score("Dev Patel", "DEVELOPMENT PATEL", "Person", "Person") < 0.92  # people's names untouched

@@ -15,7 +15,8 @@ SIGNAL = Signal(
     needs=("payroll.deposits", "hr.employees"),
     strength="medium",
     family="payroll",
-    description="Pay routed via a payment platform or crypto for a worker who declares a home in a work country.",
+    description="Pay routed via a payment platform or crypto for a worker who declares a home in a work country "
+    "(weak for a contractor paid at home, medium when the pay goes to another country).",
     reference="indicators.md §3.K pay_platform_or_crypto; G22, GTIG, SW",
     params=_params,
     log_odds=1.0,
@@ -29,7 +30,10 @@ SELECT 'employee' AS subject_type, d.employee_id AS subject_id, d.source_file, d
   'paid by ' || d.method || coalesce(' via ' || d.platform, '')
     || coalesce(' to ' || d.country, '') || ' while declaring a home in ' || coalesce(e.country, 'US')
     || CASE WHEN e.employment_type = 'contractor' THEN ' (contractor)' ELSE '' END AS detail,
-  CASE WHEN e.employment_type = 'contractor' THEN 'weak' ELSE 'medium' END AS strength
+  -- A contractor paid through a platform at home is ordinary (weak); one who declares a home here
+  -- and is paid into an account in another country is a claim the payment contradicts (medium).
+  CASE WHEN e.employment_type = 'contractor' AND (d.country IS NULL OR d.country = coalesce(e.country, 'US')
+    OR list_contains($work_countries, d.country)) THEN 'weak' ELSE 'medium' END AS strength
 FROM deposits d JOIN employees e USING (employee_id)
 WHERE d.method IN ('platform', 'crypto') AND list_contains($work_countries, coalesce(e.country, 'US'))
 """,
@@ -52,5 +56,11 @@ WHERE d.method IN ('platform', 'crypto') AND list_contains($work_countries, coal
             "deposits": [{"employee_id": "E1", "method": "platform", "platform": "Deel"},
                          {"employee_id": "E2", "method": "platform", "platform": "Deel"}],
         }, {"E1": "weak"}),
+        positive("a contractor who declares a US home, paid through a platform into Hong Kong", {
+            "employees": [{"employee_id": "E1", "country": "US", "employment_type": "contractor"},
+                          {"employee_id": "E2", "country": "US", "employment_type": "contractor"}],
+            "deposits": [{"employee_id": "E1", "method": "platform", "platform": "Payoneer", "country": "HK"},
+                         {"employee_id": "E2", "method": "platform", "platform": "Payoneer", "country": "US"}],
+        }, {"E1": "medium", "E2": "weak"}),
     ),
 )

@@ -43,6 +43,17 @@ _ORG_STOP = frozenset({
     "pty", "lp", "llp", "kg", "oy", "ab", "as", "spa", "joint", "stock", "liability",
 })
 _PERSON_STOP = frozenset({"mr", "mrs", "ms", "dr", "jr", "sr", "prof", "phd", "md", "sir"})
+# Words company registers and payroll systems abbreviate ("NETWORK TECH CO LTD" for "Network
+# Technology Co., Ltd."), read as the word they stand for, so a shortened front-company name
+# meets its listing. Only for organisations; whole tokens only.
+_ORG_ABBREVIATIONS = {
+    "tech": "technology", "techn": "technology", "technol": "technology", "intl": "international",
+    "int'l": "international", "info": "information", "sys": "systems", "svc": "services", "svcs": "services",
+    "mgmt": "management", "mgt": "management", "dev": "development", "devt": "development",
+    "eng": "engineering", "engg": "engineering", "soln": "solutions", "solns": "solutions", "grp": "group",
+    "hldgs": "holdings", "hldg": "holding", "coop": "cooperation", "ent": "enterprise", "mfg": "manufacturing",
+    "assoc": "association", "natl": "national", "dept": "department",
+}
 _HANGUL = re.compile("([\uac00-\ud7a3])")
 _SYLLABIC = re.compile("[\uac00-\ud7a3\u4e00-\u9fff\u3400-\u4dbf]")
 _SPLIT = re.compile(r"[^a-z0-9]+")
@@ -137,6 +148,8 @@ def prepare(name: str | None, schema: str = "Person") -> Prepared:
     s = remove_person_prefixes(s) if person else remove_org_types(s)
     stop = _PERSON_STOP if person else _ORG_STOP
     toks = tuple(t for t in _SPLIT.split(to_ascii(s)) if t and t not in stop)
+    if not person:
+        toks = tuple(_ORG_ABBREVIATIONS.get(t, t) for t in toks)
     if not toks:  # a name made only of stop words ("The Company") keeps them
         toks = tuple(t for t in _SPLIT.split(to_ascii(name)) if t)
     words, lead = _words(s, stop, toks) if person else ((), 0)
