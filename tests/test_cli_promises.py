@@ -304,6 +304,10 @@ def test_check_validates_the_applicant_and_reads_ats_names(tmp_path: Path) -> No
 
     ats = check({"name": "Kevin Miles", "phone_number": "614-555-0134"})  # Greenhouse/Lever names
     assert ats.exit_code == 1 and json.loads(ats.stdout)[0]["what"] == "phone"
+    # Item 14: the source in brackets was swallowed as a Rich tag; it is shown as written.
+    f = tmp_path / "a.json"
+    plain = runner.invoke(app, ["check", str(f), "--store", str(out)])
+    assert plain.exit_code == 1 and "  [hr/employees.csv:2]" in plain.stdout
     typo = check({"full_name": "Kevin Miles", "phnoe": "614-555-0134"})
     assert typo.exit_code == 2 and "unknown key 'phnoe'; did you mean 'phone'?" in typo.output
     mapped = check({"full_name": "Kevin Miles", "Cell": "614-555-0134"}, "--map", "Cell=phone")
