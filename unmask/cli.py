@@ -212,6 +212,15 @@ def _exit_for(result: Any, fail_on: Band | None) -> None:
         raise typer.Exit(EXIT_FINDINGS)
 
 
+def _memory_limit(value: str | None) -> str | None:
+    from unmask.engine.duckdb import check_memory_limit
+
+    try:
+        return check_memory_limit(value) if value is not None else None
+    except ValueError as e:
+        raise typer.BadParameter(str(e)) from None
+
+
 @app.command()
 def scan(
     bundle: Annotated[Path, typer.Argument(help="The bundle folder.")],
@@ -228,6 +237,11 @@ def scan(
     keep: Annotated[
         int | None, typer.Option("--keep", min=1, help="Keep only the newest N scans in OUT/scans (default: all).")
     ] = None,
+    memory_limit: Annotated[
+        str | None, typer.Option("--memory-limit", callback=_memory_limit,
+                                 help="Database memory limit, e.g. 4GB; past it the database spills to disk "
+                                      "(default: half the machine's memory).")
+    ] = None,
 ) -> None:
     """Scan a bundle and write findings, clusters, rejects, manifest and report.
 
@@ -236,7 +250,7 @@ def scan(
     from unmask.pipeline import scan as run_scan
 
     with _errors(), _progress(quiet) as cb:
-        result = run_scan(bundle, out_dir, cb, threads, decisions=decisions, keep=keep)
+        result = run_scan(bundle, out_dir, cb, threads, decisions=decisions, keep=keep, memory_limit=memory_limit)
     _summary(result)
     _exit_for(result, fail_on)
 

@@ -89,7 +89,7 @@ def read_overlay(path: Path, config: Config) -> Overlay:
 
 def load(
     bundle: Path, store: Path | None, progress: Progress | None = None, threads: int | None = None,
-    decisions: Path | None = None, workdir: Path | None = None,
+    decisions: Path | None = None, workdir: Path | None = None, memory_limit: str | None = None,
 ) -> Loaded:
     """Read the bundle into a store. ``workdir``: private scratch space (a scan's staging
     folder, cleared by the next scan, so a killed run leaves nothing behind)."""
@@ -101,7 +101,12 @@ def load(
         ov = read_overlay(decisions, config) if decisions else None
         if ov:
             config = ov.apply(config)
-    engine = open_engine(store, threads=threads)
+    # Past its memory limit the engine spills into the scan's private scratch space, which
+    # goes with the scan (never into the published outputs).
+    spill = workdir / "spill" if workdir else None
+    if spill:
+        spill.mkdir(mode=0o700, parents=True, exist_ok=True)
+    engine = open_engine(store, threads=threads, memory_limit=memory_limit, temp_directory=spill)
     root = bundle.resolve()
     ctx = (LoadContext(engine, root, config, tokenizer, workdir=workdir) if workdir
            else LoadContext(engine, root, config, tokenizer))
@@ -145,7 +150,8 @@ def manifest(loaded: Loaded, runs: list[SignalRun] | None, started: datetime, bu
     totals = {k: sum(int(f[k]) for f in files) for k in ("read", "loaded", "rejected")}
     out: dict[str, Any] = {
         "tool": {"name": "unmask", "version": __version__},
-        "engine": {"name": loaded.engine.name, "version": loaded.engine.version},
+        "engine": {"name": loaded.engine.name, "version": loaded.engine.version,
+                   **getattr(loaded.engine, "resources", {})},
         "python": platform.python_version(),
         "started_at": started.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "finished_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -242,6 +248,7 @@ def scan(
     planted_note: str | None = None,
     decisions: Path | None = None,
     keep: int | None = None,
+    memory_limit: str | None = None,
 ) -> ScanResult:
     """Run a scan into OUT, which one scan writes at a time (another one is refused).
 
@@ -269,7 +276,7 @@ def scan(
             staged = scans.start(out, scan_id)
             try:
                 result = _scan_into(bundle, staged, progress, threads, planted_note, started, decisions, previous,
-                                    scan_id)
+                                    scan_id, memory_limit)
                 result.scan_dir = scans.publish(out, staged, scan_id)
             finally:
                 shutil.rmtree(staged, ignore_errors=True)
@@ -303,8 +310,10 @@ def _scan_into(
     bundle: Path, stage_dir: Path, progress: Progress | None, threads: int | None,
     planted_note: str | None, started: datetime, decisions: Path | None = None,
     previous: list[tuple[str, str, str]] | None = None, scan_id: str | None = None,
+    memory_limit: str | None = None,
 ) -> ScanResult:
-    loaded = load(bundle, stage_dir / "unmask.duckdb", progress, threads, decisions, stage_dir / ".work")
+    loaded = load(bundle, stage_dir / "unmask.duckdb", progress, threads, decisions, stage_dir / ".work",
+                  memory_limit)
     eng, t = loaded.engine, loaded.timings
     try:
         if not loaded.present:

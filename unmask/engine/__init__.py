@@ -26,13 +26,17 @@ def process_env(kind: str = "duckdb") -> dict[str, str]:
 
 
 def open_engine(
-    path: Path | None, kind: str = "duckdb", threads: int | None = None, read_only: bool = False
+    path: Path | None, kind: str = "duckdb", threads: int | None = None, read_only: bool = False,
+    memory_limit: str | None = None, temp_directory: Path | None = None,
 ) -> Engine:
-    """Open the store. ``path`` None means in memory; ``read_only`` still allows temp tables."""
+    """Open the store. ``path`` None means in memory; ``read_only`` still allows temp tables.
+    ``memory_limit`` (e.g. ``4GB``; default half the machine) and ``temp_directory`` (where
+    the engine spills past it) bound the engine's memory."""
     if kind == "duckdb":
         from unmask.engine.duckdb import DuckDBEngine
 
-        return DuckDBEngine(path, threads=threads, read_only=read_only)
+        return DuckDBEngine(path, threads=threads, read_only=read_only, memory_limit=memory_limit,
+                            temp_directory=temp_directory)
     raise ValueError(f"unknown engine {kind!r}")
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 import logging
+import os
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -36,18 +38,57 @@ _REASONS = {
 }
 
 
+# "4GB", "512MiB", "1.5 GB": the sizes DuckDB's memory_limit accepts; checked before it is
+# written into the SET statement (SET takes no bound parameters).
+_SIZE = re.compile(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
+
+
+def check_memory_limit(value: str) -> str:
+    """``value`` stripped, or ValueError if it is not a size such as ``4GB`` or ``512MiB``."""
+    v = value.strip()
+    if not _SIZE.fullmatch(v):
+        raise ValueError(f"memory limit {value!r} is not a size such as 4GB or 512MiB")
+    return v
+
+
+def default_memory_limit() -> str:
+    """Half the machine's memory (DuckDB's own default is 80%): the rest is headroom for the
+    Python side of a scan (Splink, the value parsers), so the whole process stays inside the
+    machine and DuckDB spills to disk instead of growing."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):  # not POSIX: leave DuckDB's own default
+        return ""
+    return f"{max(1024, total // 2 // 2**20)}MiB"
+
+
 class DuckDBEngine:
     name = "duckdb"
     version = duckdb.__version__
     dialect = DUCKDB
 
-    def __init__(self, path: Path | None, threads: int | None = None, read_only: bool = False) -> None:
+    def __init__(
+        self, path: Path | None, threads: int | None = None, read_only: bool = False,
+        memory_limit: str | None = None, temp_directory: Path | None = None,
+    ) -> None:
         try:
             self._con = duckdb.connect(str(path) if path else ":memory:", read_only=read_only and path is not None)
         except duckdb.Error as e:  # not a store, locked, or unreadable: the caller says which file
             raise EngineError(str(e).splitlines()[0], f"-- open {path}", self.name) from e
         if threads:
             self.execute(f"SET threads = {int(threads)}")
+        # Bounded memory: past the limit DuckDB spills to temp_directory instead of growing.
+        limit = check_memory_limit(memory_limit) if memory_limit else default_memory_limit()
+        if limit:
+            self.execute(f"SET memory_limit = '{limit}'")
+        if temp_directory is not None:
+            self.execute("SET temp_directory = " + "'" + str(temp_directory).replace("'", "''") + "'")
+        # What the scan ran with, for the manifest (DuckDB's own spelling of each).
+        self.resources: dict[str, Any] = {
+            k: v for k, v in self.query(
+                "SELECT name, value FROM duckdb_settings() "
+                "WHERE name IN ('threads', 'memory_limit', 'temp_directory')")
+        }
         # Row order of a scan is the file order; line numbers depend on it.
         self.execute("SET preserve_insertion_order = true")
         self._owned: dict[str, list[str]] = {}  # reader views -> the tables under them
