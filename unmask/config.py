@@ -56,6 +56,9 @@ class Config:
     propagation: float = 0.25
     max_line_bytes: int = 8 * 1024 * 1024
     far_km: float = 150.0
+    # [sigma] rules_dir: the user's own Sigma rules folder (e.g. a SigmaHQ checkout's rules/),
+    # evaluated instead of the rules shipped in unmask/data/sigma.
+    sigma_rules_dir: Path | None = None
     source: str = "defaults (no unmask.toml)"
 
 
@@ -166,7 +169,21 @@ def load_config(
 
         return f
 
-    top_known = {"org", "network", "allow", "columns", "relations", "scoring", "limits"}
+    def rules_dir(key: str, v: Any) -> None:
+        # Relative to the bundle, like every other path the bundle's own config names.
+        d = (bundle / v).resolve() if isinstance(v, str) and v else None
+        if d is None:
+            bad(key, "must be a folder path, a string")
+        elif not d.is_dir():
+            bad(key, f"no folder at {d}")
+        elif next(d.rglob("*.yml"), None) is None:
+            bad(key, f"no Sigma rule (*.yml) under {d}")
+        else:
+            cfg.sigma_rules_dir = d
+
+    table("sigma", {"rules_dir": rules_dir})
+
+    top_known = {"org", "network", "allow", "columns", "relations", "scoring", "limits", "sigma"}
     for k in data:
         if k not in top_known:
             bad(k, f"unknown section (known: {', '.join(sorted(top_known))})")

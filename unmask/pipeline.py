@@ -387,7 +387,8 @@ def prepare(loaded: Loaded, step: Callable[[str], None] = lambda _msg: None) -> 
         screening.build(eng)
     step("running Sigma rules")
     with _timed(t, "sigma"):
-        sigma.evaluate(eng)
+        own = loaded.config.sigma_rules_dir
+        sigma.evaluate(eng, sigma.compile_rules(own) if own else None)
     return resolution
 
 
