@@ -301,6 +301,7 @@ def demo(
         result = run_scan(bundle, out_dir / "scan", cb, planted_note=truth.note)
     out.print(f"demo bundle: {bundle} (planted truth in {truth_path(bundle)})")
     _summary(result)
+    out.print(f"workbench: unmask serve {out_dir / 'scan'}")
 
 
 @app.command()
@@ -369,6 +370,17 @@ def explain(
 
 intel_app = typer.Typer(no_args_is_help=True, help="Sanctions lists: what is loaded and how old it is.")
 app.add_typer(intel_app, name="intel")
+
+
+def _workbench() -> None:
+    # The workbench's commands live with it; registering them imports only typer-level code.
+    from unmask.serve.cli import serve, users_app
+
+    app.command("serve")(serve)
+    app.add_typer(users_app, name="users")
+
+
+_workbench()
 
 
 @intel_app.command("show")

@@ -152,14 +152,15 @@ class CasesStore:
         self.path = path
 
     @classmethod
-    def open(cls, path: Path, create: bool = True, target_version: int = VERSION) -> Self:
+    def open(cls, path: Path, create: bool = True, target_version: int = VERSION, shared: bool = False) -> Self:
         """Open (or create, unless ``create`` is false) the store at ``path`` and migrate it to
-        ``target_version`` (the current one; tests ask for older ones to prove migrations)."""
+        ``target_version`` (the current one; tests ask for older ones to prove migrations).
+        ``shared``: usable from several threads (the workbench, which serialises calls itself)."""
         if not create and not path.is_file():
             raise CasesError(f"no cases store at {path}")
         try:
             # Autocommit: every write below opens its own BEGIN IMMEDIATE transaction.
-            conn = sqlite3.connect(path, isolation_level=None, timeout=10.0)
+            conn = sqlite3.connect(path, isolation_level=None, timeout=10.0, check_same_thread=not shared)
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=FULL")

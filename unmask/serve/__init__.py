@@ -1,0 +1,1 @@
+"""``unmask serve``: the investigator's workbench over a scan folder (issue 15)."""
