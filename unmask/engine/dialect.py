@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import json
 import re
+from abc import ABC, abstractmethod
 from typing import Any
 
 import sqlglot
@@ -81,14 +82,14 @@ class _Canonical(DuckDB):
         FUNCTIONS = {**DuckDBParser.FUNCTIONS, "LEN": lambda args: exp.ArraySize(this=args[0])}
 
 
-class Dialect:
+class Dialect(ABC):
     """One engine's SQL dialect. ``name`` is sqlglot's name for it."""
 
     name: str = ""
 
+    @abstractmethod
     def transpile(self, sql: str) -> str:
         """The pipeline's SQL (DuckDB syntax) in this dialect."""
-        raise NotImplementedError
 
     def quote(self, name: str) -> str:
         """A quoted identifier in this dialect."""
