@@ -7,7 +7,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+from unmask.config import Config
+from unmask.engine import open_engine
 from unmask.pipeline import ScanResult, scan
+from unmask.sensitive import load_tokenizer
+from unmask.sources import load_bundle
+from unmask.sources.base import LoadContext
 
 DATA = Path(__file__).parent / "data"
 EMP_COLS = ["employee_id", "full_name", "email", "national_id", "date_of_birth", "address_line1", "address_line2",
@@ -111,3 +116,18 @@ class RecordingEngine:
     def export_jsonl(self, sql: str, path: Path, params: Any = None) -> int:
         self._sink.append(sql)
         return self._engine.export_jsonl(sql, path, params)  # type: ignore[no-any-return]
+
+
+def load_parts(bundle: Path, cfg: Config | None = None) -> LoadContext:
+    """Only the readers over ``bundle`` (no scan): the loaded tables, rejects and file reports."""
+    ctx = LoadContext(open_engine(None), bundle, cfg or Config(), load_tokenizer())
+    load_bundle(ctx)
+    return ctx
+
+
+def assert_reconciles(ctx: LoadContext) -> None:
+    """Every file's counts add up, and each rejected record is one row of ``rejects``."""
+    for f in ctx.files:
+        assert f.read == f.loaded + f.rejected, f
+        n = ctx.engine.query("SELECT count(*) FROM rejects WHERE file = ? AND unit <> 'file'", [f.path])[0][0]
+        assert n == f.rejected, f

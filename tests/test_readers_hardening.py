@@ -17,31 +17,17 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from tests.helpers import DATA, DEP_COLS, EMP_COLS, dep, emp, findings, run, write_csv
+from tests.helpers import DATA, DEP_COLS, EMP_COLS, assert_reconciles, dep, emp, findings, load_parts, run, write_csv
 from unmask.cli import app
 from unmask.config import Config
 from unmask.engine import open_engine
 from unmask.engine.textfiles import Source, count_lines, physical_lines
 from unmask.pipeline import validate
 from unmask.sensitive import load_tokenizer
-from unmask.sources import load_bundle
 from unmask.sources.base import LoadContext
 
 MALFORMED = DATA / "malformed"
 DAMAGED = DATA / "evtx-damaged"
-
-
-def _load(bundle: Path, cfg: Config | None = None) -> LoadContext:
-    ctx = LoadContext(open_engine(None), bundle, cfg or Config(), load_tokenizer())
-    load_bundle(ctx)
-    return ctx
-
-
-def _reconciles(ctx: LoadContext) -> None:
-    for f in ctx.files:
-        assert f.read == f.loaded + f.rejected, f
-        n = ctx.engine.query("SELECT count(*) FROM rejects WHERE file = ? AND unit <> 'file'", [f.path])[0][0]
-        assert n == f.rejected, f
 
 
 def _physical(data: bytes) -> list[bytes]:
@@ -81,7 +67,7 @@ def test_a_row_with_the_wrong_field_count_is_one_reject_and_lines_stay_true(
     at = {"start": 0, "middle": 2, "end": 4}[where]
     body = good[:at] + [bad] + good[at:]
     data = H + b"\n".join(body) + b"\n"
-    ctx = _load(_employees(tmp_path, data))
+    ctx = load_parts(_employees(tmp_path, data))
     (rep,) = ctx.files
     assert (rep.read, rep.loaded, rep.rejected) == (5, 4, 1)  # 5 records, not one reject per column
     bad_line = at + 2
@@ -90,7 +76,7 @@ def test_a_row_with_the_wrong_field_count_is_one_reject_and_lines_stay_true(
     lines = _physical(data)
     for n, eid in _emp_lines(ctx):
         assert lines[n - 1].split(b",")[0].decode() == eid  # the cited line holds the record
-    _reconciles(ctx)
+    assert_reconciles(ctx)
 
 
 def test_a_good_file_still_takes_the_fast_path(tmp_path: Path) -> None:
@@ -137,7 +123,7 @@ def test_every_loaded_file_line_holds_its_record_id(tmp_path_factory: pytest.Tem
                                                     case: tuple[bytes, set[str], int]) -> None:
     data, ids, bad = case
     root = _employees(tmp_path_factory.mktemp("p"), data)
-    ctx = _load(root)
+    ctx = load_parts(root)
     (rep,) = ctx.files
     lines = _physical(data)
     got = _emp_lines(ctx)
@@ -184,7 +170,7 @@ def test_evidence_file_line_holds_the_subject_id(tmp_path: Path) -> None:
 
 def test_unterminated_quote_rejects_only_its_record(tmp_path: Path) -> None:
     data = (MALFORMED / "employees-unterminated-quote.csv").read_bytes()
-    ctx = _load(_employees(tmp_path, data))
+    ctx = load_parts(_employees(tmp_path, data))
     assert [eid for _n, eid in _emp_lines(ctx)] == ["E0", "E1", "E3", "E4", "E5"]
     ((line, reason),) = _rejects(ctx)
     assert line == 4 and "unterminated or stray quote" in reason and "resumed at the next line" in reason
@@ -219,7 +205,7 @@ def test_glob_characters_in_file_names_are_literal(tmp_path: Path) -> None:
     (act / "a*.csv").write_text("actor_email,timestamp\nstar@x,2026-09-01T10:00:00Z\n")
     (act / "ab.csv").write_text("actor_email,timestamp\nab@x,2026-09-01T10:00:00Z\nab2@x,2026-09-01T11:00:00Z\n")
     (act / "a?.csv").write_text("actor_email,timestamp\nq@x,2026-09-01T10:00:00Z\n")
-    ctx = _load(tmp_path)
+    ctx = load_parts(tmp_path)
     okta_rows = ctx.engine.query("SELECT source_file, list(uuid ORDER BY line) FROM okta_events GROUP BY 1 ORDER BY 1")
     assert okta_rows == [("idp/okta/[c].jsonl", ["bracket"]), ("idp/okta/c.jsonl", ["c1", "c2"])]
     act_rows = ctx.engine.query(
@@ -243,14 +229,14 @@ def test_damaged_evtx_keeps_every_record_the_parser_yields(
 ) -> None:
     (tmp_path / "endpoint/sysmon").mkdir(parents=True)
     shutil.copy(DAMAGED / name, tmp_path / "endpoint/sysmon" / name)
-    ctx = _load(tmp_path)
+    ctx = load_parts(tmp_path)
     (rep,) = ctx.files
     assert (rep.loaded, rep.rejected, rep.status) == (loaded, damaged, "partial")
     reasons = [r for _n, r in _rejects(ctx)]
     assert len(reasons) == damaged and any(words in r for r in reasons)
     assert not any("[" in r or "found" in r for r in reasons)  # the parser's quoted bytes stay out
     assert ctx.engine.query("SELECT count(DISTINCT line) FROM endpoint_events")[0][0] == loaded
-    _reconciles(ctx)
+    assert_reconciles(ctx)
 
 
 def test_evtx_cut_mid_chunk_says_what_was_lost(tmp_path: Path) -> None:
@@ -260,11 +246,11 @@ def test_evtx_cut_mid_chunk_says_what_was_lost(tmp_path: Path) -> None:
     (tmp_path / "endpoint/sysmon").mkdir(parents=True)
     # Chunk 1 holds records 1-128, chunk 2 the other 100; the copy stops inside chunk 2.
     (tmp_path / "endpoint/sysmon/cut.evtx").write_bytes(whole[: 4096 + 65536 + 20000])
-    ctx = _load(tmp_path)
+    ctx = load_parts(tmp_path)
     (rep,) = ctx.files
     assert (rep.status, rep.loaded, rep.rejected) == ("partial", 128, 1)
     assert _rejects(ctx) == [(129, "the EVTX file is cut short inside chunk 2: its records could not be read")]
-    _reconciles(ctx)
+    assert_reconciles(ctx)
 
 
 def test_intact_evtx_and_evtx_gz_read_alike(tmp_path: Path) -> None:
@@ -272,7 +258,7 @@ def test_intact_evtx_and_evtx_gz_read_alike(tmp_path: Path) -> None:
     (tmp_path / "endpoint/sysmon").mkdir(parents=True)
     shutil.copy(src, tmp_path / "endpoint/sysmon/a.evtx")
     (tmp_path / "endpoint/sysmon/b.evtx.gz").write_bytes(gzip.compress(src.read_bytes()))
-    ctx = _load(tmp_path)
+    ctx = load_parts(tmp_path)
     assert [(f.loaded, f.rejected, f.status) for f in ctx.files] == [(21, 0, "ok"), (21, 0, "ok")]
 
 
@@ -287,15 +273,15 @@ def test_a_record_far_over_the_limit_is_a_reject_with_its_line(tmp_path: Path) -
         fh.write(ok[0] + "\n")
         fh.write('{"uuid": "big", "x": "' + "y" * (40 << 20) + '"}\n')
         fh.write(ok[1] + "\n" + ok[2] + "\n")
-    ctx = _load(tmp_path, Config(max_line_bytes=1 << 20))
+    ctx = load_parts(tmp_path, Config(max_line_bytes=1 << 20))
     assert _rejects(ctx) == [(2, f"record over {1 << 20} bytes")]
     assert ctx.engine.query("SELECT list(line ORDER BY line) FROM okta_events")[0][0] == [1, 3, 4]
-    _reconciles(ctx)
+    assert_reconciles(ctx)
 
 
 def test_csv_record_over_the_limit_keeps_the_next_line_number(tmp_path: Path) -> None:
     data = H + _rows(0, 2) + b"E2,Name 2," + b"x" * (3 << 20) + b"\n" + _rows(3, 5)
-    ctx = _load(_employees(tmp_path, data), Config(max_line_bytes=1 << 20))
+    ctx = load_parts(_employees(tmp_path, data), Config(max_line_bytes=1 << 20))
     assert [n for n, _r in _rejects(ctx)] == [4]
     assert _emp_lines(ctx) == [(2, "E0"), (3, "E1"), (5, "E3"), (6, "E4")]
 
@@ -305,11 +291,11 @@ def test_json_array_element_over_the_limit_is_one_reject(tmp_path: Path) -> None
     elems = [{"uuid": "a", "published": "2026-09-01T10:00:00Z"}, {"uuid": "big", "x": "y" * (3 << 20)},
              {"uuid": "c", "published": "2026-09-01T10:00:00Z"}]
     (tmp_path / "idp/okta/a.json").write_text(json.dumps(elems))
-    ctx = _load(tmp_path, Config(max_line_bytes=1 << 20))
+    ctx = load_parts(tmp_path, Config(max_line_bytes=1 << 20))
     assert _rejects(ctx) == [(2, f"record over {1 << 20} bytes")]
     assert ctx.engine.query("SELECT list(uuid ORDER BY line), list(line ORDER BY line) FROM okta_events")[0] == (
         ["a", "c"], [1, 3])
-    _reconciles(ctx)
+    assert_reconciles(ctx)
 
 
 def test_json_document_over_its_limit_is_refused_with_a_reason(tmp_path: Path) -> None:
@@ -319,7 +305,7 @@ def test_json_document_over_its_limit_is_refused_with_a_reason(tmp_path: Path) -
     page = {"value": [{"id": str(i), "createdDateTime": "2026-09-01T10:00:00Z", "pad": "z" * 4000}
                       for i in range(5000)]}  # ~20 MB
     (tmp_path / "idp/entra/page.json").write_text(json.dumps(page, indent=1))
-    ctx = _load(tmp_path, Config(max_line_bytes=4096))
+    ctx = load_parts(tmp_path, Config(max_line_bytes=4096))
     (rep,) = ctx.files
     assert rep.status == "unreadable" and "over 16777216 bytes" in rep.note and "JSON Lines" in rep.note
 
@@ -327,18 +313,18 @@ def test_json_document_over_its_limit_is_refused_with_a_reason(tmp_path: Path) -
 # --- 6. compressed input and line ends -----------------------------------------------------
 
 def test_gzip_with_trailing_garbage_keeps_every_record(tmp_path: Path) -> None:
-    ctx = _load(_employees(tmp_path, (MALFORMED / "employees-trailing-garbage.csv.gz").read_bytes(),
+    ctx = load_parts(_employees(tmp_path, (MALFORMED / "employees-trailing-garbage.csv.gz").read_bytes(),
                            "employees.csv.gz"))
     (rep,) = ctx.files
     assert (rep.loaded, rep.rejected, rep.status) == (400, 1, "partial")
     ((line, reason),) = _rejects(ctx)
     assert line == 402 and "not gzip" in reason and "after line 401" in reason
-    _reconciles(ctx)
+    assert_reconciles(ctx)
 
 
 def test_truncated_gzip_keeps_whole_records_and_names_the_stop(tmp_path: Path) -> None:
     data = (MALFORMED / "employees-truncated.csv.gz").read_bytes()
-    ctx = _load(_employees(tmp_path, data, "employees.csv.gz"))
+    ctx = load_parts(_employees(tmp_path, data, "employees.csv.gz"))
     (rep,) = ctx.files
     kept = _emp_lines(ctx)
     assert rep.status == "partial" and 0 < len(kept) < 400 and rep.rejected == 1
@@ -348,16 +334,17 @@ def test_truncated_gzip_keeps_whole_records_and_names_the_stop(tmp_path: Path) -
 
 
 def test_two_gzip_members_are_one_file(tmp_path: Path) -> None:
-    ctx = _load(_employees(tmp_path, (MALFORMED / "employees-two-members.csv.gz").read_bytes(), "employees.csv.gz"))
+    data = (MALFORMED / "employees-two-members.csv.gz").read_bytes()
+    ctx = load_parts(_employees(tmp_path, data, "employees.csv.gz"))
     assert [e for _n, e in _emp_lines(ctx)] == [f"E{i}" for i in range(6)] and _rejects(ctx) == []
 
 
 def test_mixed_line_ends_are_read(tmp_path: Path) -> None:
-    ctx = _load(_employees(tmp_path, (MALFORMED / "employees-mixed-line-ends.csv").read_bytes()))
+    ctx = load_parts(_employees(tmp_path, (MALFORMED / "employees-mixed-line-ends.csv").read_bytes()))
     assert _emp_lines(ctx) == [(2, "E0"), (3, "E1"), (4, "E2")]
     (tmp_path / "idp/okta").mkdir(parents=True)
     shutil.copy(MALFORMED / "okta-mixed-line-ends.jsonl", tmp_path / "idp/okta/m.jsonl")
-    ctx = _load(tmp_path)
+    ctx = load_parts(tmp_path)
     assert ctx.engine.query("SELECT list(uuid ORDER BY line), list(line ORDER BY line) FROM okta_events")[0] == (
         ["u0", "u1", "u2", "u3"], [1, 2, 3, 4])
 
@@ -403,7 +390,7 @@ def test_links_leaving_the_bundle_are_not_followed_and_are_listed(tmp_path: Path
     (b / "idp").symlink_to(tmp_path)  # a folder outside
     (b / "payroll").mkdir()
     (b / "payroll/deposits.csv").symlink_to(b / "hr/candidates.csv")  # a file inside: followed
-    ctx = _load(b)
+    ctx = load_parts(b)
     assert ctx.engine.query("SELECT count(*) FROM employees")[0][0] == 0
     assert {f.path for f in ctx.files} == {"hr/candidates.csv", "payroll/deposits.csv"}
     man = validate(b)

@@ -10,28 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.helpers import EMP_COLS, jsonl, run, write_csv
+from tests.helpers import EMP_COLS, assert_reconciles, jsonl, load_parts, run, write_csv
 from unmask.config import Config
-from unmask.engine import open_engine
-from unmask.sensitive import load_tokenizer
-from unmask.sources import load_bundle
-from unmask.sources.base import LoadContext
 
 OKTA_OK = {"uuid": "u1", "published": "2026-09-01T10:00:00.000Z", "eventType": "user.session.start",
            "actor": {"alternateId": "a@x.com"}, "client": {"ipAddress": "198.51.100.1"}}
-
-
-def _load(bundle: Path, cfg: Config | None = None) -> LoadContext:
-    ctx = LoadContext(open_engine(None), bundle, cfg or Config(), load_tokenizer())
-    load_bundle(ctx)
-    return ctx
-
-
-def _reconciles(ctx: LoadContext) -> None:
-    for f in ctx.files:
-        assert f.read == f.loaded + f.rejected, f
-        n = ctx.engine.query("SELECT count(*) FROM rejects WHERE file = ? AND unit <> 'file'", [f.path])[0][0]
-        assert n == f.rejected, f
 
 
 def test_truncated_gzip_keeps_whole_lines_and_says_so(tmp_path: Path) -> None:
@@ -39,26 +22,26 @@ def test_truncated_gzip_keeps_whole_lines_and_says_so(tmp_path: Path) -> None:
     data = gzip.compress(("\n".join(lines) + "\n").encode())
     (tmp_path / "idp/okta").mkdir(parents=True)
     (tmp_path / "idp/okta/log.jsonl.gz").write_bytes(data[: len(data) // 2])
-    ctx = _load(tmp_path)
+    ctx = load_parts(tmp_path)
     (rep,) = ctx.files
     assert rep.status == "partial" and "truncated" in rep.note
     assert 0 < rep.loaded < 3000 and rep.rejected == 1
     (reason,) = ctx.engine.query("SELECT reason FROM rejects")[0]
     assert "truncated" in reason
-    _reconciles(ctx)
+    assert_reconciles(ctx)
 
 
 def test_gzip_without_suffix_is_read(tmp_path: Path) -> None:
     (tmp_path / "idp/okta").mkdir(parents=True)
     (tmp_path / "idp/okta/log.jsonl").write_bytes(gzip.compress((json.dumps(OKTA_OK) + "\n").encode()))
-    ctx = _load(tmp_path)
+    ctx = load_parts(tmp_path)
     assert [(f.loaded, f.rejected) for f in ctx.files] == [(1, 0)]
 
 
 def test_binary_garbage_csv_is_unreadable_not_a_crash(tmp_path: Path) -> None:
     (tmp_path / "hr").mkdir()
     (tmp_path / "hr/employees.csv").write_bytes(bytes(range(256)) * 40)
-    ctx = _load(tmp_path)
+    ctx = load_parts(tmp_path)
     (rep,) = ctx.files
     assert rep.status == "unreadable" and rep.loaded == 0
     assert ctx.engine.query("SELECT unit FROM rejects")[0][0] == "file"
@@ -68,11 +51,11 @@ def test_bad_utf8_lines_are_rejected_one_by_one(tmp_path: Path) -> None:
     (tmp_path / "idp/okta").mkdir(parents=True)
     good = json.dumps(OKTA_OK).encode()
     (tmp_path / "idp/okta/l.jsonl").write_bytes(good + b"\n" + b'{"uuid": "\xff\xfe"}\n' + good + b"\nnot json\n")
-    ctx = _load(tmp_path)
+    ctx = load_parts(tmp_path)
     rows = ctx.engine.query("SELECT line, reason FROM rejects ORDER BY line")
     assert rows == [(2, "not valid UTF-8"), (4, "not valid JSON")]
     assert ctx.engine.query("SELECT list(line ORDER BY line) FROM okta_events")[0][0] == [1, 3]
-    _reconciles(ctx)
+    assert_reconciles(ctx)
 
 
 def test_csv_in_another_encoding_is_rejected_by_row(tmp_path: Path) -> None:
@@ -80,7 +63,7 @@ def test_csv_in_another_encoding_is_rejected_by_row(tmp_path: Path) -> None:
     (tmp_path / "hr/employees.csv").write_bytes(
         b"employee_id,full_name,email\nE1,Ann,a@x\nE2,Jos\xe9 P\xe9rez,j@x\nE3,Cy,c@x\n"
     )
-    ctx = _load(tmp_path)
+    ctx = load_parts(tmp_path)
     assert ctx.engine.query("SELECT line, reason FROM rejects")[0] == (3, "not valid UTF-8 (column full_name)")
     assert ctx.engine.query("SELECT list(employee_id ORDER BY line), list(line ORDER BY line) FROM employees")[0] == (
         ["E1", "E3"], [2, 4])
@@ -88,7 +71,7 @@ def test_csv_in_another_encoding_is_rejected_by_row(tmp_path: Path) -> None:
 
 def test_csv_missing_required_column(tmp_path: Path) -> None:
     write_csv(tmp_path / "hr/employees.csv", ["employee_id", "email"], [{"employee_id": "E1", "email": "a@x"}])
-    ctx = _load(tmp_path)
+    ctx = load_parts(tmp_path)
     (rep,) = ctx.files
     assert rep.status == "unreadable" and "full_name" in rep.note
 
@@ -97,7 +80,7 @@ def test_column_mapping_from_config(tmp_path: Path) -> None:
     write_csv(tmp_path / "hr/employees.csv", ["Worker ID", "Legal Name", "Work Email"],
               [{"Worker ID": "E1", "Legal Name": "Ann Lee", "Work Email": "A@X.COM"}])
     cfg = Config(columns={"employees": {"employee_id": "Worker ID", "full_name": "Legal Name", "email": "Work Email"}})
-    ctx = _load(tmp_path, cfg)
+    ctx = load_parts(tmp_path, cfg)
     assert ctx.engine.query("SELECT employee_id, full_name, email FROM employees")[0] == ("E1", "Ann Lee", "a@x.com")
 
 
@@ -107,7 +90,7 @@ def test_duplicate_ids_are_rejected_not_merged(tmp_path: Path) -> None:
         {"employee_id": "E1", "full_name": "Other Ann", "email": "b@x"},
         {"employee_id": "E2", "full_name": "Bo", "email": "c@x"},
     ])
-    ctx = _load(tmp_path)
+    ctx = load_parts(tmp_path)
     assert ctx.engine.query("SELECT line, reason FROM rejects")[0] == (
         3, "duplicate employee_id (first seen at line 2 of hr/employees.csv)")
     assert ctx.engine.query("SELECT full_name FROM employees WHERE employee_id = 'E1'")[0][0] == "Ann"
@@ -117,9 +100,9 @@ def test_oversize_line_is_rejected(tmp_path: Path) -> None:
     (tmp_path / "idp/okta").mkdir(parents=True)
     big = dict(OKTA_OK, displayMessage="x" * 5000)
     (tmp_path / "idp/okta/l.jsonl").write_text(json.dumps(OKTA_OK) + "\n" + json.dumps(big) + "\n")
-    ctx = _load(tmp_path, Config(max_line_bytes=2048))
+    ctx = load_parts(tmp_path, Config(max_line_bytes=2048))
     assert ctx.engine.query("SELECT line, reason FROM rejects")[0] == (2, "record longer than the size limit")
-    _reconciles(ctx)
+    assert_reconciles(ctx)
 
 
 def test_formula_and_markup_in_names_stay_text(tmp_path: Path) -> None:
@@ -139,7 +122,7 @@ def test_formula_and_markup_in_names_stay_text(tmp_path: Path) -> None:
 def test_json_values_that_are_not_objects(tmp_path: Path) -> None:
     (tmp_path / "code/audit").mkdir(parents=True)
     (tmp_path / "code/audit/a.jsonl").write_text('[1,2]\n"str"\n{"action":"git.clone","created_at":1727000000000}\n')
-    ctx = _load(tmp_path)
+    ctx = load_parts(tmp_path)
     assert ctx.engine.query("SELECT list(reason ORDER BY line) FROM rejects")[0][0] == [
         "not a JSON object", "not a JSON object"]
     assert ctx.engine.query("SELECT strftime(observed_at, '%Y') FROM code_audit")[0][0] == "2024"
@@ -151,8 +134,8 @@ def test_any_bytes_as_jsonl_reconcile(tmp_path_factory: object, lines: list[byte
     root = tmp_path_factory.mktemp("h")  # type: ignore[attr-defined]
     (root / "endpoint/osquery").mkdir(parents=True)
     (root / "endpoint/osquery/r.log").write_bytes(b"\n".join(lines) + b"\n")
-    ctx = _load(root)
-    _reconciles(ctx)
+    ctx = load_parts(root)
+    assert_reconciles(ctx)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -168,8 +151,8 @@ def test_any_text_as_csv_reconciles(tmp_path_factory: object, rows: list[list[st
     w.writerows(rows)
     (root / "hr").mkdir()
     (root / "hr/employees.csv").write_text(buf.getvalue())
-    ctx = _load(root)
-    _reconciles(ctx)
+    ctx = load_parts(root)
+    assert_reconciles(ctx)
     (rep,) = ctx.files
     assert rep.status == "unreadable" or rep.read >= 1
 
@@ -182,13 +165,13 @@ def test_files_read_together_keep_their_own_line_numbers(tmp_path: Path) -> None
         b"\n".join([ok[0].encode(), b"\xff broken", b"", ok[1].encode(), b"nope", ok[2].encode()]) + b"\n"
     )
     (tmp_path / "idp/okta/c.jsonl").write_text(ok[3] + "\n")
-    ctx = _load(tmp_path)
+    ctx = load_parts(tmp_path)
     lines = dict(ctx.engine.query(
         "SELECT source_file, list(line ORDER BY line) FROM okta_events GROUP BY source_file"))
     assert lines == {"idp/okta/a.jsonl": [1, 2, 3, 4, 5], "idp/okta/b.jsonl": [1, 4, 6], "idp/okta/c.jsonl": [1]}
     rej = ctx.engine.query("SELECT file, line, reason FROM rejects ORDER BY file, line")
     assert rej == [("idp/okta/b.jsonl", 2, "not valid UTF-8"), ("idp/okta/b.jsonl", 5, "not valid JSON")]
-    _reconciles(ctx)
+    assert_reconciles(ctx)
     assert {f.path: (f.read, f.loaded, f.rejected) for f in ctx.files} == {
         "idp/okta/a.jsonl": (5, 5, 0), "idp/okta/b.jsonl": (5, 3, 2), "idp/okta/c.jsonl": (1, 1, 0)}
 
@@ -228,7 +211,7 @@ def test_every_reader_survives_bad_files(part_id: str, kind: str, tmp_path: Path
         target.write_bytes(b"")
     else:
         target.write_bytes(b'{"x": "\xff"}\n\xfe\xfe,\xfe\n')
-    ctx = _load(tmp_path)
+    ctx = load_parts(tmp_path)
     assert len(ctx.files) == 1
     rep = ctx.files[0]
     assert rep.read == rep.loaded + rep.rejected
@@ -244,8 +227,8 @@ def test_truncated_gzip_csv_keeps_whole_rows(tmp_path: Path) -> None:
     data = gzip.compress(body.encode())
     (tmp_path / "hr").mkdir()
     (tmp_path / "hr/employees.csv.gz").write_bytes(data[: len(data) // 2])
-    ctx = _load(tmp_path)
+    ctx = load_parts(tmp_path)
     (rep,) = ctx.files
     assert rep.status == "partial" and 0 < rep.loaded < 20000
     assert ctx.engine.query("SELECT count(*) FROM rejects WHERE reason LIKE 'the gzip stream is truncated%'")[0][0] == 1
-    _reconciles(ctx)
+    assert_reconciles(ctx)
