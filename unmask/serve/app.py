@@ -23,7 +23,9 @@ from unmask.cases.store import DECISIONS, REASONS, CasesError, CasesStore
 from unmask.model import Key
 from unmask.results import BANDS, Results
 from unmask.scans import out_root
+from unmask.serve import clusters, scanpages
 from unmask.serve.accounts import Accounts, Session, User
+from unmask.serve.web import Web
 
 HERE = Path(__file__).parent
 COOKIE = "unmask_session"
@@ -284,6 +286,11 @@ def create_app(out: Path, cases: Path | None = None, secure_cookie: bool = False
         body = "".join(json.dumps({"id": e.id, "at": e.at, "actor": e.actor, "action": e.action, "key": e.key,
                                    "detail": e.detail}, sort_keys=True) + "\n" for e in entries)
         return Response(body, media_type="application/x-ndjson")
+
+    # Page groups in their own modules (clusters, scans, ...), sharing this app's state.
+    web = Web(root, results, store, accounts, lock, who, page, audit)
+    for group in (clusters, scanpages):
+        app.include_router(group.router(web))
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
