@@ -80,7 +80,8 @@ def test_an_older_store_is_migrated(tmp_path: Path) -> None:
     raw.commit()
     raw.close()
     with CasesStore.open(path) as cases:
-        assert cases.version == 2
+        assert cases.version == 3
+        assert cases.assignments() == []  # migration 3: nobody holds a case yet
         (j,) = cases.history(E1)
         assert (j.decision, j.reason, j.note, j.evidence_fingerprint) == ("dismissed", "travel", "at a conference",
                                                                           "abc")
@@ -215,3 +216,20 @@ def test_approved_tool_allows_that_tool_to_that_person_only(tmp_path: Path) -> N
     out2 = tmp_path / "out2"
     run(_laptops(tmp_path / "b2", toml), out2)
     assert "rmm_on_laptop" in signals_of(out2, "E1") and "rmm_on_laptop" not in signals_of(out2, "E2")
+
+
+def test_assignments_hand_a_case_over_and_refuse_change(tmp_path: Path) -> None:
+    with CasesStore.open(tmp_path / "cases.sqlite") as cases:
+        cases.assign(E1, "ivan", author="ada")
+        cases.assign(E2, "ivan", author="ada")
+        last = cases.assign(E1, "olga", author="ivan")
+        cases.assign(E2, None, author="ivan")  # handed back
+        assert [(str(a.key), a.assignee) for a in cases.assignments()] == [("employee:E1", "olga"),
+                                                                           ("employee:E2", None)]
+        assert [a.assignee for a in cases.assignments(E1)] == ["ivan", "olga"] and cases.assignments(E1)[-1] == last
+        assert [(e.actor, e.action, e.detail) for e in cases.audit(E1)] == [
+            ("ada", "assign", {"assignee": "ivan"}), ("ivan", "assign", {"assignee": "olga"})]
+        with pytest.raises(CasesError, match="author"):
+            cases.assign(E1, "x", author=" ")
+    with sqlite3.connect(tmp_path / "cases.sqlite") as raw, pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        raw.execute("UPDATE assignments SET assignee = 'mallory'")

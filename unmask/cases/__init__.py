@@ -5,6 +5,7 @@ from unmask.cases.store import (
     DECISIONS,
     REASONS,
     VERSION,
+    Assignment,
     AuditEntry,
     CasesError,
     CasesStore,
@@ -14,6 +15,6 @@ from unmask.cases.store import (
 )
 
 __all__ = [
-    "DECISIONS", "REASONS", "VERSION", "AuditEntry", "CasesError", "CasesStore", "Decision", "Judgement",
+    "DECISIONS", "REASONS", "VERSION", "Assignment", "AuditEntry", "CasesError", "CasesStore", "Decision", "Judgement",
     "Overlay", "OverlayEntry", "Reason", "load_decisions", "overlay",
 ]

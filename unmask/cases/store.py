@@ -86,6 +86,23 @@ WHEN OLD.superseded_by IS NOT NULL OR NEW.id IS NOT OLD.id OR NEW.key_kind IS NO
   OR NEW.evidence_ids IS NOT OLD.evidence_ids OR NEW.related IS NOT OLD.related OR NEW.tool IS NOT OLD.tool
 BEGIN SELECT RAISE(ABORT, 'a judgement is never edited: record a new one that supersedes it'); END;
 """,
+    # 3: who works a case. Append-only like the audit log: the newest row per key is in force
+    # (assignee NULL: handed back), the older rows are the hand-over history.
+    """
+CREATE TABLE assignments(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  key_kind TEXT NOT NULL CHECK (key_kind IN ('employee', 'candidate', 'cluster')),
+  key_id TEXT NOT NULL,
+  assignee TEXT CHECK (assignee IS NULL OR assignee <> ''),
+  author TEXT NOT NULL CHECK (author <> ''),
+  assigned_at TEXT NOT NULL
+);
+CREATE INDEX assignments_by_key ON assignments(key_kind, key_id, id);
+CREATE TRIGGER assignments_no_update BEFORE UPDATE ON assignments
+BEGIN SELECT RAISE(ABORT, 'assignments are append-only'); END;
+CREATE TRIGGER assignments_no_delete BEFORE DELETE ON assignments
+BEGIN SELECT RAISE(ABORT, 'assignments are append-only'); END;
+""",
 )
 VERSION = len(MIGRATIONS)
 
@@ -114,6 +131,19 @@ class Judgement:
             "evidence_ids": list(self.evidence_ids), "related": str(self.related) if self.related else None,
             "tool": self.tool, "superseded_by": self.superseded_by,
         }
+
+
+@dataclass(frozen=True)
+class Assignment:
+    id: int
+    key: Key
+    assignee: str | None  # None: handed back to nobody
+    author: str
+    assigned_at: str  # ISO 8601 UTC
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "key": str(self.key), "assignee": self.assignee, "author": self.author,
+                "assigned_at": self.assigned_at}
 
 
 @dataclass(frozen=True)
@@ -267,6 +297,34 @@ class CasesStore:
             f"SELECT {_COLS} FROM judgements WHERE superseded_by IS NULL ORDER BY key_kind, key_id"  # noqa: S608
         ).fetchall()
         return [_judgement(r) for r in rows]
+
+    def assign(self, key: Key, assignee: str | None, *, author: str) -> Assignment:
+        """Give the case on ``key`` to ``assignee`` (None: to nobody), and audit it."""
+        if not author.strip():
+            raise CasesError("an assignment needs its author")
+        who = assignee.strip() if assignee else None
+        at = _now()
+        with self._tx() as c:
+            cur = c.execute("INSERT INTO assignments(key_kind, key_id, assignee, author, assigned_at) "
+                            "VALUES (?, ?, ?, ?, ?)", (key.kind, key.id, who or None, author, at))
+            a = Assignment(cast(int, cur.lastrowid), key, who or None, author, at)
+            self._append(c, author, "assign", str(key), {"assignee": a.assignee}, at)
+        return a
+
+    def assignments(self, key: Key | None = None) -> list[Assignment]:
+        """The assignment in force on every key (or the whole hand-over history of ``key``,
+        oldest first); an unassigned key in force has ``assignee`` None."""
+        if key is not None:
+            rows = self._conn.execute(
+                "SELECT id, key_kind, key_id, assignee, author, assigned_at FROM assignments "
+                "WHERE key_kind = ? AND key_id = ? ORDER BY id", (key.kind, key.id)).fetchall()
+        else:
+            rows = self._conn.execute(
+                "SELECT id, key_kind, key_id, assignee, author, assigned_at FROM assignments a WHERE id = "
+                "(SELECT max(id) FROM assignments b WHERE b.key_kind = a.key_kind AND b.key_id = a.key_id) "
+                "ORDER BY key_kind, key_id").fetchall()
+        return [Assignment(r["id"], Key(r["key_kind"], r["key_id"]), r["assignee"], r["author"], r["assigned_at"])
+                for r in rows]
 
     def record(self, actor: str, action: str, key: Key | None = None, detail: dict[str, Any] | None = None) -> int:
         """Append one event (a view, an export, a login...) to the audit log; returns its id."""

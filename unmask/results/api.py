@@ -87,9 +87,18 @@ WHERE ($bands::VARCHAR[] IS NULL OR list_contains($bands::VARCHAR[], r.band))
        OR contains(lower(coalesce(p.email, '')), $q::VARCHAR)
        OR contains(' ' || lower(array_to_string(coalesce(cl.clusters, []::VARCHAR[]), ' ')) || ' ',
                    ' ' || $q::VARCHAR || ' '))
+  AND ($keys::VARCHAR[] IS NULL OR r.subject_type || ':' || r.subject_id IN (SELECT unnest($keys::VARCHAR[])))
+  AND ($not_keys::VARCHAR[] IS NULL
+       OR r.subject_type || ':' || r.subject_id NOT IN (SELECT unnest($not_keys::VARCHAR[])))
 ORDER BY r.rank
 LIMIT $limit::BIGINT OFFSET $offset::BIGINT
 """
+# The workbench's filters on tables a scan may lack; without the table, the filter matches nothing.
+_DEPT_FILTER = ("  AND ($dept::VARCHAR IS NULL OR (r.subject_type = 'employee' AND r.subject_id IN "
+                "(SELECT employee_id FROM employees WHERE lower(department) = $dept::VARCHAR)))\n")
+_KIND_FILTER = ("  AND ($kind::VARCHAR IS NULL OR EXISTS (SELECT 1 FROM cluster_members m JOIN cluster_kinds k "
+                "USING (cluster_id) WHERE m.subject_type = r.subject_type AND m.subject_id = r.subject_id "
+                "AND k.kind = $kind::VARCHAR))\n")
 
 
 # The members query holds this line verbatim, so a store written before roles can drop it.
@@ -184,25 +193,47 @@ class Results:
 
     def findings(
         self, bands: Iterable[str] | None = None, family: str | None = None, min_score: float | None = None,
-        search: str | None = None, offset: int = 0, limit: int | None = None,
+        search: str | None = None, offset: int = 0, limit: int | None = None, department: str | None = None,
+        cluster_kind: str | None = None, keys: Iterable[str] | None = None, not_keys: Iterable[str] | None = None,
     ) -> FindingsPage:
         """Scored subjects, highest score first. ``search`` matches an id, a cluster id or an
-        e-mail exactly, or a part of a name, id or e-mail, ignoring case."""
+        e-mail exactly, or a part of a name, id or e-mail, ignoring case. ``department`` (any
+        case) keeps employees of it; ``cluster_kind`` members of a cluster of that kind; ``keys``
+        and ``not_keys`` keep or drop stable keys ("employee:E1", the workbench's decisions)."""
         params = {
             "bands": None if bands is None else list(bands), "family": family, "min_score": min_score,
             "q": search.strip().lower() if search and search.strip() else None,
             "limit": limit, "offset": max(0, offset),
+            "keys": None if keys is None else list(keys), "not_keys": None if not_keys is None else list(not_keys),
+            "dept": department.strip().lower() if department and department.strip() else None,
+            "kind": cluster_kind or None,
         }
-        rows = self._eng.query(_FINDINGS_SQL, params)
+        extra = ((_DEPT_FILTER if self._has("employees") else "  AND $dept::VARCHAR IS NULL\n")
+                 + (_KIND_FILTER if self._has("cluster_kinds") else "  AND $kind::VARCHAR IS NULL\n"))
+        sql = _FINDINGS_SQL.replace("ORDER BY r.rank\n", extra + "ORDER BY r.rank\n")
+        rows = self._eng.query(sql, params)
         items = [Finding(st, sid, name, float(score), band, int(rank), tuple(sigs), tuple(fams), tuple(cls))
                  for st, sid, name, score, band, rank, sigs, fams, cls, _ in rows]
         if rows:
             total = int(rows[0][-1])
         elif offset > 0:  # past the last page: count without it
-            total = len(self._eng.query(_FINDINGS_SQL, {**params, "limit": None, "offset": 0}))
+            total = len(self._eng.query(sql, {**params, "limit": None, "offset": 0}))
         else:
             total = 0
         return FindingsPage(total, max(0, offset), items)
+
+    def facets(self) -> dict[str, list[str]]:
+        """What the queue can be filtered by: the signal families, departments and cluster kinds
+        of the scored subjects, each sorted."""
+        fam = [str(f) for (f,) in self._eng.query(
+            "SELECT DISTINCT family FROM scored_evidence WHERE family IS NOT NULL ORDER BY 1")]
+        dept = [str(d) for (d,) in self._eng.query(
+            "SELECT DISTINCT e.department FROM employees e JOIN scores s ON s.subject_type = 'employee' "
+            "AND s.subject_id = e.employee_id WHERE e.department IS NOT NULL ORDER BY 1")] \
+            if self._has("employees") else []
+        kinds = [str(k) for (k,) in self._eng.query("SELECT DISTINCT kind FROM cluster_kinds ORDER BY 1")] \
+            if self._has("cluster_kinds") else []
+        return {"families": fam, "departments": dept, "cluster_kinds": kinds}
 
     def evidence(self, subject_type: str | None = None, subject_id: str | None = None) -> list[Evidence]:
         """Scored evidence of one subject (or of all, when no subject is named), strongest first."""
@@ -290,6 +321,14 @@ class Results:
         if not self._has("decisions"):
             return []
         return [SubjectRef(str(a), str(b)) for a, b in self._eng.query(jsonl.REOPENED_SQL)]
+
+    def declared_zone(self, subject_type: str, subject_id: str) -> str | None:
+        """The time zone of the subject's declared home (None when the scan placed none)."""
+        if not self._has("addresses"):
+            return None
+        rows = self._eng.query("SELECT min(tz) FROM addresses WHERE kind = 'home' AND subject_type = $st "
+                               "AND subject_id = $sid AND tz IS NOT NULL", {"st": subject_type, "sid": subject_id})
+        return str(rows[0][0]) if rows and rows[0][0] else None
 
     def records(self, subject_type: str, subject_id: str) -> list[Record]:
         """The subject's employee and candidate records, with their context fields."""

@@ -6,24 +6,22 @@ Jinja2 template with autoescape, so a bundle string is always text; the CSP allo
 script. A state-changing request needs a session and its CSRF token, or an API token.
 """
 
-import csv
-import io
 import json
 import threading
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Form, HTTPException, Query, Request, Response
+from fastapi import Depends, FastAPI, Form, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from unmask.cases.store import DECISIONS, REASONS, CasesError, CasesStore
+from unmask.cases.store import CasesStore
 from unmask.model import Key
-from unmask.results import BANDS, Results
+from unmask.results import Results
 from unmask.scans import out_root
-from unmask.serve import clusters, scanpages
+from unmask.serve import clusters, person, queue, scanpages
 from unmask.serve.accounts import Accounts, Session, User
 from unmask.serve.web import Web
 
@@ -146,123 +144,6 @@ def create_app(out: Path, cases: Path | None = None, secure_cookie: bool = False
         resp.delete_cookie(COOKIE, path="/")
         return resp
 
-    # -- the queue ---------------------------------------------------------------------------
-
-    def queue_data(band: str | None, family: str | None, q: str | None, offset: int, limit: int | None
-                   ) -> dict[str, Any]:
-        bands = [band] if band in BANDS else None
-        with lock:
-            pg = results.findings(bands=bands, family=family or None, search=q, offset=offset, limit=limit)
-            decided = {str(j.key): j for j in store.all_current()}
-        items = [{"subject_type": f.subject_type, "subject_id": f.subject_id, "name": f.name, "score": f.score,
-                  "band": f.band, "rank": f.rank, "families": list(f.families), "clusters": list(f.clusters),
-                  "decision": (d.decision if (d := decided.get(f"{f.subject_type}:{f.subject_id}")) else None)}
-                 for f in pg.items]
-        return {"total": pg.total, "offset": pg.offset, "items": items}
-
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def queue(request: Request, w: Who, band: str | None = None, family: str | None = None, q: str | None = None,
-              offset: Annotated[int, Query(ge=0)] = 0) -> Response:
-        data = queue_data(band, family, q, offset, PAGE)
-        return page(request, "queue.html", {**data, "band": band or "", "family": family or "", "q": q or "",
-                                            "bands": BANDS, "page": PAGE}, w[1])
-
-    @app.get("/api/findings")
-    def api_findings(w: Who, band: str | None = None, family: str | None = None, q: str | None = None,
-                     offset: Annotated[int, Query(ge=0)] = 0,
-                     limit: Annotated[int, Query(ge=1, le=1000)] = PAGE) -> dict[str, Any]:
-        """Findings, highest score first, with each subject's decision in force."""
-        return queue_data(band, family, q, offset, limit)
-
-    @app.get("/queue.csv")
-    def queue_csv(w: Who, band: str | None = None, family: str | None = None, q: str | None = None) -> Response:
-        """The filtered queue as CSV; cells a spreadsheet would run as formulas are quoted."""
-        data = queue_data(band, family, q, 0, None)
-        buf = io.StringIO()
-        wr = csv.writer(buf)
-        wr.writerow(["rank", "subject_type", "subject_id", "name", "score", "band", "families", "decision"])
-        for it in data["items"]:
-            wr.writerow([neutralise(v) for v in (it["rank"], it["subject_type"], it["subject_id"], it["name"],
-                                                 f"{it['score']:.4f}", it["band"], " ".join(it["families"]),
-                                                 it["decision"] or "")])
-        audit(w[0].name, "export", detail={"what": "queue.csv", "rows": len(data["items"]), "band": band,
-                                          "family": family, "q": q})
-        return Response(buf.getvalue(), media_type="text/csv",
-                        headers={"Content-Disposition": 'attachment; filename="queue.csv"'})
-
-    # -- a person ----------------------------------------------------------------------------
-
-    def person_data(st: str, sid: str) -> dict[str, Any]:
-        if st not in ("employee", "candidate"):
-            raise HTTPException(404, "no such subject")
-        key = Key(st, sid)  # type: ignore[arg-type]
-        with lock:
-            subj = results.subject(sid, st)
-            history = store.history(key)
-        if subj is None:
-            raise HTTPException(404, "no such subject")
-        return {"subject": subj, "history": history, "key": key}
-
-    @app.get("/person/{st}/{sid}", response_class=HTMLResponse, include_in_schema=False)
-    def person(request: Request, st: str, sid: str, w: Who) -> Response:
-        d = person_data(st, sid)
-        audit(w[0].name, "view", d["key"])
-        subj = d["subject"]
-        shown = [e for e in subj.evidence if e.strength != "weak"]
-        weak = [e for e in subj.evidence if e.strength == "weak"]
-        seen = set(d["history"][-1].evidence_ids) if d["history"] else set()
-        return page(request, "person.html", {**d, "shown": shown, "weak": weak, "seen": seen,
-                                             "decisions": DECISIONS, "reasons": REASONS}, w[1])
-
-    @app.get("/api/subjects/{st}/{sid}")
-    def api_person(st: str, sid: str, w: Who) -> dict[str, Any]:
-        """One subject: score, band, evidence (strongest first) and decision history."""
-        d = person_data(st, sid)
-        audit(w[0].name, "view", d["key"], {"via": "api"})
-        s = d["subject"]
-        return {"subject_type": s.subject_type, "subject_id": s.subject_id, "name": s.name, "score": s.score,
-                "band": s.band, "rank": s.rank,
-                "evidence": [{"evidence_id": e.evidence_id, "signal": e.signal, "strength": e.strength,
-                              "weight": e.weight, "detail": e.detail, "source_file": e.source_file, "line": e.line}
-                             for e in s.evidence],
-                "decisions": [j.as_dict() for j in d["history"]]}
-
-    def decide(w: tuple[User, Session | None], st: str, sid: str, form: dict[str, str]) -> dict[str, Any]:
-        u = w[0]
-        if not u.can_decide():
-            audit(u.name, "decide_refused", Key(st, sid) if st in ("employee", "candidate") else None)  # type: ignore[arg-type]
-            raise HTTPException(403, "a viewer cannot decide")
-        d = person_data(st, sid)
-        related = form.get("related") or None
-        try:
-            with lock:
-                j = store.decide(
-                    d["key"], form.get("decision", ""), author=u.name,  # type: ignore[arg-type]
-                    reason=form.get("reason") or None,  # type: ignore[arg-type]
-                    reason_text=form.get("reason_text", ""), note=form.get("note", ""),
-                    evidence_ids=[e.evidence_id for e in d["subject"].evidence],
-                    related=Key.parse(related) if related else None, tool=form.get("tool") or None)
-        except (CasesError, ValueError) as e:
-            raise HTTPException(422, str(e)) from None
-        return j.as_dict()
-
-    @app.post("/person/{st}/{sid}/decide", include_in_schema=False)
-    async def decide_form(request: Request, st: str, sid: str, w: Who) -> Response:
-        form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
-        decide(w, st, sid, form)
-        return RedirectResponse(f"/person/{st}/{sid}", status_code=303)
-
-    @app.post("/api/subjects/{st}/{sid}/decision")
-    async def api_decide(request: Request, st: str, sid: str, w: Who) -> dict[str, Any]:
-        """Record a decision (JSON body: decision, reason, reason_text, note, related, tool)."""
-        try:
-            body = await request.json()
-        except ValueError:
-            raise HTTPException(422, "a JSON object is expected") from None
-        if not isinstance(body, dict):
-            raise HTTPException(422, "a JSON object is expected")
-        return decide(w, st, sid, {k: str(v) for k, v in body.items() if v is not None})
-
     # -- the audit log -----------------------------------------------------------------------
 
     def admin(w: tuple[User, Session | None]) -> None:
@@ -288,8 +169,8 @@ def create_app(out: Path, cases: Path | None = None, secure_cookie: bool = False
         return Response(body, media_type="application/x-ndjson")
 
     # Page groups in their own modules (clusters, scans, ...), sharing this app's state.
-    web = Web(root, results, store, accounts, lock, who, page, audit)
-    for group in (clusters, scanpages):
+    web = Web(root, lambda: results, store, accounts, lock, who, page, audit)
+    for group in (queue, person, clusters, scanpages):
         app.include_router(group.router(web))
 
     @app.exception_handler(HTTPException)

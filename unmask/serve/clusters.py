@@ -113,14 +113,14 @@ def router(web: Web) -> APIRouter:
 
     def get(cid: str) -> Cluster:
         with web.lock:
-            c = web.results.cluster(cid)
+            c = web.scan().cluster(cid)
         if c is None:
             raise HTTPException(404, "no such cluster in this scan")
         return c
 
     def listing() -> list[dict[str, Any]]:
         with web.lock:
-            cs = web.results.clusters()
+            cs = web.scan().clusters()
             decided = {j.key.id: j.decision for j in web.store.all_current() if j.key.kind == "cluster"}
         out = [{"cluster_id": c.cluster_id, "size": len(c.members), "kind": c.verdict.kind if c.verdict else None,
                 "band": c.verdict.band if c.verdict else None, "score": c.verdict.score if c.verdict else None,
@@ -180,7 +180,7 @@ def router(web: Web) -> APIRouter:
             raise HTTPException(409, "this cluster has no high or critical finding and no confirmed decision: its "
                                      "indicators are personal data; export with force=true to share anyway")
         with web.lock:
-            iocs = collect(web.results, [SubjectRef(m.subject_type, m.subject_id) for m in c.members],
+            iocs = collect(web.scan(), [SubjectRef(m.subject_type, m.subject_id) for m in c.members],
                            include_tokens, include_references)
         web.audit(w[0].name, "export", Key("cluster", cid),
                   {"what": f"iocs.{fmt}", "rows": len(iocs), "force": force, "include_tokens": include_tokens,

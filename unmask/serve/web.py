@@ -29,7 +29,7 @@ SEVERITY = {b: i for i, b in enumerate(BANDS)}  # critical 0 ... low 3: sort by 
 @dataclass(frozen=True)
 class Web:
     root: Path  # OUT: scans/, current, cases.sqlite
-    results: Results
+    scan: Callable[[], Results]  # the published scan's read API; call it under the lock
     store: CasesStore
     accounts: Accounts
     lock: threading.Lock
