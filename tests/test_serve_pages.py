@@ -196,12 +196,16 @@ def test_scan_page_shows_what_could_not_be_read(twice: Path, tmp_path: Path) -> 
     for r in rejects:
         assert r["reason"] in page
     assert "Files it ignored" in page
+    # The queue says so too, and links to that page.
+    queue = c.get("/").text
+    assert f"{len(rejects)} record(s) rejected" in queue and f'href="/scans/{sid}"' in queue
 
 
 def test_one_scan_has_no_diff(demo: tuple[TestClient, Path]) -> None:
     c, _ = demo
     login(c, "vera")
     assert len(c.get("/api/scans").json()["items"]) == 1
+    assert "could not use everything" not in c.get("/").text  # the demo's bundle is read whole
     assert c.get("/api/scans/diff").status_code == 404
     assert c.get("/api/scans").status_code == 200
     c.cookies.clear()

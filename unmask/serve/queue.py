@@ -18,7 +18,8 @@ from fastapi.responses import HTMLResponse
 
 from unmask.cases.store import DECISIONS
 from unmask.report.export import csv_safe
-from unmask.results import BANDS
+from unmask.results import BANDS, ResultsError
+from unmask.scans import history
 from unmask.serve.scanpages import new_since_last_scan
 from unmask.serve.web import Auth, Web
 
@@ -108,6 +109,22 @@ def queue_data(web: Web, f: Filters, user: str, offset: int, limit: int | None) 
     return {"total": pg.total, "offset": pg.offset, "items": items, "notes": notes}
 
 
+def what_was_not_read(web: Web) -> dict[str, Any] | None:
+    """How much of the bundle the published scan could not read, for a line above the queue
+    (the scan's page lists it); None when nothing was left out."""
+    try:
+        meta = web.scan().meta()
+    except ResultsError:
+        return None
+    got = {"rejected": meta.totals.get("rejected", 0), "unreadable": len(meta.unreadable_files),
+           "ignored": len(meta.ignored_files), "scan_id": meta.raw.get("scan_id")}
+    if not (got["rejected"] or got["unreadable"] or got["ignored"]):
+        return None
+    if got["scan_id"] not in history(web.root):
+        got["scan_id"] = None  # a scan folder served directly: no page of its own
+    return got
+
+
 def router(web: Web) -> APIRouter:
     r = APIRouter()
     Who = Annotated[Auth, Depends(web.who)]
@@ -119,11 +136,12 @@ def router(web: Web) -> APIRouter:
         with web.lock:
             facets = web.scan().facets()
             people = [u.name for u in web.accounts.users() if u.can_decide()]
+            unread = what_was_not_read(web)
         return web.render(request, "queue.html", {
             **data, "f": f, "bands": BANDS, "statuses": STATUSES, "facets": facets, "people": people, "page": PAGE,
             "prev": f.query(offset=max(offset - PAGE, 0)) if offset > 0 else None,
             "next": f.query(offset=offset + PAGE) if offset + PAGE < data["total"] else None,
-            "csv": f.query()}, w)
+            "csv": f.query(), "unread": unread}, w)
 
     @r.get("/api/findings")
     def api_findings(w: Who, f: F, offset: Annotated[int, Query(ge=0)] = 0,
