@@ -22,6 +22,7 @@ from tests.test_serve_pages import HTML, client, login
 from unmask.signals import BY_ID
 
 EVIL = '<img src=x onerror=alert(1)>'
+SPOOF = "Bo \u202eParkexe.txt\x1b[31m"  # a bidi override and a terminal escape in a name
 
 
 @pytest.fixture()
@@ -219,7 +220,7 @@ def test_household_dismissal_is_confirmed_as_configuration_and_the_rescan_honour
 
 def test_hostile_names_are_text_on_the_new_pages(tmp_path: Path) -> None:
     root, out = tmp_path / "b", tmp_path / "out"
-    emps = [emp("E1", EVIL, "5 Oak St", department=EVIL, title=EVIL), emp("E2", "Bo Park", "9 Elm St")]
+    emps = [emp("E1", EVIL, "5 Oak St", department=EVIL, title=EVIL), emp("E2", SPOOF, "9 Elm St")]
     ships = [ship("S1", "E1", "9 Elm St", "43215"), ship("S2", "E2", "9 Elm St", "43215")]
     run(bundle(root, emps, ships), out)
     run(bundle(root, emps, ships, deposits=[dep("E1", "77", EVIL)]), out)
@@ -232,4 +233,6 @@ def test_hostile_names_are_text_on_the_new_pages(tmp_path: Path) -> None:
         r = c.get(url)
         assert r.status_code == 200, url
         assert EVIL not in r.text and "<img" not in r.text, url
-    assert html.escape(EVIL, quote=False) in c.get(f"/cluster/{cl['cluster_id']}").text.replace("&#34;", '"')
+        assert not any(ch in r.text for ch in "\x1b\u202e"), url  # no escape or bidi control survives
+    page = c.get(f"/cluster/{cl['cluster_id']}").text
+    assert html.escape(EVIL, quote=False) in page and "Bo Parkexe.txt" in page

@@ -23,7 +23,7 @@ from unmask.results import Results
 from unmask.scans import out_root
 from unmask.serve import clusters, person, queue, scanpages
 from unmask.serve.accounts import Accounts, Session, User
-from unmask.serve.web import Web
+from unmask.serve.web import Web, shown
 
 HERE = Path(__file__).parent
 COOKIE = "unmask_session"
@@ -51,6 +51,7 @@ def create_app(out: Path, cases: Path | None = None, secure_cookie: bool = False
     app.state.accounts = accounts
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     templates = Jinja2Templates(directory=HERE / "templates")
+    templates.env.finalize = shown
 
     @app.middleware("http")
     async def headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

@@ -39,7 +39,7 @@ class Filters:
     new: bool = False  # new since the scan before the published one
     reopened: bool = False  # dismissed, and evidence the dismissal did not see has come
 
-    def query(self, **change: Any) -> str:
+    def link(self, **change: Any) -> str:
         """This filter set as a query string (only what is set), with ``change`` applied."""
         d = {**asdict(self), **change}
         return urlencode({k: ("1" if v is True else v) for k, v in d.items() if v not in ("", False, None, 0)})
@@ -139,9 +139,9 @@ def router(web: Web) -> APIRouter:
             unread = what_was_not_read(web)
         return web.render(request, "queue.html", {
             **data, "f": f, "bands": BANDS, "statuses": STATUSES, "facets": facets, "people": people, "page": PAGE,
-            "prev": f.query(offset=max(offset - PAGE, 0)) if offset > 0 else None,
-            "next": f.query(offset=offset + PAGE) if offset + PAGE < data["total"] else None,
-            "csv": f.query(), "unread": unread}, w)
+            "prev": f.link(offset=max(offset - PAGE, 0)) if offset > 0 else None,
+            "next": f.link(offset=offset + PAGE) if offset + PAGE < data["total"] else None,
+            "csv": f.link(), "unread": unread}, w)
 
     @r.get("/api/findings")
     def api_findings(w: Who, f: F, offset: Annotated[int, Query(ge=0)] = 0,

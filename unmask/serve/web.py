@@ -21,6 +21,7 @@ from unmask.cases.store import CasesStore
 from unmask.model import Key
 from unmask.results import BANDS, Results
 from unmask.serve.accounts import Accounts, Session, User
+from unmask.values.text import printable
 
 Auth = tuple[User, Session | None]
 SEVERITY = {b: i for i, b in enumerate(BANDS)}  # critical 0 ... low 3: sort by this, never by the name
@@ -39,6 +40,15 @@ class Web:
 
     def render(self, request: Request, name: str, ctx: dict[str, Any], auth: Auth, status: int = 200) -> HTMLResponse:
         return self.page(request, name, ctx, auth[1], status)
+
+
+def shown(value: Any) -> Any:
+    """Jinja's ``finalize``: every string a template prints loses escape sequences, control and
+    bidi characters first (values/text.py), as in report.html, so a name cannot reorder or hide
+    the text around it; autoescape then makes it text. Markup we built ourselves passes."""
+    if type(value) is str:  # Markup, a str subclass, is ours
+        return printable(value)
+    return value
 
 
 def subject_key(st: str, sid: str) -> Key:
