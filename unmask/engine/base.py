@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from unmask.engine.dialect import Dialect
 
@@ -140,6 +140,28 @@ class RecordReader(Protocol):
         """
         ...
 
+
+
+@runtime_checkable
+class StreamingReader(Protocol):
+    """An engine that can also read line files without staging them (optional: a reader asks
+    with ``isinstance``, and uses :meth:`RecordReader.load_lines` otherwise)."""
+
+    def stream_lines(
+        self,
+        paths: Sequence[Path],
+        max_line_bytes: int,
+        layers: Sequence[str],
+        params: Mapping[str, Any] | None,
+        sink: Callable[[str], None],
+        undo: Callable[[int], None],
+    ) -> list[list[RawReject]]:
+        """What :meth:`RecordReader.load_lines` makes, handed to ``sink`` a bounded batch at a
+        time as a relation ``(__file, line, ...)`` valid during the call, instead of one table.
+        Before a file is read again (its fast read did not add up) ``undo(file index)`` is
+        called: the sink must forget what it was given of that file. The result lists each
+        file's rejected lines."""
+        ...
 
 
 class Engine(SqlRunner, RecordReader, Protocol):

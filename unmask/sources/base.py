@@ -15,6 +15,7 @@ import os
 import shutil
 import tempfile
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -302,12 +303,22 @@ def finish_many(
     ctx: LoadContext, part: Part, staged: str, reports: list[FileReport], unit: str
 ) -> list[FileReport]:
     """:func:`finish` for a staged relation holding several files (``__file`` = index)."""
-    eng = ctx.engine
     if len(reports) == 1:  # finish ignores the extra __file column
         return [finish(ctx, part, staged, reports[0], unit)]
     if part.key:
         raise ValueError("parts with a unique key are read one file at a time")
-    files = [r.path for r in reports]
+    counts = move_rows(ctx, part, staged, [r.path for r in reports], unit)
+    ctx.engine.drop(staged)
+    return count_files(ctx, reports, counts)
+
+
+def move_rows(
+    ctx: LoadContext, part: Part, staged: str, files: list[str], unit: str
+) -> dict[int, tuple[int, int]]:
+    """Move rows (``__file`` = index in ``files``, ``line``, the part's columns, ``_err``) of a
+    part without a unique key into the part table and the rejects: a whole staged table, or
+    one batch of a streamed read. Returns (loaded, rejected) per file index."""
+    eng = ctx.engine
     m = "(SELECT unnest($files) AS rel, generate_subscripts($files, 1) - 1 AS __file)"
     eng.execute(
         f"INSERT INTO rejects SELECT m.rel, $part, s.line, $unit, s._err FROM {ident(staged)} s "  # noqa: S608
@@ -320,14 +331,25 @@ def finish_many(
         f"JOIN {m} m USING (__file) WHERE s._err IS NULL",
         {"files": files},
     )
-    counts = {
+    return {
         int(i): (int(a), int(b))
         for i, a, b in eng.query(
             f"SELECT __file, count(*) FILTER (WHERE _err IS NULL), count(*) FILTER (WHERE _err IS NOT NULL) "  # noqa: S608
             f"FROM {ident(staged)} GROUP BY __file"
         )
     }
-    eng.drop(staged)
+
+
+def forget_file(ctx: LoadContext, part: Part, file: str) -> None:
+    """Undo :func:`move_rows` for one file (before it is read again)."""
+    ctx.engine.execute(f"DELETE FROM {ident(part.table)} WHERE source_file = $f", {"f": file})  # noqa: S608
+    ctx.engine.execute("DELETE FROM rejects WHERE file = $f AND part = $p", {"f": file, "p": part.id})
+
+
+def count_files(
+    ctx: LoadContext, reports: list[FileReport], counts: Mapping[int, tuple[int, int]]
+) -> list[FileReport]:
+    """Add each file's (loaded, rejected) to its report and record it as read."""
     for i, report in enumerate(reports):
         loaded, rejected = counts.get(i, (0, 0))
         report.loaded += loaded

@@ -12,7 +12,7 @@ import zlib
 from pathlib import Path
 from typing import Literal
 
-from unmask.engine import Engine, RawReject
+from unmask.engine import Engine, RawReject, StreamingReader
 from unmask.engine.sqlbuild import ident
 from unmask.engine.textfiles import over_limit
 from unmask.sources.base import (
@@ -22,9 +22,12 @@ from unmask.sources.base import (
     Part,
     _open_text,
     _plain,
+    count_files,
     error_expr,
     finish,
     finish_many,
+    forget_file,
+    move_rows,
     note_stop,
     readable_path,
     reject_raw,
@@ -193,17 +196,36 @@ def _load_lines_fast(
     staged = f"__js{next(_n)}"
     reports = [r for _p, r in batch]
 
-    def read(files: list[Path]) -> list[list[RawReject]]:
-        return eng.load_lines(
-            files, staged, ctx.config.max_line_bytes,
-            (x, f"x, {_PERR.format(v='x')}", typed_layer, check_layer),
-            ctx.token_params if uses_token(part) else None, materialize=part.key is not None,
-        )
+    layers = (x, f"x, {_PERR.format(v='x')}", typed_layer, check_layer)
+    params = ctx.token_params if uses_token(part) else None
+    # Without a unique key to check, the rows go straight to the part table in bounded
+    # batches as they are read: no staged copy of the part is ever held.
+    streamed = isinstance(eng, StreamingReader) and not part.key
+    counts: dict[int, tuple[int, int]] = {}
+    files = [r.path for r in reports]
+
+    def sink(rel: str) -> None:
+        for i, (a, b) in move_rows(ctx, part, rel, files, "line").items():
+            loaded, rejected = counts.get(i, (0, 0))
+            counts[i] = (loaded + a, rejected + b)
+
+    def undo(i: int) -> None:
+        forget_file(ctx, part, files[i])
+        counts.pop(i, None)
+
+    def read(paths: list[Path]) -> list[list[RawReject]]:
+        if isinstance(eng, StreamingReader) and streamed:
+            return eng.stream_lines(paths, ctx.config.max_line_bytes, layers, params, sink, undo)
+        return eng.load_lines(paths, staged, ctx.config.max_line_bytes, layers, params,
+                              materialize=part.key is not None)
 
     per_file: list[list[RawReject]]
     try:
         per_file = read([p for p, _r in batch])
     except Exception as e:  # noqa: BLE001
+        if streamed:  # what the sink was given before the failure is not kept
+            for i in range(len(files)):
+                undo(i)
         if len(batch) == 1:
             return [unreadable(ctx, reports[0], f"cannot read as text lines: {_plain(e)}")]
         # One bad file must not sink the others: read them one by one to find it.
@@ -212,6 +234,8 @@ def _load_lines_fast(
         note_stop(report, rejects)
         reject_raw(ctx, report.path, part.id, rejects, "line")
         report.rejected += len(rejects)
+    if streamed:
+        return count_files(ctx, reports, counts)
     return finish_many(ctx, part, staged, reports, "line")
 
 

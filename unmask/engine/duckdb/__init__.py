@@ -6,18 +6,21 @@ import itertools
 import logging
 import os
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import duckdb.func as duckdb_func
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from unmask.engine.base import EngineError, Params, RawReject
 from unmask.engine.dialect import DUCKDB
 from unmask.engine.sqlbuild import ident
-from unmask.engine.textfiles import Reject, count_lines, csv_records, text_lines
+from unmask.engine.textfiles import LineCount, Reject, count_lines, csv_records, text_lines
 
 # Unit separator: valid JSON can never contain a raw control character, so splitting a text
 # file on it yields exactly one column per physical line.
@@ -141,15 +144,22 @@ class DuckDBEngine:
 
     # -- readers -----------------------------------------------------------------------------
     def _take_rejects(
-        self, rj: str, rs: str, line_offset: int, names: Sequence[str] = ()
+        self, rj: str, rs: str, line_offset: int, names: Sequence[str] = (),
+        con: duckdb.DuckDBPyConnection | None = None,
     ) -> list[tuple[str, RawReject]]:
-        """Read DuckDB's reject tables as (file path, reject), then drop them: they quote lines."""
-        rows = self.query(
+        """Read DuckDB's reject tables as (file path, reject), then drop them: they quote lines.
+        ``con``: the connection that read (the tables are its temporary ones)."""
+        c = con or self._con
+        sql = (
             f"SELECT s.file_path, e.line, e.error_type, e.column_name FROM {ident(rj)} e "  # noqa: S608
             f"JOIN {ident(rs)} s USING (scan_id, file_id) ORDER BY s.file_path, e.line"
         )
-        self.execute(f"DROP TABLE IF EXISTS {ident(rj)}")
-        self.execute(f"DROP TABLE IF EXISTS {ident(rs)}")
+        try:
+            rows = c.execute(sql).fetchall()
+            c.execute(f"DROP TABLE IF EXISTS {ident(rj)}")
+            c.execute(f"DROP TABLE IF EXISTS {ident(rs)}")
+        except duckdb.Error as e:
+            raise EngineError(str(e).splitlines()[0], sql, self.name) from e
         out = []
         for path, line, etype, col in rows:
             reason = _REASONS.get(str(etype), str(etype).lower())
@@ -231,17 +241,14 @@ class DuckDBEngine:
                 if i not in bad:
                     self._renumber(table, rejects, 1, i)
         for i in sorted(bad):
-            per_file[i] = self._lines_slow(paths[i], i, table, made, max_line_bytes, layers, params)
+            per_file[i] = self._lines_slow(paths[i], i, max_line_bytes, layers, params, self._into(table, made))
             made = True
         return per_file
 
-    def _lines_fast(
-        self, paths: Sequence[Path], n: int, max_line_bytes: int, layers: Sequence[str],
-        params: Mapping[str, Any] | None,
-    ) -> tuple[list[list[RawReject]], dict[int, int]]:
-        """One parallel read of every file; the rejects of each file, and its rows (blank included)."""
-        rj, rs, tmp, base = f"__rj{n}", f"__rs{n}", f"__engine_lines{n}", f"__engine_base{n}"
-        names = [str(p) for p in paths]
+    def _lines_sql(self, layers: Sequence[str]) -> str:
+        """The reading statement of :meth:`_lines_fast` and :meth:`stream_lines`: every file in
+        one parallel read, the layers evaluated in it, one row per physical line (blank ones
+        flagged ``__blank``), in file order."""
         sql = (
             f"SELECT raw, filename, {layers[0]} "  # noqa: S608
             "FROM read_csv($p, columns={'raw': 'VARCHAR'}, filename=true, "
@@ -258,13 +265,22 @@ class DuckDBEngine:
         )
         for layer in layers[1:]:
             sql = f"SELECT filename, __blank, {layer} FROM ({sql})"  # noqa: S608
+        return sql
+
+    def _lines_fast(
+        self, paths: Sequence[Path], n: int, max_line_bytes: int, layers: Sequence[str],
+        params: Mapping[str, Any] | None,
+    ) -> tuple[list[list[RawReject]], dict[int, int]]:
+        """One parallel read of every file; the rejects of each file, and its rows (blank included)."""
+        rj, rs, tmp, base = f"__rj{n}", f"__rs{n}", f"__engine_lines{n}", f"__engine_base{n}"
+        names = [str(p) for p in paths]
         # The layers run in the reading statement: the text itself is never stored. Many files
         # are one statement, read in parallel. No window function: a new table's rowid follows
         # the scan order (insertion order is preserved, files in the order given), so a line's
         # number is its rowid less the first rowid of its file.
         try:
             self.execute(
-                f"CREATE OR REPLACE TEMP TABLE {ident(tmp)} AS {sql}",  # noqa: S608
+                f"CREATE OR REPLACE TEMP TABLE {ident(tmp)} AS {self._lines_sql(layers)}",  # noqa: S608
                 {"p": [_literal(p) for p in names], "d": _LINE_DELIM, "rj": rj, "rs": rs, "m": max_line_bytes,
                  **(params or {})},
             )
@@ -286,9 +302,120 @@ class DuckDBEngine:
         rows = {int(i): int(k) for i, k in self.query(f"SELECT __file, n FROM {ident(base)}")}  # noqa: S608
         return per_file, rows
 
+    def stream_lines(
+        self,
+        paths: Sequence[Path],
+        max_line_bytes: int,
+        layers: Sequence[str],
+        params: Mapping[str, Any] | None,
+        sink: Sink,
+        undo: Callable[[int], None],
+    ) -> list[list[RawReject]]:
+        """:meth:`load_lines` without a table: the rows go to ``sink`` in bounded batches.
+
+        The files are read in one parallel statement as by :meth:`load_lines`; each batch of
+        at most ``_STREAM_ROWS`` lines is numbered and handed to ``sink`` as a relation
+        ``(__file, line, ...)``, then released, so memory holds one batch, never the part.
+        Rejected lines are known only at the end of the read, and the lines after them were
+        numbered by position: such a file is given to ``undo`` (forget what the sink was
+        given of it) and read again alone, numbered around the rejected lines now known. A
+        file whose lines do not add up (DuckDB dropped a line over the size limit without a
+        word, or a damaged gzip failed the read) is read again exactly, in Python.
+        """
+        per_file, seen, counts, failed = self._stream(paths, max_line_bytes, layers, params, sink, {},
+                                                      ids=range(len(paths)))
+        if failed and len(paths) > 1:
+            for i in range(len(paths)):
+                undo(i)
+            raise EngineError("the files could not be read together", "-- stream_lines", self.name)
+        for i, c in enumerate(counts):
+            if failed or c is None or c.lines != seen[i] + len(per_file[i]):
+                undo(i)
+                per_file[i] = self._lines_slow(paths[i], i, max_line_bytes, layers, params, sink)
+            elif per_file[i]:
+                undo(i)
+                known = sorted(r.line for r in per_file[i] if r.line is not None)
+                # The ordinal k of a row moves down by one for every rejected line r_j (j from
+                # 0, in order) with r_j - 1 - j < k: the good lines before it are fewer than k.
+                skip = np.array([x - 1 - j for j, x in enumerate(known)], dtype=np.int64)
+                again, seen2, counts2, failed2 = self._stream(
+                    [paths[i]], max_line_bytes, layers, params, sink, {0: skip}, ids=[i])
+                if failed2 or again[0] != per_file[i] or counts2[0] != c or seen2[0] != seen[i]:
+                    undo(i)  # the file changed under us, or the reader disagrees with itself
+                    per_file[i] = self._lines_slow(paths[i], i, max_line_bytes, layers, params, sink)
+        return per_file
+
+    def _stream(
+        self, paths: Sequence[Path], max_line_bytes: int, layers: Sequence[str], params: Mapping[str, Any] | None,
+        sink: Sink, skips: Mapping[int, Any], ids: Sequence[int],
+    ) -> tuple[list[list[RawReject]], list[int], list[LineCount | None], bool]:
+        """One streamed read of ``paths`` (handed on as ``__file`` = ``ids[i]``): the rejects
+        per file, the lines handed on per file (blank ones included), the files' own line
+        counts, and whether the read failed. ``skips``: rejected lines known beforehand."""
+        n = next(_counter)
+        rj, rs = f"__rj{n}", f"__rs{n}"
+        names = [str(p) for p in paths]
+        drop_raw = ", raw" if len(layers) == 1 else ""
+        sql = (
+            f"SELECT list_position($names, filename)::INTEGER - 1 AS __file, "  # noqa: S608
+            f"* EXCLUDE (filename{drop_raw}) FROM ({self._lines_sql(layers)})"
+        )
+        seen = [0] * len(paths)
+        per_file: list[list[RawReject]] = [[] for _ in names]
+        failed = False
+        # A second connection streams the read while this one runs the sink's statements.
+        cur = self._con.cursor()
+        try:
+            with ThreadPoolExecutor(1) as pool:
+                # The line count that proves the read right runs beside it (DuckDB releases the GIL).
+                counting = pool.submit(lambda: [count_lines(p) for p in paths])
+                try:
+                    cur.execute("SET TimeZone = 'UTC'")
+                    reader = cur.sql(sql, params={
+                        "p": [_literal(p) for p in names], "names": names, "d": _LINE_DELIM, "rj": rj, "rs": rs,
+                        "m": max_line_bytes, **(params or {})}).to_arrow_reader(_STREAM_ROWS)
+                    for batch in reader:
+                        self._hand_on(batch, seen, skips, ids, sink)
+                    index = {name: i for i, name in enumerate(names)}
+                    for path, r in self._take_rejects(rj, rs, 0, con=cur):
+                        per_file[index[path]].append(r)
+                except (duckdb.Error, EngineError) as e:
+                    _log.debug("streamed read failed: %s", e.__class__.__name__)
+                    failed = True
+                counts = counting.result()
+        finally:
+            cur.close()
+        return per_file, seen, counts, failed
+
+    def _hand_on(self, batch: Any, seen: list[int], skips: Mapping[int, Any], ids: Sequence[int], sink: Sink) -> None:
+        """Number one streamed batch (rows come in file order, files in the order given), drop
+        its blank lines and hand it to ``sink``."""
+        f = batch.column(0).to_numpy()
+        line = np.empty(len(f), dtype=np.int64)
+        cuts = (np.flatnonzero(f[1:] != f[:-1]) + 1).tolist()
+        for s, e in zip([0, *cuts], [*cuts, len(f)], strict=True):
+            i = int(f[s])
+            ordinal = np.arange(seen[i] + 1, seen[i] + 1 + e - s, dtype=np.int64)
+            line[s:e] = ordinal + np.searchsorted(skips[i], ordinal, side="left") if i in skips else ordinal
+            seen[i] += e - s
+        cols = [c for c in batch.schema.names if c not in ("__file", "line", "__blank")]
+        table = pa.Table.from_arrays(
+            [pa.array(np.asarray(ids, dtype=np.int32)[f]), pa.array(line), *(batch.column(c) for c in cols)],
+            names=["__file", "line", *cols],
+        ).filter(pc.invert(batch.column("__blank")))
+        self._hand_to(table, sink)
+
+    def _hand_to(self, table: Any, sink: Sink) -> None:
+        name = f"__engine_batch{next(_counter)}"
+        self._con.register(name, table)
+        try:
+            sink(name)
+        finally:
+            self._con.unregister(name)
+
     def _lines_slow(
-        self, path: Path, file_index: int, table: str, append: bool, max_line_bytes: int,
-        layers: Sequence[str], params: Mapping[str, Any] | None,
+        self, path: Path, file_index: int, max_line_bytes: int, layers: Sequence[str],
+        params: Mapping[str, Any] | None, sink: Sink,
     ) -> list[RawReject]:
         """Read one file line by line in Python (:func:`text_lines`) through the same layers."""
         sql = f"SELECT raw, {layers[0]} FROM (SELECT unnest($u_raw::VARCHAR[]) AS raw)"  # noqa: S608
@@ -297,46 +424,39 @@ class DuckDBEngine:
         if len(layers) == 1:
             sql = f"SELECT * EXCLUDE (raw) FROM ({sql})"  # noqa: S608
         rejects: list[RawReject] = []
-
-        def batches() -> Iterator[tuple[list[int], dict[str, list[str]]]]:
-            lines: list[int] = []
-            raw: list[str] = []
-            for item in text_lines(path, max_line_bytes):
-                if isinstance(item, Reject):
-                    rejects.append(RawReject(item.line, item.reason, item.stop))
-                    continue
-                lines.append(item[0])
-                raw.append(item[1])
-                if len(lines) >= _BATCH:
-                    yield lines, {"u_raw": raw}
-                    lines, raw = [], []
-            yield lines, {"u_raw": raw}
-
-        self._load_python(sql, batches(), table, append, f"{int(file_index)} AS __file, ", params)
+        batches = ((lines, {"u_raw": raw}) for lines, raw in _batched(text_lines(path, max_line_bytes), rejects))
+        self._load_python(sql, batches, file_index, params, sink)
         return rejects
 
     def _load_python(
-        self, sql: str, batches: Iterator[tuple[list[int], dict[str, list[str]]]], table: str, append: bool,
-        lead: str, params: Mapping[str, Any] | None,
+        self, sql: str, batches: Iterator[tuple[list[int], dict[str, list[str]]]], file_index: int | None,
+        params: Mapping[str, Any] | None, sink: Sink,
     ) -> None:
-        """Run ``sql`` over batches of records read in Python (bound as lists, never stored
-        before the layers have run), then number them: rows are kept in insertion order, so
-        a positional join pairs each with its line."""
-        n = next(_counter)
-        rows, nums = f"__engine_py{n}", f"__engine_pyl{n}"
-        created = False
+        """Run ``sql`` over each batch of records read in Python (bound as lists, never stored
+        before the layers have run) and hand the result, with each record's line (and
+        ``__file`` when ``file_index`` is given), to ``sink``: a batch at a time."""
         for lines, cols in batches:
-            verb = f"INSERT INTO {ident(rows)}" if created else f"CREATE TEMP TABLE {ident(rows)} AS"
-            self.execute(f"{verb} {sql}", {**cols, **(params or {})})
-            verb = f"INSERT INTO {ident(nums)}" if created else f"CREATE TEMP TABLE {ident(nums)} AS"
-            self.execute(f"{verb} SELECT unnest($l::BIGINT[]) AS line", {"l": lines})  # noqa: S608
-            created = True
-        verb = f"INSERT INTO {ident(table)}" if append else f"CREATE OR REPLACE TEMP TABLE {ident(table)} AS"
-        self.execute(
-            f"{verb} SELECT {lead}l.line, t.* FROM {ident(rows)} t POSITIONAL JOIN {ident(nums)} l"  # noqa: S608
-        )
-        self.execute(f"DROP TABLE {ident(rows)}")
-        self.execute(f"DROP TABLE {ident(nums)}")
+            try:
+                rows = self._con.sql(sql, params={**cols, **(params or {})}).to_arrow_table()
+            except duckdb.Error as e:
+                raise EngineError(str(e).splitlines()[0], sql, self.name) from e
+            # The layers are projections: one result row per record, in order.
+            lead = [] if file_index is None else [pa.array([file_index] * len(lines), pa.int32())]
+            names = ([] if file_index is None else ["__file"]) + ["line", *rows.column_names]
+            self._hand_to(pa.Table.from_arrays([*lead, pa.array(lines, pa.int64()), *rows.columns], names=names), sink)
+
+    def _into(self, table: str, append: bool) -> Sink:
+        """A sink that creates the temporary ``table`` from the first batch (unless ``append``)
+        and appends the others."""
+        made = append
+
+        def sink(rel: str) -> None:
+            nonlocal made
+            verb = f"INSERT INTO {ident(table)}" if made else f"CREATE OR REPLACE TEMP TABLE {ident(table)} AS"
+            self.execute(f"{verb} SELECT * FROM {ident(rel)}")  # noqa: S608
+            made = True
+
+        return sink
 
     def drop(self, name: str) -> None:
         """Drop a table or view made by a reader, with whatever it was built on."""
@@ -418,22 +538,9 @@ class DuckDBEngine:
         for layer in layers[1:]:
             sql = f"SELECT {layer} FROM ({sql})"  # noqa: S608
         rejects: list[RawReject] = []
-
-        def batches() -> Iterator[tuple[list[int], dict[str, list[str]]]]:
-            lines: list[int] = []
-            rows: list[list[str]] = []
-            for item in csv_records(path, width, max_line_bytes, has_header, encoding, header):
-                if isinstance(item, Reject):
-                    rejects.append(RawReject(item.line, item.reason, item.stop))
-                    continue
-                lines.append(item[0])
-                rows.append(item[1])
-                if len(rows) >= _BATCH:
-                    yield lines, _columns(rows, width)
-                    lines, rows = [], []
-            yield lines, _columns(rows, width)
-
-        self._load_python(sql, batches(), table, False, "", params)
+        records = csv_records(path, width, max_line_bytes, has_header, encoding, header)
+        batches = ((lines, _columns(rows, width)) for lines, rows in _batched(records, rejects))
+        self._load_python(sql, batches, None, params, self._into(table, False))
         return rejects
 
     def load_json_documents(self, path: Path, table: str, array: bool = False, max_bytes: int = 1 << 30) -> list[int]:
@@ -502,6 +609,31 @@ class DuckDBEngine:
 
 
 _BATCH = 20_000  # records bound per statement on the careful path
+# Lines per batch of a streamed read: about 100 MB of typed Okta columns, few enough
+# statements per million lines that their cost does not show.
+_STREAM_ROWS = 200_000
+
+Sink = Callable[[str], None]
+_T = TypeVar("_T")
+
+
+def _batched(
+    items: Iterable[tuple[int, _T] | Reject], rejects: list[RawReject]
+) -> Iterator[tuple[list[int], list[_T]]]:
+    """Records read the careful way, ``_BATCH`` at a time with their lines; rejects go to
+    ``rejects``. The last batch may be empty (so a table is made even for no records)."""
+    lines: list[int] = []
+    values: list[_T] = []
+    for item in items:
+        if isinstance(item, Reject):
+            rejects.append(RawReject(item.line, item.reason, item.stop))
+            continue
+        lines.append(item[0])
+        values.append(item[1])
+        if len(lines) >= _BATCH:
+            yield lines, values
+            lines, values = [], []
+    yield lines, values
 
 
 def _columns(rows: list[list[str]], width: int) -> dict[str, list[str]]:
