@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from unmask import __version__, scans
 from unmask.cases import CasesError, CasesStore, Overlay, load_decisions, overlay
@@ -38,7 +38,11 @@ from unmask.sources.base import LoadContext
 from unmask.sources.documents import DocumentCount, load_documents
 from unmask.sources.walk import shown_path, walk_bundle
 
-Progress = Callable[[str, int, int], None]  # (message, done, total)
+
+class Progress(Protocol):
+    """(message, done, total) of a stage; ``records``: records read so far, when counted."""
+
+    def __call__(self, message: str, done: int, total: int, records: int = -1) -> None: ...
 
 
 class InputError(Exception):
@@ -112,20 +116,31 @@ def load(
            else LoadContext(engine, root, config, tokenizer))
     from unmask.sources import plan
 
-    total = len(plan(ctx.bundle))
-    done = 0
+    # Reading is measured in bytes of the files done (the bar and its time estimate) and in
+    # records stored, which the readers report a batch at a time (the rate).
+    sizes = {p.relative_to(ctx.bundle).as_posix(): p.stat().st_size for _part, p in plan(ctx.bundle)}
+    total = max(1, sum(sizes.values()))
+    done, records, current = 0, 0, ""
 
     def on_file(_part: object, path: Path) -> None:
-        nonlocal done
+        nonlocal current
+        current = path.relative_to(ctx.bundle).as_posix()
         if progress:
-            progress(f"reading {path.relative_to(ctx.bundle).as_posix()}", done, total)
-        done += 1
+            progress(f"reading {current}", done, total, records)
 
+    def on_read(n: int, file: str | None) -> None:
+        nonlocal done, records
+        records += n
+        done += sizes.get(file, 0) if file else 0
+        if progress:
+            progress(f"reading {current}", min(done, total), total, records)
+
+    ctx.on_read = on_read
     with _timed(timings, "sources"):
         parts = load_bundle(ctx, on_file)
         documents = load_documents(ctx)  # résumés and photos the records name
     if progress:
-        progress("read all files", total, total)
+        progress("read all files", total, total, records)
     with _timed(timings, "intel"):
         intel = load_intel(ctx)
     return Loaded(engine, config, tokenizer, ctx, parts, timings, intel, documents, ov, decisions)

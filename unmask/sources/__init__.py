@@ -56,16 +56,20 @@ def load_bundle(
     results: dict[str, list[FileReport]] = {p.id: [] for p in ALL_PARTS}
     batches: dict[str, list[Path]] = {}
     for part, path in plan(ctx.bundle):
-        if on_file:
-            on_file(part, path)
         if part.fmt == "csv":
+            if on_file:
+                on_file(part, path)
             results[part.id].append(load_csv_part(ctx, part, path))
         elif _is_evtx(path):
+            if on_file:
+                on_file(part, path)
             results[part.id].append(load_evtx(ctx, path))
         else:
             batches.setdefault(part.id, []).append(path)  # JSON files of a part are read together
     for pid, paths in batches.items():
         part = PARTS_BY_ID[pid]
+        if on_file:  # told when the part's files are read (together), not when they were found
+            on_file(part, paths[0])
         prefixes = ENTRA_PREFIXES if part is ENTRA else ("$",)
         explode = "$.snapshot" if part is OSQUERY else None
         results[pid].extend(load_json_files(ctx, part, paths, prefixes=prefixes, explode=explode))

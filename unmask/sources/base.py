@@ -15,7 +15,7 @@ import os
 import shutil
 import tempfile
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -97,6 +97,9 @@ class LoadContext:
     # next scan clears, so nothing outlives a killed run. No bundle record is written here in
     # clear: readers stream, and only derived files (EVTX as JSON Lines) are written, 0600.
     workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="unmask-")))
+    # Told (records read, None) as records reach the store, a batch at a time, and
+    # (0, file) when a file is done: what a progress bar shows.
+    on_read: Callable[[int, str | None], None] | None = None
 
     def __post_init__(self) -> None:
         self.workdir.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -109,6 +112,15 @@ class LoadContext:
 
     def cleanup(self) -> None:
         shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def read(self, records: int) -> None:
+        if self.on_read and records:
+            self.on_read(records, None)
+
+    def done(self, report: FileReport) -> None:
+        self.files.append(report)
+        if self.on_read:
+            self.on_read(0, report.path)
 
 
 def init_store(engine: Engine) -> None:
@@ -129,7 +141,7 @@ def unreadable(ctx: LoadContext, report: FileReport, reason: str) -> FileReport:
     report.status = "unreadable"
     report.note = reason
     reject_raw(ctx, report.path, report.part, [RawReject(None, reason)], "file")
-    ctx.files.append(report)
+    ctx.done(report)
     return report
 
 
@@ -292,10 +304,11 @@ def finish(
         f"FROM {ident(staged)}"
     )
     eng.drop(staged)
+    ctx.read(int(loaded) + int(rejected))
     report.loaded += int(loaded)
     report.rejected += int(rejected)
     report.read = report.loaded + report.rejected
-    ctx.files.append(report)
+    ctx.done(report)
     return report
 
 
@@ -331,13 +344,15 @@ def move_rows(
         f"JOIN {m} m USING (__file) WHERE s._err IS NULL",
         {"files": files},
     )
-    return {
+    counts = {
         int(i): (int(a), int(b))
         for i, a, b in eng.query(
             f"SELECT __file, count(*) FILTER (WHERE _err IS NULL), count(*) FILTER (WHERE _err IS NOT NULL) "  # noqa: S608
             f"FROM {ident(staged)} GROUP BY __file"
         )
     }
+    ctx.read(sum(a + b for a, b in counts.values()))
+    return counts
 
 
 def forget_file(ctx: LoadContext, part: Part, file: str) -> None:
@@ -355,7 +370,7 @@ def count_files(
         report.loaded += loaded
         report.rejected += rejected
         report.read = report.loaded + report.rejected
-        ctx.files.append(report)
+        ctx.done(report)
     return reports
 
 
