@@ -124,8 +124,11 @@ def test_a_couple_with_different_surnames_shipping_home_is_weak(tmp_path: Path) 
     assert (out / "clusters.jsonl").read_text() == ""
 
 
-def test_a_strangers_laptop_at_a_workers_home_is_the_strangers_evidence(tmp_path: Path) -> None:
-    # The twin of the couple: E3 declares a home in Arizona but has the laptop sent to E1's home.
+def test_one_colleagues_laptop_at_a_workers_home_is_a_household_whose_hr_address_is_stale(tmp_path: Path) -> None:
+    # E3 declares a flat in Arizona, but the laptop goes to E1's home and both sign in from there:
+    # partners or housemates who never told HR. The address shared is E1's declared home and is
+    # shared with nobody who does not live there, so it is no farm. What remains is E3's own claim
+    # against the observation: the laptop went 2,500 km from E3's declared home (a medium row, for review).
     emps = [emp("E1", "Dana Whitfield", "22 Willow Ln"),
             emp("E3", "Kevin Brooks", "77 Lake Dr", postal="85212", city="Mesa", region="AZ"),
             emp("E10", "Ann Lee", "9 Elm St")]
@@ -133,8 +136,43 @@ def test_a_strangers_laptop_at_a_workers_home_is_the_strangers_evidence(tmp_path
              ship("S3", "E3", "22 Willow Lane", "43215", "Columbus", "OH")]
     out = tmp_path / "out"
     run(bundle(tmp_path / "b", emps, ships), out)
-    assert signals_of(out, "E3")["ship_to_shared"][0]["strength"] == "medium"
-    assert signals_of(out, "E1")["ship_to_shared"][0]["strength"] == "weak"  # their own home
+    guest, host = signals_of(out, "E3"), signals_of(out, "E1")
+    assert {e["strength"] for e in guest["ship_to_shared"]} == {"weak"}
+    assert guest["ship_to_far_from_home"][0]["strength"] == "medium"
+    assert {e["strength"] for e in host["ship_to_shared"]} == {"weak"}
+    f = findings(out)
+    assert f["E3"]["band"] in ("low", "medium") and f["E1"]["band"] == "low"
+    assert f["E3"]["score"] > f["E1"]["score"]
+
+
+def test_two_colleagues_laptops_at_a_workers_home_are_a_farm(tmp_path: Path) -> None:
+    # The twin: two workers who declare homes elsewhere both have laptops sent to E1's home. One
+    # guest is a housemate; two are strangers to each other at one door.
+    emps = [emp("E1", "Dana Whitfield", "22 Willow Ln"),
+            emp("E3", "Kevin Brooks", "77 Lake Dr", postal="85212", city="Mesa", region="AZ"),
+            emp("E4", "Ryan Mitchell", "4 Pine Ct", postal="02118", city="Boston", region="MA"),
+            emp("E10", "Ann Lee", "9 Elm St")]
+    ships = [ship("S1", "E1", "22 Willow Lane", "43215", "Columbus", "OH"),
+             ship("S3", "E3", "22 Willow Lane", "43215", "Columbus", "OH"),
+             ship("S4", "E4", "22 WILLOW LN", "43215", "Columbus", "OH")]
+    out = tmp_path / "out"
+    run(bundle(tmp_path / "b", emps, ships), out)
+    for who in ("E3", "E4"):
+        assert signals_of(out, who)["ship_to_shared"][0]["strength"] == "medium"
+    assert {e["strength"] for e in signals_of(out, "E1")["ship_to_shared"]} == {"weak"}  # their own home
+
+
+def test_an_employees_partner_applying_from_their_home_shares_the_home_phone(tmp_path: Path) -> None:
+    # A candidate who declares an employee's home (another surname) and gives the home phone is a
+    # partner applying, not a persona: the shared phone is weak. Two candidates at one address with
+    # one phone stay shared (test_different_names_on_one_phone_are_still_shared).
+    root = bundle(tmp_path / "b", [emp("E1", "Dana Whitfield", "5 Oak St", phone="+1 614 555 0101"),
+                                   emp("E10", "Ann Lee", "9 Elm St")])
+    _candidates(root, [_cand("C1", "Luis Moreno", "614-555-0101", "luis.moreno@gmail.com", "2026-07-15")])
+    out = tmp_path / "out"
+    run(root, out)
+    assert {e["strength"] for e in signals_of(out, "C1")["shared_contact"]} == {"weak"}
+    assert findings(out)["C1"]["band"] == "low"
 
 
 def test_neighbours_in_other_units_are_no_household(tmp_path: Path) -> None:
@@ -146,7 +184,9 @@ def test_neighbours_in_other_units_are_no_household(tmp_path: Path) -> None:
              ship("S3", "E3", "22 Willow Ln", "43215", "Columbus", "OH", line2="Apt 4")]
     out = tmp_path / "out"
     run(bundle(tmp_path / "b", emps, ships), out)
-    assert signals_of(out, "E3")["ship_to_shared"][0]["strength"] == "medium"
+    # E3 shares only with E2, whose home it is (one guest: a housemate, see above); never with E1.
+    (row,) = signals_of(out, "E3")["ship_to_shared"]
+    assert "E2" in row["detail"] and "E1" not in row["detail"]
     assert "E1" not in findings(out)
 
 

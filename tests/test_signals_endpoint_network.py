@@ -38,7 +38,8 @@ def _sysmon(root: Path, **event: Any) -> None:
 
 
 def _okta(root: Path, email: str, ip: str, *, country: str = "United States", as_org: str = "Comcast",
-          proxy: bool = False, when: str = "2026-09-01T15:00:00.000Z", city: str | None = None) -> None:
+          proxy: bool = False, when: str = "2026-09-01T15:00:00.000Z", city: str | None = None,
+          isp: str | None = None) -> None:
     path = root / "idp/okta/log.jsonl"
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a") as fh:
@@ -46,7 +47,7 @@ def _okta(root: Path, email: str, ip: str, *, country: str = "United States", as
             "uuid": f"u{ip}{when}", "published": when, "eventType": "user.session.start",
             "actor": {"alternateId": email}, "outcome": {"result": "SUCCESS"},
             "client": {"ipAddress": ip, "geographicalContext": {"country": country, "city": city}},
-            "securityContext": {"asOrg": as_org, "isProxy": proxy}}) + "\n")
+            "securityContext": {"asOrg": as_org, "isp": isp, "isProxy": proxy}}) + "\n")
 
 
 PEOPLE = [emp("E1", "Ann Lee", hire_date="2026-07-30"), emp("E2", "Bo Park", "9 Elm St", department="IT")]
@@ -141,9 +142,20 @@ def test_signin_egress_kinds(org: Path, tmp_path: Path) -> None:
     _okta(org, "e2@corp.example", "45.137.8.20", as_org="Hosting Inc")  # datacenter list, but corporate
     _okta(org, "e2@corp.example", "73.10.20.30")  # residential
     out = _scan(org, tmp_path)
+    (astrill,) = signals_of(out, "E1")["signin_astrill"]
+    assert astrill["strength"] == "strong" and "Astrill" in astrill["detail"]
     evs = {e["strength"]: e["detail"] for e in signals_of(out, "E1")["signin_vpn_or_hosting"]}
-    assert "Astrill" in evs["strong"] and "commercial VPN" in evs["weak"]
+    assert set(evs) == {"weak"} and "commercial VPN" in evs["weak"]
     assert "E2" not in findings(out)
+
+
+def test_astrill_named_only_by_the_isp(org: Path, tmp_path: Path) -> None:
+    # An Astrill exit rented from M247: Okta's asOrg names the host, only the ISP names Astrill.
+    _okta(org, "e1@corp.example", "185.139.7.7", as_org="M247 Europe SRL", isp="Astrill VPN", proxy=True)
+    _okta(org, "e2@corp.example", "185.139.7.8", as_org="M247 Europe SRL", isp="M247 Europe SRL", proxy=True)
+    out = _scan(org, tmp_path)
+    assert "Astrill" in signals_of(out, "E1")["signin_astrill"][0]["detail"]
+    assert "signin_astrill" not in signals_of(out, "E2")
 
 
 def test_signin_countries(org: Path, tmp_path: Path) -> None:

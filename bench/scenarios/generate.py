@@ -21,7 +21,8 @@ SCHEMES = ("laptop_farm", "persona_network", "claimed_identity", "sanctioned_ven
 BENIGN = ("household", "reapplicant", "rehire", "candidate_to_employee", "neighbours", "mail_drop",
           "coworking", "carrier_nat", "it_remote_tools", "nonit_remote_tools", "traveller", "apac_shift",
           "asian_american", "former_surname_account", "stale_ioc", "country_spelling", "address_variants",
-          "contact_variants")
+          "contact_variants", "partner_stale_address", "rehire_moved", "reapplicant_moved", "couple_candidate",
+          "contractor_own_company", "contractor_declared_abroad")
 CLASSES = SCHEMES + BENIGN
 SIZES = {"small": (300, 800, 2), "full": (1500, 4000, 6)}  # employees, candidates, instances per class
 OFFICE = Address(100, "", "Main", "St", "", "Springfield", "IL", "62701", "1234", -6)
@@ -351,6 +352,71 @@ class Gen:
             p = self.pp.person()
             e = self.emp("contact_variants", fam, p=p)
             self.cand("contact_variants", fam, p=p, stage="hired", employee_id=e.eid)
+
+    # Added in session 6: what a signal's author could not know about each look-alike. People move
+    # without telling HR, change phones between applications, and contractors bill through their own
+    # company or live where they say they live abroad.
+    def partner_stale_address(self) -> None:
+        # Partners with different surnames; B's HR record still has the flat B left, B's laptop goes
+        # to the home they now share and both sign in from its line.
+        for _i, fam in enumerate(self.fams()):
+            a = self.emp("partner_stale_address", fam)
+            b = self.emp("partner_stale_address", fam)
+            b.ship_to = a.p.home
+            b.recipient = f"{b.p.first} {b.p.last}"
+            b.nets = [a.nets[0]]
+
+    def rehire_moved(self) -> None:
+        # A rehire who moved and changed phone between the two records; the same personal e-mail.
+        for _i, fam in enumerate(self.fams()):
+            p = self.pp.person()
+            self.emp("rehire_moved", fam, p=p, hire=NOW - timedelta(days=1600), term=NOW - timedelta(days=400))
+            moved = self.pp.person(p.first, p.last)
+            p2 = Person(p.first, p.last, p.middle, p.dob, p.ssn, moved.phone, p.email_local, moved.home)
+            self.emp("rehire_moved", fam, p=p2, hire=NOW - timedelta(days=120))
+
+    def reapplicant_moved(self) -> None:
+        # Applied again a year later from a new flat with a new phone; the same e-mail and birth date.
+        for _i, fam in enumerate(self.fams()):
+            p = self.pp.person()
+            self.cand("reapplicant_moved", fam, p=p, stage="rejected")
+            moved = self.pp.person(p.first, p.last)
+            p2 = Person(p.first, p.last, p.middle, p.dob, p.ssn, moved.phone, p.email_local, moved.home)
+            c2 = self.cand("reapplicant_moved", fam, p=p2, stage=self.rng.choice(["applied", "screen"]))
+            c2.applied += timedelta(days=300)
+
+    def couple_candidate(self) -> None:
+        # An employee's partner (another surname) applies from their shared home with the home phone.
+        for _i, fam in enumerate(self.fams()):
+            home = self.pp.address()
+            e = self.emp("couple_candidate", fam, p=self.pp.person(home=home))
+            c = self.cand("couple_candidate", fam, p=self.pp.person(home=home))
+            c.phone_override = phone(e.p.phone, fam, self.rng)
+
+    def contractor_own_company(self) -> None:
+        # A US contractor paid into the account of their own one-person company.
+        for i, fam in enumerate(self.fams()):
+            e = self.emp("contractor_own_company", fam, etype="contractor", dt=("Engineering", "Contract Developer"))
+            firm = f"{e.p.last} Consulting LLC" if i % 2 == 0 else f"{e.p.first[0]}{e.p.last[0]} Software Services Inc."
+            e.vendor = firm
+            e.deposits = [self.deposit(e, holder=firm.upper() if fam == "B" else firm)]
+
+    def contractor_declared_abroad(self) -> None:
+        # A contractor who declares a home in Poland or the Philippines, paid there through a platform.
+        for i, fam in enumerate(self.fams()):
+            e = self.emp("contractor_declared_abroad", fam, etype="contractor",
+                         dt=("Engineering", "Contract Developer"))
+            country = "PL" if i % 2 == 0 else "PH"
+            e.home_country = country
+            e.p.home = Address(12 + i, "", "Marszalkowska" if country == "PL" else "Ayala", "St", "",
+                               "Warsaw" if country == "PL" else "Makati", "", "00-001" if country == "PL" else "1226",
+                               "", 1 if country == "PL" else 8)
+            e.nets = [self.ip(Net("", 5617, "Orange Polska", "Orange Polska", "orange.pl", "Poland", "Warsaw", "")
+                              if country == "PL" else Net("", 9299, "PLDT", "PLDT", "pldt.com", "Philippines",
+                                                          "Makati", ""))]
+            e.deposits = [self.deposit(e, method="platform", platform="Payoneer" if i % 2 else "Wise",
+                                       country=country, inst="Payoneer" if i % 2 else "Wise")]
+            e.work_utc_offset = 1 if country == "PL" else 8
 
     # -- whole bundle -------------------------------------------------------------------------
     def build(self) -> None:

@@ -91,6 +91,7 @@ class Emp:
     etype: str = "employee"
     vendor: str = ""
     ship_to: Address | None = None  # None: the declared home
+    home_country: str = ""  # "": the address's own country (US)
     recipient: str = ""
     nets: list[Net] = field(default_factory=list)
     work_utc_offset: int | None = None  # where the hours really are; None: the declared home
@@ -196,7 +197,8 @@ class Bundle:
         pe = e.email_override or personal_email(p.first, p.last, "A" if canon else e.fam, r, p.email_local)
         return {"employee_id": e.eid, "full_name": name, "email": f"{p.email_local}@examplecorp.com",
                 "personal_email": pe, "phone": ph, "date_of_birth": e.dob_override or p.dob,
-                "national_id": e.national_id or p.ssn, **home, "employment_type": e.etype,
+                "national_id": e.national_id or p.ssn, **home,
+                **({"country": e.home_country} if e.home_country else {}), "employment_type": e.etype,
                 "vendor_company": e.vendor, "hire_date": e.hire.isoformat(),
                 "termination_date": e.term.isoformat() if e.term else "", "title": e.title,
                 "department": e.dept, "manager_id": ""}

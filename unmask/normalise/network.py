@@ -119,11 +119,13 @@ def build(engine: Engine, config: Config, workdir: Path) -> None:
         "CREATE OR REPLACE TABLE signins AS "  # noqa: S608 - our own constant only
         "WITH o AS (SELECT 'okta' AS idp, source_file, line, published AS ts, actor_email AS email, ip, "
         "  unmask_country(country) AS country, state, city, lat, lon, as_number AS asn, as_org, is_proxy, "
-        "  session_id, user_agent FROM okta_events "
+        # Okta names the network three ways: an Astrill exit rented from M247 says "Astrill" only
+        # in the ISP or the domain.
+        "  session_id, user_agent, nullif(concat_ws(' ', isp, domain), '') AS net_owner FROM okta_events "
         "  WHERE outcome IS DISTINCT FROM 'FAILURE' AND event_type IN ('user.session.start', "
         "  'user.authentication.sso', 'user.authentication.auth_via_mfa', 'user.authentication.verify')), "
         "e AS (SELECT 'entra', source_file, line, created, upn, ip, unmask_country(country), state, city, lat, lon, "
-        "  asn, NULL, NULL, session_id, coalesce(user_agent, browser) FROM entra_signins "
+        "  asn, NULL, NULL, session_id, coalesce(user_agent, browser), NULL FROM entra_signins "
         "  WHERE coalesce(error_code, 0) = 0 AND coalesce(category, 'SignInLogs') IN "
         "  ('SignInLogs', 'NonInteractiveUserSignInLogs')), "
         "u AS (SELECT * FROM o UNION ALL SELECT * FROM e) "
@@ -141,12 +143,12 @@ def build(engine: Engine, config: Config, workdir: Path) -> None:
     engine.execute(
         "CREATE OR REPLACE TABLE signins AS SELECT s.*, "
         "CASE WHEN c.kind = 'corporate' OR list_contains($asns, s.asn) THEN 'corporate' "
-        "WHEN s.as_org ILIKE '%astrill%' THEN 'astrill' "
+        "WHEN concat_ws(' ', s.as_org, s.net_owner) ILIKE '%astrill%' THEN 'astrill' "
         "WHEN c.kind IS NOT NULL THEN c.kind "
         "WHEN s.is_proxy THEN 'proxy' "
         # A mobile carrier's NAT puts thousands of strangers behind one address: sharing it says
         # nothing of a shared home.
-        "WHEN regexp_matches(coalesce(s.as_org, ''), $mobile) THEN 'mobile' "
+        "WHEN regexp_matches(concat_ws(' ', s.as_org, s.net_owner), $mobile) THEN 'mobile' "
         "ELSE 'residential' END AS egress, c.cidr AS egress_range "
         "FROM signins s LEFT JOIN signin_ip_class c USING (ip)",
         {"asns": config.corporate_asns, "mobile": MOBILE_CARRIERS},

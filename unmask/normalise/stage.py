@@ -65,13 +65,27 @@ def build(engine: Engine, config: Config, workdir: Path) -> None:
         engine.execute("INSERT INTO declared_relations VALUES (?, ?, ?)", [r.a, r.b, r.kind])
     engine.execute(
         "CREATE OR REPLACE TABLE households AS "
+        "WITH homes AS (SELECT * FROM addresses WHERE kind = 'home' AND NOT is_office AND full_key IS NOT NULL), "
+        # A home that five or more people declare is no household but a drop: left to the signals.
+        "small AS (SELECT full_key FROM homes GROUP BY full_key HAVING count(DISTINCT subject_id) <= $max), "
+        # Laptops that go to a colleague's declared home, not to the worker's own.
+        "visits AS (SELECT s.subject_id AS guest, h.subject_id AS host, s.full_key FROM addresses s "
+        "  JOIN homes h ON h.full_key = s.full_key AND h.subject_type = 'employee' AND h.subject_id <> s.subject_id "
+        "  WHERE s.kind = 'ship_to' AND NOT s.is_office AND NOT EXISTS (SELECT 1 FROM homes o "
+        "    WHERE o.subject_id = s.subject_id AND o.subject_type = 'employee' AND o.full_key = s.full_key)), "
+        # One worker whose laptop goes to a colleague's home, and nobody else's: a partner or a
+        # housemate whose HR address is out of date. Two or more such guests make a farm.
+        "lone AS (SELECT full_key FROM visits GROUP BY full_key HAVING count(DISTINCT guest) = 1) "
         "SELECT a, b, kind FROM declared_relations UNION SELECT b, a, kind FROM declared_relations "
-        "UNION SELECT x.subject_id, y.subject_id, 'same declared home' FROM addresses x "
-        "JOIN addresses y ON x.full_key = y.full_key AND x.subject_id <> y.subject_id "
-        "WHERE x.kind = 'home' AND y.kind = 'home' AND x.subject_type = 'employee' AND y.subject_type = 'employee' "
-        "AND NOT x.is_office AND NOT y.is_office "
-        # A home that five or more workers declare is no household but a drop: left to the signals.
-        "AND x.full_key IN (SELECT full_key FROM addresses WHERE kind = 'home' AND subject_type = 'employee' "
-        "  GROUP BY full_key HAVING count(DISTINCT subject_id) <= $max)",
+        # People who declare the same home, employees or an employee and a candidate (a partner
+        # who applies); two candidates are left to the signals, as a persona network's applicants
+        # may give one address.
+        "UNION SELECT x.subject_id, y.subject_id, 'same declared home' FROM homes x "
+        "JOIN homes y ON x.full_key = y.full_key AND x.subject_id <> y.subject_id "
+        "WHERE 'employee' IN (x.subject_type, y.subject_type) AND x.full_key IN (SELECT full_key FROM small) "
+        "UNION SELECT guest, host, 'laptop goes to their home' FROM visits "
+        "WHERE full_key IN (SELECT full_key FROM lone) AND full_key IN (SELECT full_key FROM small) "
+        "UNION SELECT host, guest, 'laptop goes to their home' FROM visits "
+        "WHERE full_key IN (SELECT full_key FROM lone) AND full_key IN (SELECT full_key FROM small)",
         {"max": MAX_HOUSEHOLD},
     )

@@ -101,7 +101,7 @@ def build(engine: Engine) -> None:
     # person's records (their shared identifiers are then no sharing at all, see link/persons.py).
     engine.execute(
         "CREATE OR REPLACE TABLE households AS SELECT h.* FROM households h ANTI JOIN same_person_pairs s "
-        "ON s.a_type = 'employee' AND s.b_type = 'employee' AND s.a = h.a AND s.b = h.b"
+        "ON s.a = h.a AND s.b = h.b"
     )
     _person_ids(engine)
 

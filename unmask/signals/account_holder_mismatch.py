@@ -16,32 +16,44 @@ SIGNAL = Signal(
         "downgraded to weak."
     ),
     sql="""
+WITH d AS (
+  SELECT d.*, e.full_name,
+    -- A contractor billing through the company HR declares for them is paid as declared: the
+    -- claim and the observation agree (whether that company is listed is screening's question).
+    coalesce(e.employment_type = 'contractor'
+             AND unmask_name_sim(e.vendor_company, d.account_holder_name) >= 0.85, false) AS own_firm
+  FROM deposits d JOIN employees e USING (employee_id)
+  WHERE d.account_holder_name IS NOT NULL
+    AND d.method IN ('direct_deposit', 'wire', 'paycard', 'platform')
+    AND unmask_name_sim(e.full_name, d.account_holder_name) < 0.85
+)
 SELECT 'employee' AS subject_type, d.employee_id AS subject_id, d.source_file, d.line,
   d.effective_date::TIMESTAMPTZ AS observed_at,
-  'account holder "' || d.account_holder_name || '" is not the worker "' || e.full_name || '"'
+  'account holder "' || d.account_holder_name || '" is not the worker "' || d.full_name || '"'
     || CASE WHEN r.kind IS NOT NULL THEN ' (declared ' || r.kind || ')'
-            WHEN unmask_surname(d.account_holder_name) = unmask_surname(e.full_name) THEN ' (same surname: a relative?)'
+            WHEN d.own_firm THEN ' (the contractor''s own declared company)'
+            WHEN unmask_surname(d.account_holder_name) = unmask_surname(d.full_name) THEN ' (same surname: a relative?)'
             ELSE '' END AS detail,
-  CASE WHEN r.kind IS NOT NULL OR unmask_surname(d.account_holder_name) = unmask_surname(e.full_name)
+  CASE WHEN r.kind IS NOT NULL OR d.own_firm OR unmask_surname(d.account_holder_name) = unmask_surname(d.full_name)
        THEN 'weak' ELSE 'strong' END AS strength
-FROM deposits d JOIN employees e USING (employee_id)
+FROM d
 LEFT JOIN (
   SELECT h.a, p.full_name, any_value(h.kind) AS kind FROM households h
   JOIN employees p ON p.employee_id = h.b GROUP BY ALL
 ) r ON r.a = d.employee_id AND unmask_name_sim(r.full_name, d.account_holder_name) >= 0.85
-WHERE d.account_holder_name IS NOT NULL
-  AND d.method IN ('direct_deposit', 'wire', 'paycard', 'platform')
-  AND unmask_name_sim(e.full_name, d.account_holder_name) < 0.85
 """,
     samples=(
-        positive("pay goes to an account held by a stranger", {
+        positive("pay goes to an account held by a stranger, or by a company HR never declared", {
             "employees": [{"employee_id": "E1", "full_name": "Ann Lee"},
-                          {"employee_id": "E2", "full_name": "Robert Stone"}],
+                          {"employee_id": "E2", "full_name": "Robert Stone"},
+                          {"employee_id": "E3", "full_name": "Bo Park", "employment_type": "contractor",
+                           "vendor_company": "Park Software Inc."}],
             "deposits": [
                 {"employee_id": "E1", "method": "direct_deposit", "account_holder_name": "Kim Song"},
                 {"employee_id": "E2", "method": "direct_deposit", "account_holder_name": "Bob Stone"},
+                {"employee_id": "E3", "method": "platform", "account_holder_name": "Hong Kong Sino Trade Ltd"},
             ],
-        }, {"E1": "strong"}),
+        }, {"E1": "strong", "E3": "strong"}),
         negative("the holder is the worker, written another way; a cheque names no holder", {
             "employees": [{"employee_id": "E1", "full_name": "Ann Lee"}],
             "deposits": [
@@ -52,6 +64,13 @@ WHERE d.account_holder_name IS NOT NULL
         lookalike("pay_account_holder_mismatch: the spouse's account (same surname)", {
             "employees": [{"employee_id": "E1", "full_name": "Ann Lee"}],
             "deposits": [{"employee_id": "E1", "method": "direct_deposit", "account_holder_name": "Tom Lee"}],
+        }, {"E1": "weak"}),
+        lookalike("pay_account_holder_mismatch: a contractor paid through their own declared company", {
+            "employees": [{"employee_id": "E1", "full_name": "Ann Lee", "employment_type": "contractor",
+                           "vendor_company": "Lee Consulting LLC"},
+            ],
+            "deposits": [{"employee_id": "E1", "method": "direct_deposit",
+                          "account_holder_name": "LEE CONSULTING LLC"}],
         }, {"E1": "weak"}),
         lookalike("pay_account_holder_mismatch: a declared partner's account", {
             "employees": [{"employee_id": "E1", "full_name": "Ann Lee"},
