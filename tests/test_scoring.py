@@ -93,3 +93,23 @@ def test_a_giant_shared_identifier_does_not_make_one_farm(tmp_path: Path) -> Non
     clusters = [json.loads(x) for x in (out / "clusters.jsonl").read_text().splitlines()]
     assert [sorted(m["id"] for m in c["members"]) for c in clusters] == [["E1", "E2"]]
     assert "not used to join clusters" in (out / "report.html").read_text(encoding="utf-8")
+
+
+def test_within_a_family_a_repeated_signal_halves_and_another_signal_counts_three_quarters(tmp_path: Path) -> None:
+    # E1 and E2 are paid into one account held by a stranger: for each, two payroll signals (the
+    # shared account and the holder), two facts about one account. E3 is paid into two strangers'
+    # accounts: one signal twice, one fact restated.
+    emps = [emp("E1", "Ann Lee", "1 Oak St"), emp("E2", "Bo Park", "2 Elm St"), emp("E3", "Cy Ross", "3 Ash St")]
+    deps = [dep("E1", "555", "Dana Whitfield"), dep("E2", "555", "Dana Whitfield"),
+            dep("E3", "601", "Tom Baker"), dep("E3", "602", "Mark Jensen", when="2026-08-15")]
+    out = tmp_path / "out"
+    run(bundle(tmp_path / "b", emps, deposits=deps), out)
+    e1 = signals_of(out, "E1")
+    assert {e["strength"] for rows in e1.values() for e in rows} == {"strong"}
+    weights = sorted((e["weight"] for rows in e1.values() for e in rows), reverse=True)
+    assert weights == pytest.approx([2.0, 1.5])
+    e3 = sorted(e["weight"] for e in signals_of(out, "E3")["account_holder_mismatch"])
+    assert e3 == pytest.approx([1.0, 2.0])
+    f = findings(out)
+    assert f["E1"]["band"] == "high", f["E1"]
+    assert f["E3"]["band"] == "medium", [(e["signal"], e["strength"], e["weight"]) for e in f["E3"]["evidence"]]

@@ -2,10 +2,10 @@
 
 Model (docs/scoring.md): each evidence row weighs its signal's log-odds (the strength's
 default unless the signal declares its own; a downgraded row keeps the proportion), times an
-optional multiplier from ``[scoring.weights]``. Within one family the n-th row counts
-0.5^(n-1) of its weight (five RMM hits are not five facts). Weak rows together add at most
-0.8. A member of a cluster then receives a share of the cluster's strongest other member's
-weight, in proportion to its own tie to the cluster. The total maps to
+optional multiplier from ``[scoring.weights]``. Within one family the n-th row of one signal
+counts 0.5^(n-1) of its weight (five RMM hits are not five facts) and the k-th signal
+0.75^(k-1). Weak rows together add at most 0.8. A member of a cluster then receives a share
+of the cluster's strongest other member's weight, in proportion to its own tie to the cluster. The total maps to
 ``1 - exp(-total / 2.5)``. A subject reaches high or critical only with a strong row, or
 medium rows from two families; propagated weight never counts as support. A decisive row
 (model.py) weighs its signal's decisive log-odds and makes the subject at least "high".
@@ -18,6 +18,10 @@ from unmask.engine import Engine
 from unmask.model import BASE_WEIGHT, evidence_id_sql, fingerprint_sql
 
 WEAK_CAP = 0.8
+# Within a family, a second row of the same signal restates a fact (five RMM hits): 0.5 each.
+# Another signal of the family is another fact about the same thing (who holds the account,
+# where the money goes): partly correlated, so 0.75 each.
+OTHER_SIGNAL = 0.75
 SCALE = 2.5
 BANDS = (("critical", 0.9), ("high", 0.7), ("medium", 0.4), ("low", 0.0))
 BAND_ORDER = {name: i for i, (name, _) in enumerate(reversed(BANDS))}  # low=0 .. critical=3
@@ -57,14 +61,18 @@ def score(engine: Engine, config: Config) -> None:
         "  AS decisive), CASE WHEN e.decisive AND e.strength = 'strong' AND f.decisive_w > 0 THEN f.decisive_w "
         "  ELSE (CASE e.strength WHEN 'strong' THEN $s WHEN 'medium' THEN $m ELSE $w END) "
         "  * coalesce(f.factor, 1.0) END AS w0 FROM evidence_kept e LEFT JOIN signal_factor f USING (signal)), "
-        "r AS (SELECT *, row_number() OVER (PARTITION BY subject_type, subject_id, family "
-        "  ORDER BY w0 DESC, observed_at, source_file, line, evidence_id) AS rk FROM w), "
-        "c AS (SELECT *, w0 * pow(0.5, rk - 1) AS w1 FROM r), "
+        "r AS (SELECT *, row_number() OVER (PARTITION BY subject_type, subject_id, family, signal "
+        "  ORDER BY w0 DESC, observed_at, source_file, line, evidence_id) AS rk, "
+        "  max(w0) OVER (PARTITION BY subject_type, subject_id, family, signal) AS top FROM w), "
+        "q AS (SELECT *, dense_rank() OVER (PARTITION BY subject_type, subject_id, family "
+        "  ORDER BY top DESC, signal) AS sk FROM r), "
+        "c AS (SELECT *, w0 * pow(0.5, rk - 1) * pow($other, sk - 1) AS w1 FROM q), "
         "k AS (SELECT *, sum(w1) FILTER (WHERE strength = 'weak') OVER (PARTITION BY subject_type, subject_id) "
         "  AS weak_sum FROM c) "
-        "SELECT * EXCLUDE (w0, rk, w1, weak_sum), "
+        "SELECT * EXCLUDE (w0, rk, top, sk, w1, weak_sum), "
         "CASE WHEN strength = 'weak' AND weak_sum > $cap THEN w1 * $cap / weak_sum ELSE w1 END AS weight FROM k",
-        {"s": BASE_WEIGHT["strong"], "m": BASE_WEIGHT["medium"], "w": BASE_WEIGHT["weak"], "cap": WEAK_CAP},
+        {"s": BASE_WEIGHT["strong"], "m": BASE_WEIGHT["medium"], "w": BASE_WEIGHT["weak"], "cap": WEAK_CAP,
+         "other": OTHER_SIGNAL},
     )
     _propagate(engine, config.propagation)
     _propagate_referrals(engine, config.propagation)
