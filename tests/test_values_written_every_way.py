@@ -27,12 +27,17 @@ def test_every_spelling_of_the_united_states_is_us(text: str) -> None:
     ("UK", "GB"), ("Great Britain", "GB"), ("Deutschland", "DE"), ("Viet Nam", "VN"), ("CAN", "CA"),
     ("Korea, Republic of", "KR"), ("South Korea", "KR"), ("Korea, North", "KP"), ("DPRK", "KP"),
     ("Virgin Islands, U.S.", "VI"), ("Russian Federation", "RU"),
+    # Dressed names and former or local ones, as HR systems and carriers write them.
+    ("Republic of Ireland", "IE"), ("The Philippines", "PH"), ("Netherlands, The", "NL"), ("St. Lucia", "LC"),
+    ("Hong Kong SAR", "HK"), ("Swaziland", "SZ"), ("Ivory Coast", "CI"), ("Polska", "PL"), ("대한민국", "KR"),
+    ("Estados Unidos", "US"), ("Republic of Korea", "KR"), ("Republic of the Congo", "CG"),
 ])
 def test_other_countries_by_name_or_code(text: str, code: str) -> None:
     assert country_code(text) == code
 
 
-@pytest.mark.parametrize("text", ["Korea", "Congo", "XX", "zz", "Atlantis", "", "  ", None])
+@pytest.mark.parametrize("text", ["Korea", "Congo", "The Congo", "Republic of China", "XX", "zz", "Atlantis", "", "  ",
+                                  None])
 def test_ambiguous_or_unknown_is_no_country_never_a_guess(text: str | None) -> None:
     # "Korea" alone must never become North Korea, and an unknown pair is no country.
     assert country_code(text) is None

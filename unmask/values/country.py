@@ -22,7 +22,21 @@ _COUNTRY_ALIASES = {
     "u s": "US", "u s a": "US", "great britain": "GB", "england": "GB", "scotland": "GB", "wales": "GB",
     "northern ireland": "GB", "holland": "NL", "the netherlands": "NL", "deutschland": "DE",
     "espana": "ES", "españa": "ES", "brasil": "BR", "méxico": "MX", "turkiye": "TR", "türkiye": "TR",
+    # Former and everyday names ISO 3166 no longer carries, and names in the country's language.
+    "swaziland": "SZ", "ivory coast": "CI", "cape verde": "CV", "macedonia": "MK", "bosnia": "BA",
+    "trinidad": "TT", "mainland china": "CN", "prc": "CN", "people's republic of china": "CN", "lao pdr": "LA",
+    "estados unidos": "US", "eeuu": "US", "polska": "PL", "italia": "IT", "österreich": "AT", "schweiz": "CH",
+    "suisse": "CH", "nederland": "NL", "sverige": "SE", "norge": "NO", "danmark": "DK", "suomi": "FI",
+    "hrvatska": "HR", "россия": "RU", "대한민국": "KR", "한국": "KR", "中国": "CN", "日本": "JP", "台灣": "TW",
+    "hong kong sar": "HK", "macau sar": "MO", "macao sar": "MO", "east timor": "TL", "zaire": "CD",
 }
+# How a name is dressed without changing the country: "The Philippines", "Netherlands, The",
+# "Republic of Ireland", "St. Lucia". Stripped one at a time, each result looked up again.
+_DRESSING = (
+    (re.compile(r"^the\s+", re.I), ""), (re.compile(r",\s*the$", re.I), ""),
+    (re.compile(r"^republic of\s+(?!the\b|korea\b|china\b)", re.I), ""), (re.compile(r"^st\s+", re.I), "saint "),
+    (re.compile(r"\s+sar$", re.I), ""),
+)
 # Names that stand for more than one country: no guess. "Korea" must never become North Korea.
 _AMBIGUOUS = frozenset({"korea", "congo", "virgin islands"})
 # Two-letter codes in use that ISO 3166 reserves for another meaning (UK for GB, EL for GR).
@@ -45,13 +59,17 @@ def country_code(name: str | None) -> str | None:
         return code if pycountry.countries.get(alpha_2=code) or code == "XK" else None
     if text.casefold() in _AMBIGUOUS:
         return None
-    alias = _COUNTRY_ALIASES.get(text.casefold()) or _COUNTRY_ALIASES.get(compact.casefold())
-    if alias:
-        return alias
-    try:
-        return str(pycountry.countries.lookup(text).alpha_2)
-    except LookupError:
-        pass
+    forms = [text] + [f for f in (pattern.sub(repl, text).strip() for pattern, repl in _DRESSING) if f != text]
+    for form in forms:
+        if form.casefold() in _AMBIGUOUS:
+            return None
+        alias = _COUNTRY_ALIASES.get(form.casefold()) or _COUNTRY_ALIASES.get(form.replace(" ", "").casefold())
+        if alias:
+            return alias
+        try:
+            return str(pycountry.countries.lookup(form).alpha_2)
+        except LookupError:
+            pass
     # Fuzzy search only when its answer names what was written: unchecked, it reads "U.S." as
     # the U.S. Virgin Islands and "America" as American Samoa.
     try:
