@@ -119,9 +119,10 @@ def test_overlay_turns_two_kinds_of_dismissal_into_configuration(tmp_path: Path)
 
 
 def _pair(root: Path, deposits: list[dict[str, str]] | None = None) -> Path:
-    """Two workers of different surnames whose laptops go to one house that only E2 declares as
-    home (E1's HR record still has an old address): a stranger's house, until HR confirms."""
-    emps = [emp("E1", "Ann Lee", "5 Oak St"), emp("E2", "Bo Park", "9 Elm St")]
+    """Two workers of different surnames whose laptops go to one house that neither declares as
+    home (both HR records still have old addresses): a stranger's house, until HR confirms. (One
+    guest at a colleague's declared home is already read as a household: docs/scoring.md.)"""
+    emps = [emp("E1", "Ann Lee", "5 Oak St"), emp("E2", "Bo Park", "3 Ash St")]
     ships = [ship("S1", "E1", "9 Elm St", "43215"), ship("S2", "E2", "9 Elm St", "43215")]
     return bundle(root, emps, ships, deposits=deposits)
 
