@@ -48,7 +48,7 @@ def demo(demo_scan: tuple[Any, Any, Path], tmp_path: Path) -> tuple[TestClient, 
 
 def _pair(root: Path, deposits: list[dict[str, str]] | None = None) -> Path:
     """E1 and E2 (different surnames) get their laptops at one house; E3's row cannot be read."""
-    root = bundle(root, [emp("E1", "Ann Lee", "5 Oak St"), emp("E2", "Bo Park", "9 Elm St")],
+    root = bundle(root, [emp("E1", "Ann Lee", "5 Oak St"), emp("E2", "Bo Park", "3 Ash St")],
                   [ship("S1", "E1", "9 Elm St", "43215"), ship("S2", "E2", "9 Elm St", "43215")], deposits=deposits)
     with (root / "hr/employees.csv").open("a") as fh:
         row = {"employee_id": "E3", "full_name": "Cy", "email": "c@x", "hire_date": "not-a-date"}

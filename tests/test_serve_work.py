@@ -146,7 +146,7 @@ def test_person_page_context_reason_times_and_timeline(demo: tuple[TestClient, P
 
 def test_new_since_last_scan_and_new_evidence_since_dismissal(tmp_path: Path) -> None:
     root, out = tmp_path / "b", tmp_path / "out"
-    emps = [emp("E1", "Ann Lee", "5 Oak St"), emp("E2", "Bo Park", "9 Elm St"), emp("E4", "Cy Diaz", "3 Pine St"),
+    emps = [emp("E1", "Ann Lee", "5 Oak St"), emp("E2", "Bo Park", "3 Ash St"), emp("E4", "Cy Diaz", "3 Pine St"),
             emp("E5", "Di Ek", "4 Fir St")]
     ships = [ship("S1", "E1", "9 Elm St", "43215"), ship("S2", "E2", "9 Elm St", "43215")]
     run(bundle(root, emps, ships), out)
@@ -179,7 +179,7 @@ def test_new_since_last_scan_and_new_evidence_since_dismissal(tmp_path: Path) ->
 
 def test_household_dismissal_is_confirmed_as_configuration_and_the_rescan_honours_it(tmp_path: Path) -> None:
     root, out = tmp_path / "b", tmp_path / "out"
-    emps = [emp("E1", EVIL, "5 Oak St"), emp("E2", "Bo Park", "9 Elm St")]
+    emps = [emp("E1", EVIL, "5 Oak St"), emp("E2", "Bo Park", "3 Ash St")]
     ships = [ship("S1", "E1", "9 Elm St", "43215"), ship("S2", "E2", "9 Elm St", "43215")]
     run(bundle(root, emps, ships), out)
     assert signals_of(out, "E1")["ship_to_shared"][0]["strength"] == "medium"
@@ -220,7 +220,7 @@ def test_household_dismissal_is_confirmed_as_configuration_and_the_rescan_honour
 
 def test_hostile_names_are_text_on_the_new_pages(tmp_path: Path) -> None:
     root, out = tmp_path / "b", tmp_path / "out"
-    emps = [emp("E1", EVIL, "5 Oak St", department=EVIL, title=EVIL), emp("E2", SPOOF, "9 Elm St")]
+    emps = [emp("E1", EVIL, "5 Oak St", department=EVIL, title=EVIL), emp("E2", SPOOF, "3 Ash St")]
     ships = [ship("S1", "E1", "9 Elm St", "43215"), ship("S2", "E2", "9 Elm St", "43215")]
     run(bundle(root, emps, ships), out)
     run(bundle(root, emps, ships, deposits=[dep("E1", "77", EVIL)]), out)
