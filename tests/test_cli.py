@@ -45,11 +45,11 @@ def test_bad_config_lists_every_problem(tmp_path: Path) -> None:
 
 def test_fail_on_threshold(tmp_path: Path) -> None:
     emps = [emp("E1", "Ann Lee"), emp("E2", "Bo Park", "2 Elm St")]
-    deps = [dep("E1", "5", "Dana Whitfield"), dep("E2", "5", "Dana Whitfield")]
+    deps = [dep("E1", "5", "Dana Whitfield"), dep("E2", "6", "Bo Park")]
     root = bundle(tmp_path / "b", emps, deposits=deps)
     ok = _cli("scan", str(root), "--out", str(tmp_path / "o1"), "--quiet")
     assert ok.returncode == 0 and "report:" in ok.stdout
-    # Shared account + stranger's name: medium (one family of evidence only).
+    # A stranger's name on E1's account: one strong row, medium.
     hit = _cli("scan", str(root), "--out", str(tmp_path / "o2"), "--quiet", "--fail-on", "medium")
     assert hit.returncode == 1
     miss = _cli("scan", str(root), "--out", str(tmp_path / "o3"), "--quiet", "--fail-on", "high")
