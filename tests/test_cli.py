@@ -119,7 +119,7 @@ def test_explain_prints_the_evidence_chain(tmp_path: Path) -> None:
     assert _cli("scan", str(root), "--out", str(tmp_path / "o"), "--quiet").returncode == 0
     p = _cli("explain", str(tmp_path / "o"), "E1")
     assert p.returncode == 0
-    assert "band medium" in p.stdout and "bank_account_shared" in p.stdout and "payroll/deposits.csv:2" in p.stdout
+    assert "band high" in p.stdout and "bank_account_shared" in p.stdout and "payroll/deposits.csv:2" in p.stdout
     cid = cluster_id([("employee", "E1"), ("employee", "E2")])
     # Two workers paid into a stranger's account: shared pay, a farm's kind of tie.
     assert f"cluster {cid} (farm; this record: worker): with E2 via bank_account" in p.stdout
