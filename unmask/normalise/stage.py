@@ -75,7 +75,9 @@ def build(engine: Engine, config: Config, workdir: Path) -> None:
         "    WHERE o.subject_id = s.subject_id AND o.subject_type = 'employee' AND o.full_key = s.full_key)), "
         # One worker whose laptop goes to a colleague's home, and nobody else's: a partner or a
         # housemate whose HR address is out of date. Two or more such guests make a farm.
-        "lone AS (SELECT full_key FROM visits GROUP BY full_key HAVING count(DISTINCT guest) = 1) "
+        "lone AS (SELECT full_key FROM visits GROUP BY full_key HAVING count(DISTINCT guest) = 1), "
+        "guests AS (SELECT guest, host FROM visits WHERE full_key IN (SELECT full_key FROM lone) "
+        "  AND full_key IN (SELECT full_key FROM small)) "
         "SELECT a, b, kind FROM declared_relations UNION SELECT b, a, kind FROM declared_relations "
         # People who declare the same home, employees or an employee and a candidate (a partner
         # who applies); two candidates are left to the signals, as a persona network's applicants
@@ -83,9 +85,7 @@ def build(engine: Engine, config: Config, workdir: Path) -> None:
         "UNION SELECT x.subject_id, y.subject_id, 'same declared home' FROM homes x "
         "JOIN homes y ON x.full_key = y.full_key AND x.subject_id <> y.subject_id "
         "WHERE 'employee' IN (x.subject_type, y.subject_type) AND x.full_key IN (SELECT full_key FROM small) "
-        "UNION SELECT guest, host, 'laptop goes to their home' FROM visits "
-        "WHERE full_key IN (SELECT full_key FROM lone) AND full_key IN (SELECT full_key FROM small) "
-        "UNION SELECT host, guest, 'laptop goes to their home' FROM visits "
-        "WHERE full_key IN (SELECT full_key FROM lone) AND full_key IN (SELECT full_key FROM small)",
+        "UNION SELECT guest, host, 'laptop goes to their home' FROM guests "
+        "UNION SELECT host, guest, 'laptop goes to their home' FROM guests",
         {"max": MAX_HOUSEHOLD},
     )
