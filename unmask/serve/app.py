@@ -20,7 +20,7 @@ from fastapi.templating import Jinja2Templates
 from unmask.cases.store import CasesStore
 from unmask.model import Key
 from unmask.results import Results
-from unmask.scans import out_root
+from unmask.scans import current, out_root
 from unmask.serve import clusters, person, queue, scanpages
 from unmask.serve.accounts import Accounts, Session, User
 from unmask.serve.web import Web, shown
@@ -38,9 +38,29 @@ def neutralise(cell: object) -> str:
     return "'" + s if s[:1] in ("=", "+", "-", "@", "\t", "\r") else s
 
 
+class PublishedScan:
+    """The scan ``OUT/current`` points at, reopened when a new scan is published: a rescan
+    switches ``current`` while the workbench runs, and a page must show that scan, not the one
+    the server started on. Call :meth:`get` under the app's lock."""
+
+    def __init__(self, out: Path) -> None:
+        self._out = out
+        self._at = current(out)
+        self._results = Results.open(out)
+
+    def get(self) -> Results:
+        now = current(self._out)
+        if now != self._at:
+            # The old scan's folder stays in OUT/scans (history), so closing it after opening
+            # the new one never leaves the app without a store.
+            old, self._results, self._at = self._results, Results.open(self._out), now
+            old.close()
+        return self._results
+
+
 def create_app(out: Path, cases: Path | None = None, secure_cookie: bool = False) -> FastAPI:
     root = out_root(out)
-    results = Results.open(out)
+    scan = PublishedScan(out)
     store_path = cases or root / "cases.sqlite"
     accounts = Accounts(store_path)
     store = CasesStore.open(store_path, shared=True)
@@ -170,7 +190,7 @@ def create_app(out: Path, cases: Path | None = None, secure_cookie: bool = False
         return Response(body, media_type="application/x-ndjson")
 
     # Page groups in their own modules (clusters, scans, ...), sharing this app's state.
-    web = Web(root, lambda: results, store, accounts, lock, who, page, audit)
+    web = Web(root, scan.get, store, accounts, lock, who, page, audit)
     for group in (queue, person, clusters, scanpages):
         app.include_router(group.router(web))
 
