@@ -23,6 +23,7 @@ from unmask.results import Results
 from unmask.scans import current, out_root
 from unmask.serve import clusters, person, queue, scanpages
 from unmask.serve.accounts import Accounts, Session, User
+from unmask.serve.api_models import ERRORS
 from unmask.serve.web import Web, shown
 
 HERE = Path(__file__).parent
@@ -67,7 +68,12 @@ def create_app(out: Path, cases: Path | None = None, secure_cookie: bool = False
     # One DuckDB connection and one SQLite connection, shared by the worker threads: a lock
     # keeps each call whole.
     lock = threading.Lock()
-    app = FastAPI(title="unmask workbench", version="1")
+    # No /docs or /redoc: FastAPI builds them from a CDN's script and an inline bootstrap script,
+    # which our CSP refuses, and vendoring Swagger UI would ship a large third-party script into
+    # a page that holds investigation data. The document itself stays at /openapi.json, for any
+    # OpenAPI viewer or client generator on the user's side.
+    app = FastAPI(title="unmask workbench", version="1", docs_url=None, redoc_url=None,
+                  description="Authenticate with 'Authorization: Bearer TOKEN' (from `unmask users token`).")
     app.state.accounts = accounts
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     templates = Jinja2Templates(directory=HERE / "templates")
@@ -178,7 +184,9 @@ def create_app(out: Path, cases: Path | None = None, secure_cookie: bool = False
             entries = store.audit()
         return page(request, "audit.html", {"entries": entries[::-1][:500]}, w[1])
 
-    @app.get("/audit.jsonl")
+    @app.get("/audit.jsonl", response_class=Response, responses={
+        **ERRORS, 200: {"content": {"application/x-ndjson": {"schema": {"type": "string"}}},
+                        "description": "One JSON object a line."}})
     def audit_jsonl(w: Who) -> Response:
         """The whole audit log, one JSON object a line (admins)."""
         admin(w)

@@ -20,6 +20,7 @@ from unmask.cases.store import DECISIONS
 from unmask.report.export import csv_safe
 from unmask.results import BANDS, ResultsError
 from unmask.scans import history
+from unmask.serve.api_models import ERRORS, NOT_FOUND
 from unmask.serve.scanpages import new_since_last_scan
 from unmask.serve.web import Auth, Web
 
@@ -126,7 +127,8 @@ def what_was_not_read(web: Web) -> dict[str, Any] | None:
 
 
 def router(web: Web) -> APIRouter:
-    r = APIRouter()
+    # Every route may answer these too; the OpenAPI document says so (schemathesis checks it).
+    r = APIRouter(responses={**ERRORS, **NOT_FOUND})
     Who = Annotated[Auth, Depends(web.who)]
     F = Annotated[Filters, Depends(filters)]
 
@@ -152,7 +154,8 @@ def router(web: Web) -> APIRouter:
         (new evidence since a dismissal), q (name, id, e-mail or cluster id)."""
         return queue_data(web, f, w[0].name, offset, limit)
 
-    @r.get("/queue.csv")
+    @r.get("/queue.csv", response_class=Response, responses={
+        200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "The queue as CSV."}})
     def queue_csv(w: Who, f: F) -> Response:
         """The filtered queue as CSV; cells a spreadsheet would run as formulas are quoted."""
         data = queue_data(web, f, w[0].name, 0, None)
