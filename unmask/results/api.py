@@ -56,7 +56,9 @@ _EVIDENCE_COLS = ("evidence_id, subject_type, subject_id, signal, family, streng
 # Strongest first; the rest of the key makes ties deterministic, as findings.jsonl orders them.
 _EVIDENCE_ORDER = "weight DESC, signal, source_file, line, evidence_id"
 
-_FINDINGS_SQL = """
+# Every finding with what the queue filters and shows; _FINDINGS_SQL pages through it. A reader
+# that keeps the scan open (the workbench) builds it once into a temp table (Results.freeze).
+_FINDINGS_ALL = """
 WITH ranked AS (
   SELECT s.subject_type, s.subject_id, s.score, s.band,
     row_number() OVER (ORDER BY s.score DESC, s.subject_type, s.subject_id) AS rank
@@ -69,35 +71,42 @@ WITH ranked AS (
   SELECT subject_type, subject_id, list(cluster_id ORDER BY cluster_id) AS clusters
   FROM cluster_members GROUP BY subject_type, subject_id
 )
-SELECT r.subject_type, r.subject_id, p.full_name, r.score, r.band, r.rank,
-  coalesce(ev.signals, []::VARCHAR[]), coalesce(ev.families, []::VARCHAR[]), coalesce(cl.clusters, []::VARCHAR[]),
-  count(*) OVER () AS total
+SELECT r.subject_type, r.subject_id, p.full_name, p.email, r.score, r.band, r.rank,
+  coalesce(ev.signals, []::VARCHAR[]) AS signals, coalesce(ev.families, []::VARCHAR[]) AS families,
+  coalesce(cl.clusters, []::VARCHAR[]) AS clusters
 FROM ranked r
 LEFT JOIN (SELECT subject_type, subject_id, min(full_name) AS full_name, min(email) AS email
            FROM people GROUP BY subject_type, subject_id) p
   ON p.subject_type = r.subject_type AND p.subject_id = r.subject_id
 LEFT JOIN ev ON ev.subject_type = r.subject_type AND ev.subject_id = r.subject_id
 LEFT JOIN cl ON cl.subject_type = r.subject_type AND cl.subject_id = r.subject_id
-WHERE ($bands::VARCHAR[] IS NULL OR list_contains($bands::VARCHAR[], r.band))
-  AND ($family::VARCHAR IS NULL OR list_contains(ev.families, $family::VARCHAR))
-  AND ($min_score::DOUBLE IS NULL OR r.score >= $min_score::DOUBLE)
-  AND ($q::VARCHAR IS NULL OR lower(r.subject_id) = $q::VARCHAR
-       OR contains(lower(coalesce(p.full_name, '')), $q::VARCHAR)
-       OR contains(lower(r.subject_id), $q::VARCHAR)
-       OR contains(lower(coalesce(p.email, '')), $q::VARCHAR)
-       OR contains(' ' || lower(array_to_string(coalesce(cl.clusters, []::VARCHAR[]), ' ')) || ' ',
-                   ' ' || $q::VARCHAR || ' '))
-  AND ($keys::VARCHAR[] IS NULL OR r.subject_type || ':' || r.subject_id IN (SELECT unnest($keys::VARCHAR[])))
+"""
+_FINDINGS_PAGE = """
+SELECT f.subject_type, f.subject_id, f.full_name, f.score, f.band, f.rank, f.signals, f.families, f.clusters,
+  count(*) OVER () AS total
+FROM ({source}) f
+WHERE ($bands::VARCHAR[] IS NULL OR list_contains($bands::VARCHAR[], f.band))
+  AND ($family::VARCHAR IS NULL OR list_contains(f.families, $family::VARCHAR))
+  AND ($min_score::DOUBLE IS NULL OR f.score >= $min_score::DOUBLE)
+  AND ($q::VARCHAR IS NULL OR lower(f.subject_id) = $q::VARCHAR
+       OR contains(lower(coalesce(f.full_name, '')), $q::VARCHAR)
+       OR contains(lower(f.subject_id), $q::VARCHAR)
+       OR contains(lower(coalesce(f.email, '')), $q::VARCHAR)
+       OR contains(' ' || lower(array_to_string(f.clusters, ' ')) || ' ', ' ' || $q::VARCHAR || ' '))
+  AND ($keys::VARCHAR[] IS NULL OR f.subject_type || ':' || f.subject_id IN (SELECT unnest($keys::VARCHAR[])))
   AND ($not_keys::VARCHAR[] IS NULL
-       OR r.subject_type || ':' || r.subject_id NOT IN (SELECT unnest($not_keys::VARCHAR[])))
-ORDER BY r.rank
+       OR f.subject_type || ':' || f.subject_id NOT IN (SELECT unnest($not_keys::VARCHAR[])))
+ORDER BY f.rank
 LIMIT $limit::BIGINT OFFSET $offset::BIGINT
 """
+_FINDINGS_SQL = _FINDINGS_PAGE.format(source=_FINDINGS_ALL)
+_FROZEN = "_unmask_findings"  # a temp table: this connection's, gone when it closes
+_FINDINGS_FROZEN_SQL = _FINDINGS_PAGE.format(source=_FROZEN)
 # The workbench's filters on tables a scan may lack; without the table, the filter matches nothing.
-_DEPT_FILTER = ("  AND ($dept::VARCHAR IS NULL OR (r.subject_type = 'employee' AND r.subject_id IN "
+_DEPT_FILTER = ("  AND ($dept::VARCHAR IS NULL OR (f.subject_type = 'employee' AND f.subject_id IN "
                 "(SELECT employee_id FROM employees WHERE lower(department) = $dept::VARCHAR)))\n")
 _KIND_FILTER = ("  AND ($kind::VARCHAR IS NULL OR EXISTS (SELECT 1 FROM cluster_members m JOIN cluster_kinds k "
-                "USING (cluster_id) WHERE m.subject_type = r.subject_type AND m.subject_id = r.subject_id "
+                "USING (cluster_id) WHERE m.subject_type = f.subject_type AND m.subject_id = f.subject_id "
                 "AND k.kind = $kind::VARCHAR))\n")
 
 
@@ -138,6 +147,14 @@ class Results:
         self._eng = engine
         self._manifest = manifest
         self._owns = owns_engine
+        self._findings_sql = _FINDINGS_SQL
+
+    def freeze(self) -> None:
+        """Build the findings list once, for a reader that keeps a finished scan open and pages
+        through it many times (the workbench): each page then filters one row per finding
+        instead of aggregating all the evidence again. Only for a store no one writes to."""
+        self._eng.execute(f"CREATE OR REPLACE TEMP TABLE {_FROZEN} AS {_FINDINGS_ALL}")
+        self._findings_sql = _FINDINGS_FROZEN_SQL
 
     @classmethod
     def open(cls, path: Path) -> Results:
@@ -210,14 +227,17 @@ class Results:
         }
         extra = ((_DEPT_FILTER if self._has("employees") else "  AND $dept::VARCHAR IS NULL\n")
                  + (_KIND_FILTER if self._has("cluster_kinds") else "  AND $kind::VARCHAR IS NULL\n"))
-        sql = _FINDINGS_SQL.replace("ORDER BY r.rank\n", extra + "ORDER BY r.rank\n")
+        sql = self._findings_sql.replace("ORDER BY f.rank\n", extra + "ORDER BY f.rank\n")
         rows = self._eng.query(sql, params)
         items = [Finding(st, sid, name, float(score), band, int(rank), tuple(sigs), tuple(fams), tuple(cls))
                  for st, sid, name, score, band, rank, sigs, fams, cls, _ in rows]
         if rows:
             total = int(rows[0][-1])
         elif offset > 0:  # past the last page: count without it
-            total = len(self._eng.query(sql, {**params, "limit": None, "offset": 0}))
+            # Counted in the engine: past the end of 100k findings, not 100k rows to Python.
+            counted = self._eng.query(f"SELECT count(*) FROM ({sql}) n",  # noqa: S608 - constants
+                                      {**params, "limit": None, "offset": 0})
+            total = int(counted[0][0])
         else:
             total = 0
         return FindingsPage(total, max(0, offset), items)

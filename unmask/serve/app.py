@@ -48,6 +48,7 @@ class PublishedScan:
         self._out = out
         self._at = current(out)
         self._results = Results.open(out)
+        self._results.freeze()
 
     def get(self) -> Results:
         now = current(self._out)
@@ -55,6 +56,7 @@ class PublishedScan:
             # The old scan's folder stays in OUT/scans (history), so closing it after opening
             # the new one never leaves the app without a store.
             old, self._results, self._at = self._results, Results.open(self._out), now
+            self._results.freeze()
             old.close()
         return self._results
 
