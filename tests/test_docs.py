@@ -63,3 +63,14 @@ def test_every_cited_indicator_section_is_in_the_repo() -> None:
     assert cited and cited <= sections, cited - sections
     for key in ("DOJ24a", "G22", "GTIG"):
         assert f"| {key} |" in ind
+
+
+def test_readme_sets_up_in_two_commands_then_names_the_workbench() -> None:
+    """Issue 15: the line that opens the workbench follows the demo command, in prose, and the
+    set-up keeps exactly two commands (the demo and the tests)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    setup = readme[readme.index("## Set up"):readme.index("\n## ", readme.index("## Set up") + 1)]
+    commands = [line for line in setup.splitlines() if line.startswith("    ")]
+    assert len(commands) == 2 and "unmask demo --out demo-out" in commands[0] and "pytest" in commands[1]
+    after_demo = setup[setup.index(commands[0]):setup.index(commands[1])]
+    assert "unmask serve demo-out/scan" in after_demo

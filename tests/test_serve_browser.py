@@ -1,8 +1,9 @@
 """The workbench in a real browser (issue 15): Debian's Chromium, driven by Playwright, against a
 real ``unmask serve`` process on a loopback port.
 
-One small demo bundle per module (copied so it can be edited): two laptop-farm workers get hostile
-names, and the benign same-surname couple is the household an investigator dismisses. The scan,
+One small demo per module, made by ``unmask demo`` as the README says, then edited: two laptop-farm
+workers get hostile names (and the bundle is scanned again), and the benign same-surname couple is
+the household an investigator dismisses. The scan,
 the rescans and the account commands run as the CLI a user types; the server is stopped by the
 fixture. Screenshots go to ``tmp_path``, and also to ``$UNMASK_SCREENS`` when it is set.
 """
@@ -27,7 +28,6 @@ import httpx
 import pytest
 
 from tests.conftest import TEST_KEY
-from unmask.demo import generate
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -94,8 +94,10 @@ def chromium() -> str:
 @pytest.fixture(scope="module")
 def wb(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workbench]:
     root = tmp_path_factory.mktemp("wb")
-    bundle, out = root / "bundle", root / "out"
-    generate(bundle, seed=7, size="small")
+    # As the README says: the demo, then the workbench on the folder the demo prints.
+    shown = cli("demo", "--out", str(root), "--seed", "7", "--size", "small", "--quiet").stdout
+    bundle, out = root / "bundle", root / "scan"
+    assert f"unmask serve {out}" in shown
     _rename(bundle, HOSTILE)
     cli("scan", str(bundle), "--out", str(out), "--quiet")
     pw_env = {**ENV, "UNMASK_PASSWORD": PW}
