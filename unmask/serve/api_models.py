@@ -66,3 +66,5 @@ class OtherDismissal(_Dismissal):
 # union, not a discriminated one: pydantic writes a nested discriminator as a mapping to a schema,
 # which OpenAPI does not allow (mapping values are references).
 DecisionIn = PlainDecision | HouseholdDismissal | ApprovedToolDismissal | OtherDismissal
+# A cluster's decision: no household or tool (those relate one subject), so two of the four shapes.
+ClusterDecisionIn = PlainDecision | OtherDismissal

@@ -19,6 +19,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse
 
 from unmask.scans import SCANS, current, history
+from unmask.serve.api_models import ERRORS, NOT_FOUND
 from unmask.serve.web import Auth, Web, band_order
 
 SCORE_STEP = 0.01  # a move smaller than this within one band is noise of the rounding, not a change
@@ -169,7 +170,8 @@ def unread(root: Path, scan_id: str) -> dict[str, Any]:
 
 
 def router(web: Web) -> APIRouter:
-    r = APIRouter()
+    # Every route may answer these too; the OpenAPI document says so (schemathesis checks it).
+    r = APIRouter(responses={**ERRORS, **NOT_FOUND})
     Who = Annotated[Auth, Depends(web.who)]
 
     def listing() -> list[dict[str, Any]]:
