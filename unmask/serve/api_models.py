@@ -44,7 +44,8 @@ class HouseholdDismissal(_Dismissal):
     """The two live together: the next scan reads the pair as a declared relation."""
 
     reason: Literal["household"]
-    confirm: Literal[True] = Field(description="The relation becomes configuration the next scan reads.")
+    confirm: bool = Field(False, description="Must be true: the relation becomes configuration the next scan "
+                          "reads (without it, 422 says what it would add).")
     related: str = Field(pattern=r"^(employee|candidate):\S", max_length=200,
                          description="The other member's stable key, e.g. employee:E1309 (not the subject itself).")
 
@@ -53,7 +54,8 @@ class ApprovedToolDismissal(_Dismissal):
     """The remote tool is approved for this worker: the next scan allows it for them."""
 
     reason: Literal["approved_tool"]
-    confirm: Literal[True] = Field(description="The allowed tool becomes configuration the next scan reads.")
+    confirm: bool = Field(False, description="Must be true: the allowed tool becomes configuration the next "
+                          "scan reads (without it, 422 says what it would add).")
     tool: str = Field(pattern=r"\S", max_length=200)
 
 
@@ -68,3 +70,11 @@ class OtherDismissal(_Dismissal):
 DecisionIn = PlainDecision | HouseholdDismissal | ApprovedToolDismissal | OtherDismissal
 # A cluster's decision: no household or tool (those relate one subject), so two of the four shapes.
 ClusterDecisionIn = PlainDecision | OtherDismissal
+
+
+class AssignmentIn(BaseModel):
+    """Give the case to a colleague (an investigator's or admin's account name); null hands it back."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    assignee: str | None = Field(max_length=64)

@@ -23,7 +23,7 @@ from unmask.cases.store import DECISIONS, REASONS, CasesError
 from unmask.model import Key
 from unmask.report.pictures import timelines
 from unmask.results import Evidence, Subject, TimelineEvent
-from unmask.serve.api_models import BAD_BODY, ERRORS, NOT_FOUND, DecisionIn
+from unmask.serve.api_models import BAD_BODY, ERRORS, NOT_FOUND, AssignmentIn, DecisionIn
 from unmask.serve.web import Auth, Web, subject_key
 from unmask.signals import BY_ID
 
@@ -259,16 +259,10 @@ def router(web: Web) -> APIRouter:
         assign(w, st, sid, v if isinstance(v, str) else None)
         return RedirectResponse(f"/person/{st}/{sid}", status_code=303)
 
-    @r.post("/api/subjects/{st}/{sid}/assignment")
-    async def api_assign(request: Request, st: str, sid: str, w: Who) -> dict[str, Any]:
+    @r.post("/api/subjects/{st}/{sid}/assignment", responses=BAD_BODY)
+    def api_assign(body: Annotated[AssignmentIn, Body()], st: str, sid: str, w: Who) -> dict[str, Any]:
         """Give the case to a colleague (JSON body: assignee, an account name; null hands it back)."""
-        try:
-            body = await request.json()
-        except ValueError:
-            raise HTTPException(422, "a JSON object is expected") from None
-        if not isinstance(body, dict) or not isinstance(body.get("assignee"), str | None):
-            raise HTTPException(422, 'a JSON object {"assignee": NAME or null} is expected')
-        return assign(w, st, sid, body.get("assignee"))
+        return assign(w, st, sid, body.assignee)
 
     @r.get("/configuration", response_class=HTMLResponse, include_in_schema=False)
     def configuration(request: Request, w: Who) -> Response:

@@ -10,7 +10,7 @@ query keeps or drops, so one query still pages and counts the queue.
 import csv
 import io
 from dataclasses import asdict, dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
@@ -46,7 +46,11 @@ class Filters:
         return urlencode({k: ("1" if v is True else v) for k, v in d.items() if v not in ("", False, None, 0)})
 
 
-def filters(band: str = "", family: str = "", q: str = "", kind: str = "", department: str = "", status: str = "",
+# The status filter's values, in the OpenAPI document too (a decision, "undecided", or none).
+Status = Literal["", "confirmed", "dismissed", "needs_review", "escalated", "undecided"]
+
+
+def filters(band: str = "", family: str = "", q: str = "", kind: str = "", department: str = "", status: Status = "",
             assignee: str = "", new: bool = False, reopened: bool = False) -> Filters:
     if status and status not in STATUSES:
         raise HTTPException(422, f"status must be one of {', '.join(STATUSES)}")
