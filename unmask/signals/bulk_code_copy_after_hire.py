@@ -15,9 +15,16 @@ SIGNAL = Signal(
         "alike."
     ),
     sql="""
-WITH c AS (
+-- A worker's audit name is the local part of their e-mail or the e-mail itself: one key row
+-- each (the second only when it differs), joined by equality. An OR in the join condition
+-- made a nested loop of staff by audit rows (10 s at 50k workers).
+WITH k AS (
+  SELECT employee_id, hire_date, lower(split_part(email, '@', 1)) AS actor FROM employees
+  UNION ALL SELECT employee_id, hire_date, email FROM employees
+  WHERE email IS DISTINCT FROM lower(split_part(email, '@', 1))
+), c AS (
   SELECT e.employee_id, e.hire_date, x.* FROM code_audit x
-  JOIN employees e ON lower(split_part(e.email, '@', 1)) = x.actor OR e.email = x.actor
+  JOIN k e ON e.actor = x.actor
   WHERE x.action IN ('git.clone', 'repo.download_zip', 'git.fetch') AND e.hire_date IS NOT NULL
     AND x.observed_at BETWEEN e.hire_date::TIMESTAMPTZ AND e.hire_date::TIMESTAMPTZ + INTERVAL 30 DAY
 )
