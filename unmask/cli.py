@@ -267,7 +267,7 @@ def scan(
     memory_limit: Annotated[
         str | None, typer.Option("--memory-limit", callback=_memory_limit,
                                  help="Database memory limit, e.g. 4GB; past it the database spills to disk "
-                                      "(default: half the machine's memory).")
+                                      "(default: a quarter of the machine's memory, at most 3 GiB).")
     ] = None,
 ) -> None:
     """Scan a bundle and write findings, clusters, rejects, manifest and report.

@@ -31,7 +31,7 @@ def open_engine(
     memory_limit: str | None = None, temp_directory: Path | None = None,
 ) -> Engine:
     """Open the store. ``path`` None means in memory; ``read_only`` still allows temp tables.
-    ``memory_limit`` (e.g. ``4GB``; default half the machine) and ``temp_directory`` (where
+    ``memory_limit`` (e.g. ``4GB``; default a quarter of the machine, at most 3 GiB) and ``temp_directory`` (where
     the engine spills past it) bound the engine's memory."""
     if kind == "duckdb":
         from unmask.engine.duckdb import DuckDBEngine

@@ -17,10 +17,17 @@ SIGNAL = Signal(
         "the same."
     ),
     sql="""
-WITH b AS (
-  SELECT employee_id, time_bucket(INTERVAL 5 MINUTE, ts) AS bucket, count(DISTINCT ip) AS ips,
+WITH s AS (
+  SELECT employee_id, time_bucket(INTERVAL 5 MINUTE, ts) AS bucket, ip, source_file, line FROM signins
+  WHERE egress <> 'corporate'
+), cand AS (
+  -- Five minutes with two IPs, by min <> max (two distinct values, without their hash sets):
+  -- the distinct count and the first line are taken for these few only.
+  SELECT employee_id, bucket FROM s GROUP BY employee_id, bucket HAVING min(ip) <> max(ip)
+), b AS (
+  SELECT employee_id, bucket, count(DISTINCT ip) AS ips,
     min({'f': source_file, 'l': line}).l AS line, min({'f': source_file, 'l': line}).f AS f
-  FROM signins WHERE egress <> 'corporate' GROUP BY ALL HAVING count(DISTINCT ip) > 1
+  FROM s JOIN cand USING (employee_id, bucket) GROUP BY ALL HAVING count(DISTINCT ip) > 1
 )
 SELECT 'employee' AS subject_type, employee_id AS subject_id, min({'f': f, 'l': line}).f AS source_file,
   min({'f': f, 'l': line}).l AS line,

@@ -25,6 +25,9 @@ WITH s AS (
     lag(lat) OVER w AS p_lat, lag(lon) OVER w AS p_lon, lag(ts) OVER w AS p_ts, lag(city) OVER w AS p_city,
     lag(country) OVER w AS p_country
   FROM signins WHERE egress = 'residential' AND lat IS NOT NULL AND lon IS NOT NULL
+    -- A worker seen at one point only has no leg to travel: the window runs for the others.
+    AND employee_id IN (SELECT employee_id FROM signins WHERE egress = 'residential' AND lat IS NOT NULL
+      AND lon IS NOT NULL GROUP BY employee_id HAVING min(lat) <> max(lat) OR min(lon) <> max(lon))
   WINDOW w AS (PARTITION BY employee_id ORDER BY ts, line)
 ), legs AS (
   SELECT *, {_KM} AS km, greatest(epoch(ts) - epoch(p_ts), 1) / 3600.0 AS hours FROM s WHERE p_lat IS NOT NULL

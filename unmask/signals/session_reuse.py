@@ -23,11 +23,16 @@ WITH s AS (
   -- Okta's own integrations reuse sessions by design; corporate egress says nothing. Devices
   -- are compared by fingerprint (the user agent without its language tag).
   WHERE session_id IS NOT NULL AND egress <> 'corporate' AND device_fp IS DISTINCT FROM 'okta-internal'
+), cand AS (
+  -- Sessions seen from two IPs and two devices, by min <> max (the same test as two distinct
+  -- values, without their hash sets): the lists below are built for these few only.
+  SELECT employee_id, session_id FROM s GROUP BY employee_id, session_id
+  HAVING min(ip) <> max(ip) AND min(coalesce(device_fp, '?')) <> max(coalesce(device_fp, '?'))
 ), per AS (
   SELECT employee_id, session_id, count(DISTINCT ip) AS ips, count(DISTINCT coalesce(device_fp, '?')) AS agents,
     list(DISTINCT ip ORDER BY ip) AS ip_list, min(ts) AS first_ts,
     min({'ts': ts, 'f': source_file, 'l': line}).f AS f, min({'ts': ts, 'f': source_file, 'l': line}).l AS l
-  FROM s GROUP BY employee_id, session_id
+  FROM s JOIN cand USING (employee_id, session_id) GROUP BY employee_id, session_id
   HAVING count(DISTINCT ip) >= 2 AND count(DISTINCT coalesce(device_fp, '?')) >= 2
 )
 SELECT 'employee' AS subject_type, employee_id AS subject_id, min({'f': f, 'l': l}).f AS source_file,

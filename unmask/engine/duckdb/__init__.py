@@ -54,15 +54,22 @@ def check_memory_limit(value: str) -> str:
     return v
 
 
+# The default buffer pool: a quarter of the machine, at most 3 GiB. Past a few GB DuckDB only
+# keeps more pages of the stored tables, which a scan reads once or twice, so the bound costs
+# little; with it the 10M-event, 50k/200k scan peaked at 3.9 GB RSS, against 8.5 GB at half the
+# machine (docs/benchmarks.md). What DuckDB does not hold (Splink's pandas frames, the value
+# parsers) stays in the rest of the machine.
+DEFAULT_LIMIT_CAP = 3 * 2**30
+
+
 def default_memory_limit() -> str:
-    """Half the machine's memory (DuckDB's own default is 80%): the rest is headroom for the
-    Python side of a scan (Splink, the value parsers), so the whole process stays inside the
-    machine and DuckDB spills to disk instead of growing."""
+    """A quarter of the machine's memory, at most 3 GiB and at least 1 GiB (DuckDB's own
+    default is 80%): past it DuckDB spills to the scan's scratch space instead of growing."""
     try:
         total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (ValueError, OSError, AttributeError):  # not POSIX: leave DuckDB's own default
         return ""
-    return f"{max(1024, total // 2 // 2**20)}MiB"
+    return f"{max(1024, min(total // 4, DEFAULT_LIMIT_CAP) // 2**20)}MiB"
 
 
 class DuckDBEngine:
