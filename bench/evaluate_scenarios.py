@@ -66,7 +66,7 @@ def metrics(findings: list[dict[str, Any]], clusters: list[set[str]], truth: dic
     benign_high = {c: v["in_high"] for c, v in per_class.items() if c not in SCHEMES and v["in_high"]}
     groups: dict[str, set[str]] = {}
     for s, t in truth.items():
-        if t["scheme"] == "1" and t["group"]:
+        if t["group"]:  # a scheme's members, and the innocent owner of a claimed identity
             groups.setdefault(t["group"], set()).add(s)
     return {"subjects": len(scope), "positives": len(pos), "ap": round(average_precision(ranked, pos), 4),
             "high_recall": round(tp / len(pos), 4) if pos else 0.0,

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import pytest
 
 from tests.helpers import bundle, dep, emp, findings, jsonl, run, ship, write_csv
 
@@ -138,3 +139,96 @@ def test_identity_pair_names_the_victim(tmp_path: Path) -> None:
     # The verdict is the claimant's, never lifted or lowered by the victim.
     assert pair["verdict"]["score"] == f["E2"]["score"]
     assert f["E1"]["score"] < f["E2"]["score"]
+
+
+def _okta_signins(root: Path, rows: list[tuple[str, str, str]]) -> None:
+    (root / "idp/okta").mkdir(parents=True, exist_ok=True)
+    events = [{"uuid": f"u{i}", "published": ts, "eventType": "user.session.start",
+               "actor": {"alternateId": f"{eid.lower()}@corp.example"}, "outcome": {"result": "SUCCESS"},
+               "client": {"ipAddress": ip, "geographicalContext": {"country": "United States"}}}
+              for i, (eid, ts, ip) in enumerate(rows)]
+    (root / "idp/okta/log.jsonl").write_text("".join(json.dumps(e) + "\n" for e in events))
+
+
+def test_a_coworking_line_joins_no_cluster_but_a_farm_line_does(tmp_path: Path) -> None:
+    # Look-alike (indicators.md §3.H, coworking): E1-E3 sign in from their own home lines most
+    # days and from one shared line on Fridays. Their rows stay (weak), but three members of a
+    # coworking space are not a farm. E4-E6 sign in only from one line: that line ties them.
+    emps = [emp(f"E{i}", NAMES[i], f"{i} Oak St") for i in range(1, 7)]
+    rows: list[tuple[str, str, str]] = []
+    for i in (1, 2, 3):
+        rows += [(f"E{i}", f"2026-08-0{d}T15:00:00Z", f"73.{i}.2.3") for d in (3, 4, 5, 6)]
+        rows.append((f"E{i}", "2026-08-07T15:00:00Z", "73.200.2.3"))
+    for i in (4, 5, 6):
+        rows += [(f"E{i}", f"2026-08-0{d}T15:00:00Z", "73.150.9.9") for d in (3, 4, 5, 6, 7)]
+    root = bundle(tmp_path / "b", emps)
+    _okta_signins(root, rows)
+    out = tmp_path / "out"
+    run(root, out)
+    clusters = _clusters(out)
+    assert not [c for c in clusters if {"E1", "E2", "E3"} & {m["id"] for m in c["members"]}]
+    farm = _of(clusters, "E4")
+    assert {m["id"] for m in farm["members"]} == {"E4", "E5", "E6"}
+    f = findings(out)
+    cowork = [e for e in f["E1"]["evidence"] if e["signal"] == "shared_residential_egress"]
+    assert cowork and all(e["strength"] == "weak" for e in cowork)
+
+
+def _resume_applicants(root: Path, n: int, refs: list[dict[str, str]], near_copy: bool,
+                       phones: dict[int, int] | None = None) -> Path:
+    # n applicants; with near_copy, their résumés are one text with one word changed (Jaccard
+    # on 5-shingles far above 0.8), more of them than a cluster may hold (MAX_GROUP). phones:
+    # applicant i gives applicant j's phone.
+    base = ("Senior full stack engineer with nine years building scalable web platforms in React Node "
+            "Go and AWS, led the migration of a monolith to microservices and cut latency by forty "
+            "percent, shipped payment systems, mentored teams and owned the on-call rotation. ")
+    (root / "hr/resumes").mkdir(parents=True, exist_ok=True)
+    rows = []
+    for i in range(n):
+        text = (base * 3 + f"Worked at Company{i}.") if near_copy else f"Résumé {i}: " + " ".join(
+            f"word{i}x{k}" for k in range(80))
+        (root / f"hr/resumes/r{i}.txt").write_text(text)
+        rows.append({"candidate_id": f"C{i}", "full_name": f"Applicant Number{i}", "email": f"a{i}@mail.example",
+                     "phone": f"+1 614 555 {2000 + (phones or {}).get(i, i)}", "country": "US",
+                     "applied_at": "2026-06-01", "resume_path": f"hr/resumes/r{i}.txt"})
+    bundle(root, [emp("E1", "Ann Lee")])
+    write_csv(root / "hr/candidates.csv", [*CAND_COLS, "resume_path"], rows)
+    write_csv(root / "hr/references.csv", REF_COLS, refs)
+    return root
+
+
+def _refs(ids: range, **kw: str) -> list[dict[str, str]]:
+    ref = {"reference_name": "K. Moore", "reference_email": "kmoore.hr7@outlook.example",
+           "reference_phone": "+1 212 555 0142", "relationship": "manager", **kw}
+    return [dict(ref, candidate_id=f"C{i}") for i in ids]
+
+
+def test_a_referee_is_corroborated_by_a_near_copy_resume_shared_too_widely_to_link(tmp_path: Path) -> None:
+    # 18 applicants send near-copies of one résumé: too many for the résumé alone to join a
+    # cluster. C0 and C1 give one referee, and C0 gives C9's phone: a persona network tied by
+    # its own contact, its referee and its résumé (issue 13 §3), found whole.
+    out = tmp_path / "out"
+    run(_resume_applicants(tmp_path / "b", 18, _refs(range(2)), near_copy=True, phones={0: 9}), out)
+    clusters = _clusters(out)
+    assert {m["id"] for m in _of(clusters, "C1")["members"]} == {"C0", "C1", "C9"}
+    assert not [c for c in clusters if "C5" in {m["id"] for m in c["members"]}]
+    # Negative: the same referee and phone for applicants whose résumés are their own: the
+    # referee is a desk; the phone still ties its two holders.
+    out2 = tmp_path / "out2"
+    run(_resume_applicants(tmp_path / "b2", 18, _refs(range(2)), near_copy=False, phones={0: 9}), out2)
+    assert not [c for c in _clusters(out2) if "C1" in {m["id"] for m in c["members"]}]
+
+
+@pytest.mark.parametrize("cohort", [8, 18])
+def test_a_bootcamp_cohort_with_its_instructor_as_referee_is_no_network(tmp_path: Path, cohort: int) -> None:
+    # Look-alike (indicators.md §3.C profile_resume_text_reuse: bootcamp graduates): a cohort, as
+    # small as a cluster may be or bigger, sends near-copies of the bootcamp's résumé, and five
+    # give the instructor as referee. No applicant shares a contact of their own with another: no
+    # cluster, nobody high.
+    out = tmp_path / "out"
+    run(_resume_applicants(tmp_path / "b", cohort, _refs(range(5), relationship="instructor"), near_copy=True),
+        out)
+    assert not _clusters(out)
+    f = findings(out)
+    assert not [e for r in f.values() for e in r["evidence"] if e["signal"] == "persona_network"]
+    assert all(r["band"] not in ("high", "critical") for r in f.values())

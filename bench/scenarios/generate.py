@@ -22,7 +22,7 @@ BENIGN = ("household", "reapplicant", "rehire", "candidate_to_employee", "neighb
           "coworking", "carrier_nat", "it_remote_tools", "nonit_remote_tools", "traveller", "apac_shift",
           "asian_american", "former_surname_account", "stale_ioc", "country_spelling", "address_variants",
           "contact_variants", "partner_stale_address", "rehire_moved", "reapplicant_moved", "couple_candidate",
-          "contractor_own_company", "contractor_declared_abroad")
+          "contractor_own_company", "contractor_declared_abroad", "bootcamp_cohort")
 CLASSES = SCHEMES + BENIGN
 SIZES = {"small": (300, 800, 2), "full": (1500, 4000, 6)}  # employees, candidates, instances per class
 OFFICE = Address(100, "", "Main", "St", "", "Springfield", "IL", "62701", "1234", -6)
@@ -143,7 +143,9 @@ class Gen:
         for _i, fam in enumerate(self.fams()):
             g = self.group()
             shared_phone = f"{r.randint(201, 989)}{r.randint(201, 989)}{r.randint(0, 9999):04d}"
-            shared_ref = ("Kevin Moore", f"kmoore.hr{r.randint(1, 99)}@outlook.com",
+            # The group is in the referee's address: two planted networks that drew the same random
+            # referee would, in the data, be one operator's network, and the truth would call it two.
+            shared_ref = ("Kevin Moore", f"kmoore.{g.lower()}.hr{r.randint(1, 99)}@outlook.com",
                           f"{r.randint(201, 989)}{r.randint(201, 989)}{r.randint(0, 9999):04d}")
             resume = ("Senior Full-Stack Engineer. 9 years building scalable web platforms with React, Node.js, "
                       "Go and AWS. Led migration of monolith to microservices cutting latency 40%. "
@@ -168,9 +170,11 @@ class Gen:
         for i, fam in enumerate(self.fams()):
             g = self.group()
             owner_active = i % 2 == 0
-            victim = self.emp("background", "A", term=None if owner_active else NOW - timedelta(days=400),
+            # The victim is an innocent record: it stays background, labelled as such, but it carries
+            # the scheme's group, because issue 13 §1 puts both records of a claimed identity in one
+            # cluster (the victim marked as such); the cluster F1 counts that pair as right.
+            victim = self.emp("background", "A", g, term=None if owner_active else NOW - timedelta(days=400),
                               hire=NOW - timedelta(days=1500))
-            # The victim is an innocent record: it stays background, labelled as such.
             e = self.emp("claimed_identity", fam, g, hire=NOW - timedelta(days=r.randint(30, 120)),
                          dt=("Engineering", "Software Engineer"))
             e.national_id = victim.p.ssn
@@ -417,6 +421,26 @@ class Gen:
             e.deposits = [self.deposit(e, method="platform", platform="Payoneer" if i % 2 else "Wise",
                                        country=country, inst="Payoneer" if i % 2 else "Wise")]
             e.work_utc_offset = 1 if country == "PL" else 8
+
+    def bootcamp_cohort(self) -> None:
+        # Graduates of one bootcamp send near-copies of its résumé (indicators.md §3.C: bootcamp
+        # graduates) and some give the instructor as their referee; each has their own contacts.
+        r = self.rng
+        for i, fam in enumerate(self.fams()):
+            camp = ["Launch Academy", "Tech Elevator", "Grand Circus"][i % 3]
+            instructor = ("Maria Lopez", f"mlopez{i}@{camp.lower().replace(' ', '')}.example",
+                          f"{r.randint(201, 989)}{r.randint(201, 989)}{r.randint(0, 9999):04d}")
+            text = (f"Full-stack web developer, graduate of {camp} (2026). Built REST APIs in Java and Spring Boot, "
+                    "React front ends with TypeScript, PostgreSQL schemas and CI pipelines on GitHub Actions. "
+                    "Capstone: a team-built marketplace app with payments, search and an admin dashboard. "
+                    "Strong communicator, former retail manager, eager to learn. ")
+            for j in range(r.randint(5, 18)):
+                c = self.cand("bootcamp_cohort", fam, stage=r.choice(["applied", "screen", "interview"]))
+                c.resume = text + f"Previously: {r.choice(['retail', 'teaching', 'logistics', 'hospitality'])}."
+                if j % 3 == 0:
+                    c.refs = [{"reference_name": instructor[0], "reference_email": instructor[1].upper()
+                               if fam == "B" else instructor[1], "reference_phone": phone(instructor[2], fam, r),
+                               "relationship": "instructor"}]
 
     # -- whole bundle -------------------------------------------------------------------------
     def build(self) -> None:

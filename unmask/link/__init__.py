@@ -13,6 +13,9 @@ MAX_ITERATIONS = 50
 # and the report says so). Each person's own evidence about it stays.
 MAX_GROUP = 15
 REFEREE_VIAS = ("reference_email", "reference_phone")
+# Ties that a benign crowd shares too (a recruiter's referee, a bootcamp's résumé): they link
+# only with a tie of the personas' own beside them (build_clusters).
+WEAK_ALONE_VIAS = (*REFEREE_VIAS, "resume")
 
 
 def build_clusters(engine: Engine, max_group: int = MAX_GROUP,
@@ -31,26 +34,32 @@ def build_clusters(engine: Engine, max_group: int = MAX_GROUP,
         "HAVING count(*) > $max",
         {"max": max_group},
     )
-    engine.execute("DELETE FROM group_members WHERE group_key IN (SELECT group_key FROM giant_groups)")
-    # A referee shared by applicants who share nothing else is a recruiter's or a staffing
-    # agency's desk (indicators.md §3.B look-alike), not one operator's personas: its rows stay
-    # as evidence, but it joins no cluster. Where two of its applicants also share a tie of
-    # another kind (a phone, a profile), the referee is the network's and it links.
+    # A referee or a near-copy résumé shared by applicants who share nothing of their own is a
+    # staffing agency's desk or a bootcamp cohort (indicators.md §3.B, §3.C look-alikes), not one
+    # operator's personas: its rows stay as evidence, but it joins no cluster. It links when two of
+    # its applicants also share a contact of their own (a phone, an e-mail, a photo, a profile), or
+    # share the other weak-alone kind (however many hold it) while one of them reaches the network
+    # by such a contact: issue 13 §3's personas "share reference contacts and near-duplicate résumés".
     engine.execute(
-        "CREATE OR REPLACE TEMP TABLE corroborated_referees AS "
-        "SELECT DISTINCT r1.group_key FROM group_members r1 "
-        "JOIN group_members r2 ON r2.group_key = r1.group_key AND r2.subject_id <> r1.subject_id "
-        "JOIN group_members o1 ON o1.subject_type = r1.subject_type AND o1.subject_id = r1.subject_id "
-        "  AND NOT list_contains($refs, o1.via) "
-        "JOIN group_members o2 ON o2.group_key = o1.group_key AND o2.subject_type = r2.subject_type "
-        "  AND o2.subject_id = r2.subject_id "
-        "WHERE list_contains($refs, r1.via)",
-        {"refs": list(REFEREE_VIAS)},
+        "CREATE OR REPLACE TEMP TABLE corroborated_weak AS "
+        "WITH g AS (SELECT *, CASE WHEN list_contains($refs, via) THEN 'referee' ELSE via END AS kind, "
+        "  list_contains($weak, via) AS weak, group_key IN (SELECT group_key FROM giant_groups) AS giant "
+        "  FROM group_members), "
+        "own AS (SELECT DISTINCT subject_type, subject_id FROM g WHERE NOT weak AND NOT giant) "
+        "SELECT DISTINCT w1.group_key FROM g w1 "
+        "JOIN g w2 ON w2.group_key = w1.group_key AND w2.subject_id <> w1.subject_id "
+        "JOIN g o1 ON o1.subject_type = w1.subject_type AND o1.subject_id = w1.subject_id AND o1.kind <> w1.kind "
+        "JOIN g o2 ON o2.group_key = o1.group_key AND o2.subject_type = w2.subject_type "
+        "  AND o2.subject_id = w2.subject_id "
+        "WHERE w1.weak AND NOT w1.giant AND ((NOT o1.weak AND NOT o1.giant) OR (o1.weak AND EXISTS ("
+        "  SELECT 1 FROM g w3 JOIN own USING (subject_type, subject_id) WHERE w3.group_key = w1.group_key)))",
+        {"refs": list(REFEREE_VIAS), "weak": list(WEAK_ALONE_VIAS)},
     )
+    engine.execute("DELETE FROM group_members WHERE group_key IN (SELECT group_key FROM giant_groups)")
     engine.execute(
-        "DELETE FROM group_members WHERE list_contains($refs, via) "
-        "AND group_key NOT IN (SELECT group_key FROM corroborated_referees)",
-        {"refs": list(REFEREE_VIAS)},
+        "DELETE FROM group_members WHERE list_contains($weak, via) "
+        "AND group_key NOT IN (SELECT group_key FROM corroborated_weak)",
+        {"weak": list(WEAK_ALONE_VIAS)},
     )
     # Edges join each member of a group to the group's smallest member: a star is enough for
     # connectivity and stays linear in group size.

@@ -33,7 +33,8 @@ SELECT 'employee' AS subject_type, s.subject_id, s.first_file AS source_file, s.
             WHEN v.subject_id IS NOT NULL THEN ' (they sign in at least as often from a line of their own: '
               || 'a coworking space or a visit?)' ELSE '' END AS detail,
   CASE WHEN s.unrelated = 0 OR v.subject_id IS NOT NULL THEN 'weak' ELSE 'strong' END AS strength,
-  s.group_key, 'egress_ip' AS via,
+  -- A line the worker only visits ties them to no cluster: three coworking members are not a farm.
+  CASE WHEN v.subject_id IS NULL THEN s.group_key END AS group_key, 'egress_ip' AS via,
   -- A hint, masked like the others: the network's first half (the evidence row keeps the IP).
   CASE WHEN contains(s.key, ':') THEN split_part(s.key, ':', 1) || ':' || split_part(s.key, ':', 2) || ':…'
        ELSE split_part(s.key, '.', 1) || '.' || split_part(s.key, '.', 2) || '.…' END AS value_hint
