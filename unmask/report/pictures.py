@@ -3,6 +3,7 @@
 - :func:`timelines`: per worker, the hours of the day (in the declared time zone of their
   home) at which they sign in and work, against 09:00-18:00; and the countries of their
   sign-ins day by day. The numbers come from SQL; Python only draws.
+- :func:`signin_map`: where a worker signed in from, with the declared home and ship-to.
 - :func:`cluster_svg`: a cluster's members in one column, the identifiers they share in
   another, a line from each member to each identifier it holds.
 
@@ -11,10 +12,11 @@ Every label is bundle text and is escaped.
 
 from __future__ import annotations
 
+import math
 from html import escape
 from typing import Any
 
-from unmask.results import ClusterLink, Results
+from unmask.results import ClusterLink, DeclaredPlace, Results, SigninPlace
 from unmask.values.text import printable
 
 MAX_MEMBERS = 40
@@ -111,3 +113,50 @@ def cluster_svg(members: list[str], links: list[ClusterLink], bands: dict[str, s
         out.append(f"<text x='10' y='{h - 4:.0f}' font-size='10'>{more} more not drawn (see clusters.jsonl)</text>")
     out.append("</svg>")
     return "".join(out)
+
+
+MAP_W, MAP_H, MAP_PAD = 720, 360, 24
+KIND_MARK = {"home": ("#2ca02c", "declared home"), "ship_to": ("#9467bd", "laptop ship-to")}
+
+
+def signin_map(places: list[SigninPlace], declared: list[DeclaredPlace]) -> dict[str, Any] | None:
+    """Positions for the map of a worker's sign-ins (drawn by the ``_map.html`` template):
+    an equirectangular projection of the box around every point (at least 8 degrees wide, so
+    one city is not a single pixel), a graticule every 1, 5, 10 or 30 degrees, sign-in places
+    as circles sized by count and coloured by country, the declared home and ship-to as squares.
+    No tile and no coastline: the page stays offline and the points speak for themselves."""
+    if not places and not declared:
+        return None
+    lats = [p.lat for p in places] + [d.lat for d in declared]
+    lons = [p.lon for p in places] + [d.lon for d in declared]
+    lat0, lat1, lon0, lon1 = min(lats), max(lats), min(lons), max(lons)
+    # Equal degrees on both axes, scaled by the cosine of the middle latitude (equirectangular).
+    cos = max(0.2, math.cos(math.radians((lat0 + lat1) / 2)))
+    span = max(8.0, (lon1 - lon0) * 1.1, (lat1 - lat0) * 1.1 / cos * MAP_W / MAP_H)
+    lon_mid, lat_mid = (lon0 + lon1) / 2, (lat0 + lat1) / 2
+    scale = (MAP_W - 2 * MAP_PAD) / span  # pixels per degree of longitude
+
+    def xy(lat: float, lon: float) -> tuple[float, float]:
+        return (round(MAP_W / 2 + (lon - lon_mid) * scale, 1), round(MAP_H / 2 - (lat - lat_mid) * scale / cos, 1))
+
+    step = next(s for s in (1, 5, 10, 30, 60) if span / s <= 12)
+    west, east = lon_mid - span / 2, lon_mid + span / 2
+    south, north = lat_mid - span / 2 * MAP_H / MAP_W * cos, lat_mid + span / 2 * MAP_H / MAP_W * cos
+    grid = ([{"x": xy(lat_mid, g)[0], "label": f"{abs(g)}°{'E' if g >= 0 else 'W'}", "vertical": True}
+             for g in range(math.ceil(west / step) * step, math.floor(east / step) * step + 1, step)]
+            + [{"y": xy(g, lon_mid)[1], "label": f"{abs(g)}°{'N' if g >= 0 else 'S'}", "vertical": False}
+               for g in range(math.ceil(south / step) * step, math.floor(north / step) * step + 1, step)])
+    countries = sorted({p.country for p in places})
+    colour = {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(countries)}
+    top = max((p.n for p in places), default=1)
+    points = [{"x": xy(p.lat, p.lon)[0], "y": xy(p.lat, p.lon)[1], "r": round(3 + 7 * math.sqrt(p.n / top), 1),
+               "colour": colour[p.country],
+               "title": f"{p.city or '?'}, {p.country}: {p.n} sign-in(s)"
+                        + (f", {p.first:%Y-%m-%d} to {p.last:%Y-%m-%d}" if p.first and p.last else "")}
+              for p in places]
+    marks = [{"x": xy(d.lat, d.lon)[0], "y": xy(d.lat, d.lon)[1], "colour": KIND_MARK.get(d.kind, ("#555", d.kind))[0],
+              "title": f"{KIND_MARK.get(d.kind, ('', d.kind))[1]}: {d.label}"} for d in declared]
+    legend = ([(KIND_MARK[k][1], KIND_MARK[k][0], "square") for k in KIND_MARK if any(d.kind == k for d in declared)]
+              + [(f"sign-ins from {c}", colour[c], "circle") for c in countries[:8]])
+    return {"width": MAP_W, "height": MAP_H, "grid": grid, "points": points, "marks": marks, "legend": legend,
+            "signins": sum(p.n for p in places), "places": len(places)}

@@ -12,6 +12,7 @@ from unmask.results.records import (
     ClusterMember,
     ClusterVerdict,
     ContactHolder,
+    DeclaredPlace,
     DocumentHash,
     Evidence,
     Finding,
@@ -24,6 +25,7 @@ from unmask.results.records import (
     Reject,
     ScanMeta,
     SigninDay,
+    SigninPlace,
     Subject,
     SubjectCluster,
     SubjectRef,
@@ -32,7 +34,7 @@ from unmask.results.records import (
 
 __all__ = [
     "BANDS", "AddressHolder", "Cluster", "ClusterLink", "ClusterMember", "ClusterVerdict", "ContactHolder",
-    "DocumentHash", "Evidence",
+    "DeclaredPlace", "DocumentHash", "Evidence",
     "Finding", "FindingsPage", "GiantGroup", "HourProfile", "Indicator", "ListedName", "Record", "Reject", "Results",
-    "ResultsError", "ScanMeta", "SigninDay", "Subject", "SubjectCluster", "SubjectRef", "TimelineEvent",
+    "ResultsError", "ScanMeta", "SigninDay", "SigninPlace", "Subject", "SubjectCluster", "SubjectRef", "TimelineEvent",
 ]

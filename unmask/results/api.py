@@ -27,6 +27,7 @@ from unmask.results.records import (
     ClusterVerdict,
     ContactHolder,
     Decision,
+    DeclaredPlace,
     DocumentHash,
     Evidence,
     Finding,
@@ -39,6 +40,7 @@ from unmask.results.records import (
     Reject,
     ScanMeta,
     SigninDay,
+    SigninPlace,
     Subject,
     SubjectCluster,
     SubjectRef,
@@ -105,6 +107,14 @@ _FINDINGS_FROZEN_SQL = _FINDINGS_PAGE.format(source=_FROZEN)
 # The workbench's filters on tables a scan may lack; without the table, the filter matches nothing.
 _DEPT_FILTER = ("  AND ($dept::VARCHAR IS NULL OR (f.subject_type = 'employee' AND f.subject_id IN "
                 "(SELECT employee_id FROM employees WHERE lower(department) = $dept::VARCHAR)))\n")
+_Q_END = "' ' || $q::VARCHAR || ' '))\n"  # the end of the search clause
+# A city searched for: the whole name (any case) of the subject's declared home, a ship-to or a
+# sign-in place. Whole names only, so that "la" does not match every city with those letters.
+_CITY_SOURCES = {
+    table: f"SELECT '{st}', {col} FROM {table} WHERE lower(trim(city)) = $q::VARCHAR"  # noqa: S608 - constants
+    for table, st, col in (("employees", "employee", "employee_id"), ("candidates", "candidate", "candidate_id"),
+                           ("shipments", "employee", "employee_id"), ("signins", "employee", "employee_id"))
+}
 _KIND_FILTER = ("  AND ($kind::VARCHAR IS NULL OR EXISTS (SELECT 1 FROM cluster_members m JOIN cluster_kinds k "
                 "USING (cluster_id) WHERE m.subject_type = f.subject_type AND m.subject_id = f.subject_id "
                 "AND k.kind = $kind::VARCHAR))\n")
@@ -227,7 +237,11 @@ class Results:
         }
         extra = ((_DEPT_FILTER if self._has("employees") else "  AND $dept::VARCHAR IS NULL\n")
                  + (_KIND_FILTER if self._has("cluster_kinds") else "  AND $kind::VARCHAR IS NULL\n"))
+        cities = [q for table, q in _CITY_SOURCES.items() if self._has(table)]
         sql = self._findings_sql.replace("ORDER BY f.rank\n", extra + "ORDER BY f.rank\n")
+        if cities:  # our constants only (_CITY_SOURCES)
+            sql = sql.replace(_Q_END, _Q_END[:-2] + "\n       OR (f.subject_type, f.subject_id) IN ("
+                              + " UNION ".join(cities) + "))\n")
         rows = self._eng.query(sql, params)
         items = [Finding(st, sid, name, float(score), band, int(rank), tuple(sigs), tuple(fams), tuple(cls))
                  for st, sid, name, score, band, rank, sigs, fams, cls, _ in rows]
@@ -460,6 +474,14 @@ class Results:
     def signin_days(self, employee_ids: Sequence[str]) -> dict[str, list[SigninDay]]:
         """Per employee, sign-ins per day and country, oldest first."""
         return lookup.signin_days(self._eng, list(employee_ids))
+
+    def signin_places(self, employee_id: str) -> list[SigninPlace]:
+        """Where one worker signed in from, grouped by place (~1 km), busiest first."""
+        return lookup.signin_places(self._eng, employee_id)
+
+    def declared_places(self, subject_type: str, subject_id: str) -> list[DeclaredPlace]:
+        """The subject's declared home and ship-to addresses placed at their ZIP centroid."""
+        return lookup.declared_places(self._eng, subject_type, subject_id)
 
     # -- a new applicant against the store (``unmask check``) ------------------------------
 

@@ -13,11 +13,13 @@ from unmask.engine import Engine
 from unmask.results.records import (
     AddressHolder,
     ContactHolder,
+    DeclaredPlace,
     DocumentHash,
     HourProfile,
     Indicator,
     ListedName,
     SigninDay,
+    SigninPlace,
     SubjectRef,
 )
 
@@ -73,6 +75,39 @@ def signin_days(eng: Engine, ids: list[str]) -> dict[str, list[SigninDay]]:
     ):
         out.setdefault(eid, []).append(SigninDay(d, str(country), int(n)))
     return out
+
+
+MAX_PLACES = 400  # a map of more points says no more; the busiest places are kept
+
+
+def signin_places(eng: Engine, employee_id: str) -> list[SigninPlace]:
+    """Sign-ins of one worker that carry a geolocation, grouped by place (lat/lon rounded to
+    two decimals, about 1 km), busiest first; coordinates out of range are left out."""
+    if not eng.table_exists("signins"):
+        return []
+    rows = eng.query(
+        "SELECT round(lat, 2) AS la, round(lon, 2) AS lo, coalesce(min(city), ''), coalesce(min(country), '?'), "
+        "count(*) AS n, min(ts), max(ts) FROM signins WHERE employee_id = $id AND lat BETWEEN -90 AND 90 "
+        "AND lon BETWEEN -180 AND 180 GROUP BY la, lo ORDER BY n DESC, la, lo LIMIT $max",
+        {"id": employee_id, "max": MAX_PLACES},
+    )
+    return [SigninPlace(float(la), float(lo), str(c), str(k), int(n), a, b) for la, lo, c, k, n, a, b in rows]
+
+
+def declared_places(eng: Engine, subject_type: str, subject_id: str) -> list[DeclaredPlace]:
+    """The subject's declared home and ship-to addresses that have a known ZIP centroid."""
+    if not eng.table_exists("addresses"):
+        return []
+    # The label names the ZIP code's city where the store has the ZIP table (our constants only).
+    city, join = (("coalesce(z.city || ', ' || z.state || ' ', '') || ", "LEFT JOIN zip_geo z USING (zip5) ")
+                  if eng.table_exists("zip_geo") else ("", ""))
+    rows = eng.query(
+        f"SELECT DISTINCT a.kind, a.lat, a.lon, {city}coalesce(a.zip5, '') FROM addresses a {join}"  # noqa: S608
+        "WHERE a.subject_type = $st AND a.subject_id = $sid AND a.lat IS NOT NULL AND a.lon IS NOT NULL "
+        "ORDER BY 1, 4",
+        {"st": subject_type, "sid": subject_id},
+    )
+    return [DeclaredPlace(str(k), float(la), float(lo), str(label)) for k, la, lo, label in rows]
 
 
 # -- unmask check --------------------------------------------------------------------------

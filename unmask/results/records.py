@@ -279,6 +279,29 @@ class HourProfile:
 
 
 @dataclass(frozen=True)
+class SigninPlace:
+    """Where a worker signed in from (the IdP's geolocation, rounded to ~1 km), how often, when."""
+
+    lat: float
+    lon: float
+    city: str
+    country: str  # "?" when unknown
+    n: int
+    first: datetime | None
+    last: datetime | None
+
+
+@dataclass(frozen=True)
+class DeclaredPlace:
+    """A home or ship-to address the bundle declares, placed at its ZIP code's centroid."""
+
+    kind: str  # "home" or "ship_to"
+    lat: float
+    lon: float
+    label: str  # city and ZIP code, never the street
+
+
+@dataclass(frozen=True)
 class SigninDay:
     day: date
     country: str  # "?" when unknown

@@ -21,7 +21,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from unmask.cases import overlay
 from unmask.cases.store import DECISIONS, REASONS, CasesError
 from unmask.model import Key
-from unmask.report.pictures import timelines
+from unmask.report.pictures import signin_map, timelines
 from unmask.results import Evidence, Subject, TimelineEvent
 from unmask.serve.api_models import BAD_BODY, ERRORS, NOT_FOUND, AssignmentIn, DecisionIn
 from unmask.serve.web import Auth, Web, subject_key
@@ -150,6 +150,8 @@ def router(web: Web) -> APIRouter:
         with web.lock:
             tzname = web.scan().declared_zone(st, sid)
             hours = timelines(web.scan(), [sid], tzname or "UTC") if st == "employee" else {}
+            places = web.scan().signin_places(sid) if st == "employee" else []
+            where = signin_map(places, web.scan().declared_places(st, sid))
             people = [u.name for u in web.accounts.users() if u.can_decide()]
         tz = zone(tzname)
         seen = set(d["history"][-1].evidence_ids) if d["history"] else set()
@@ -161,7 +163,7 @@ def router(web: Web) -> APIRouter:
             **d, "ctx": context(subj), "reason": top_reason(subj.evidence), "tz": tzname,
             "shown": [x for x in rows if not x["weak"]], "weak": [x for x in rows if x["weak"]],
             "events": [{"t": t, "when": when(t.at, tz)} for t in subj.timeline], "axis": axis(subj.timeline),
-            "hours": hours.get(sid), "decisions": DECISIONS, "reasons": REASONS, "people": people}, w)
+            "hours": hours.get(sid), "map": where, "decisions": DECISIONS, "reasons": REASONS, "people": people}, w)
 
     @r.get("/api/subjects/{st}/{sid}")
     def api_person(st: str, sid: str, w: Who) -> dict[str, Any]:
