@@ -121,7 +121,7 @@ def test_report_names_what_was_planted(demo_scan: Demo) -> None:
     html = result.report.read_text()
     assert "Demo bundle." in html and "laptop farm" in html
     for eid in truth.planted["laptop_farm"]:
-        assert f"id='s-employee-{eid}'" in html
+        assert f'id="s-employee-{eid}"' in html
 
 
 @pytest.mark.parametrize("seed", [11, 12])

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -31,7 +32,7 @@ def test_report_renders_and_hostile_strings_stay_text(chromium: str, tmp_path: P
     from playwright.sync_api import sync_playwright
 
     # Two workers with hostile names share a bank account: both get evidence and a cluster.
-    emps = [emp("E1", HOSTILE[0]), emp("E2", HOSTILE[1], "2 Oak St"), emp("E3", "Ann Lee", "3 Oak St")]
+    emps = [emp("E1", HOSTILE[0]), emp("E2", HOSTILE[1], "2 Oak St", city="Dayton"), emp("E3", "Ann Lee", "3 Oak St")]
     deps = [dep("E1", "111222333", "Mallory"), dep("E2", "111222333", "Eve")]
     out = tmp_path / "out"
     run(bundle(tmp_path / "b", emps, deposits=deps), out)
@@ -55,8 +56,52 @@ def test_report_renders_and_hostile_strings_stay_text(chromium: str, tmp_path: P
         page.fill("#filter", "mallory")
         visible = [r.inner_text() for r in page.locator("#ranked tbody tr").all() if r.is_visible()]
         assert len(visible) == 1 and "Mallory" in visible[0]
+        # The search covers cities and cluster ids too (every table, as the workbench's queue).
+        page.fill("#filter", "dayton")
+        visible = [r.inner_text() for r in page.locator("#ranked tbody tr").all() if r.is_visible()]
+        assert len(visible) == 1 and "E2" in visible[0]
+        cluster_id = page.locator("#clusters tbody tr td a").first.inner_text()
+        page.fill("#filter", cluster_id.lower())
+        visible = [r.inner_text() for r in page.locator("#ranked tbody tr").all() if r.is_visible()]
+        assert len(visible) == 2 and all(cluster_id in v for v in visible)
+        page.fill("#filter", "")
+        # Read-only: nothing to post; the script runs by its hash, not by 'unsafe-inline'.
+        assert page.locator("form").count() == 0
+        csp = page.locator("meta[http-equiv='Content-Security-Policy']").get_attribute("content") or ""
+        assert "script-src 'sha256-" in csp and "unsafe-inline' ;" not in csp and "script-src 'unsafe" not in csp
         shot = tmp_path / "report.png"
         page.screenshot(path=str(shot), full_page=True)
         browser.close()
     assert shot.stat().st_size > 10_000
+    assert errors == []
+
+
+def test_report_sorts_bands_by_severity_and_draws_the_person_pages(chromium: str, demo_scan: tuple[Any, Any, Path],
+                                                                     tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    severity = ["critical", "high", "medium", "low"]
+    errors: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 1600})
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(demo_scan[1].report.resolve().as_uri())
+        # Sort by name first, so that the band sort has to move rows.
+        page.locator("#ranked th", has_text="name").click()
+        head = page.locator("#ranked th", has_text="band")
+        head.click()
+        bands = [t.strip() for t in page.locator("#ranked tbody tr td:nth-child(3)").all_inner_texts()]
+        assert len(set(bands)) >= 3, bands  # critical, high and low in the demo: not alphabetical
+        assert [severity.index(b) for b in bands] == sorted(severity.index(b) for b in bands)
+        head.click()
+        bands = [t.strip() for t in page.locator("#ranked tbody tr td:nth-child(3)").all_inner_texts()]
+        assert [severity.index(b) for b in bands] == sorted((severity.index(b) for b in bands), reverse=True)
+        # The top worker's section is the workbench's person page: evidence, timeline and the map.
+        first = page.locator("div.subject").first
+        assert first.locator("abbr[title]").count() >= 1 and first.locator("figure.timeline > svg").count() == 1
+        assert first.locator("figure.map svg circle.signin").count() >= 1
+        assert first.locator("figure.map svg rect.declared").count() >= 1
+        browser.close()
     assert errors == []

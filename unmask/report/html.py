@@ -1,30 +1,46 @@
-"""``report.html``: one self-contained page, no network, every bundle string escaped.
+"""``report.html``: the workbench's pages as one read-only, self-contained, offline file.
 
-Sections: summary, bundle coverage, the ranked table (sortable, filterable), clusters with
-their graphs, evidence per subject with a timeline picture for workers at medium and above,
-and what the data could not tell. Pictures are inline SVG (``pictures.py``).
+It is rendered from the workbench's own Jinja templates (unmask/serve/templates): ``export.html``
+lays out the queue, the clusters, a section per subject and what the scan could not read, and
+includes the partials the workbench's pages use (``_evidence.html``, ``_timeline.html``,
+``_map.html``, ``_unread.html``), so that there is one UI to keep. No form and no decision
+button (nothing to post to); links point inside the file. The CSS is inlined; the one script
+(sorting and search) is allowed by its hash in the page's CSP, never by 'unsafe-inline'. Every
+bundle string is text: autoescape, after control, escape and bidi characters are dropped
+(``unmask.serve.web.shown``). Sizes are bounded: pictures for the top subjects only.
 """
 
 from __future__ import annotations
 
-from html import escape
+import base64
+import hashlib
+from pathlib import Path
 from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 
 from unmask.report import pictures
 from unmask.results import Results, SubjectRef
-from unmask.values.text import printable
+from unmask.serve.person import axis, evidence_rows, top_reason, when, zone
+from unmask.serve.web import SEVERITY, shown
 
-_CSS = """
-body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#1b1b1b;max-width:1200px}
-h1{font-size:22px}h2{font-size:18px;margin-top:28px;border-bottom:1px solid #ddd}
-table{border-collapse:collapse;width:100%;margin:8px 0}th,td{border:1px solid #ddd;padding:4px 6px;
-text-align:left;vertical-align:top}th{background:#f4f4f4;cursor:pointer}
-.band{font-weight:600;padding:1px 6px;border-radius:3px}.critical{background:#7a0010;color:#fff}
-.high{background:#d9480f;color:#fff}.medium{background:#f2c94c}.low{background:#e6e6e6}
-.muted{color:#666}.subject{margin:18px 0;padding:8px 12px;border:1px solid #ddd;border-radius:4px}
-code{font-size:12px}
+TEMPLATES = Path(__file__).resolve().parent.parent / "serve" / "templates"
+CSS = TEMPLATES.parent / "static" / "workbench.css"
+MAX_PICTURES = 200  # full pages (timeline, hour view, map) for the top subjects; the rest have tables
+MAX_CLUSTER_PICTURES = 50
+MAX_REJECTS = 200
+
+_EXTRA_CSS = """
+body{max-width:1200px;margin:24px auto;padding:0 1.5rem}h2{margin-top:28px;border-bottom:1px solid #ddd}
+th{background:#f4f4f4}table.sortable th{cursor:pointer}.band{font-weight:600;padding:1px 6px;border-radius:3px}
+.critical{background:#7a0010;color:#fff}.high{background:#d9480f;color:#fff}.medium{background:#f2c94c}
+.low{background:#e6e6e6}.muted{color:#666}
+.subject{margin:18px 0;padding:8px 12px;border:1px solid #ddd;border-radius:4px}
+code{font-size:12px}#filter{width:28em;padding:4px}
 """
 
+# Sorting (bands by severity: the cell's data-v) and one search box over every table's rows.
 _JS = """
 document.querySelectorAll('table.sortable th').forEach(function(th, i){
   th.addEventListener('click', function(){
@@ -43,30 +59,54 @@ document.querySelectorAll('table.sortable th').forEach(function(th, i){
 var f = document.getElementById('filter');
 if (f) f.addEventListener('input', function(){
   var q = f.value.toLowerCase();
-  document.querySelectorAll('#ranked tbody tr').forEach(function(r){
+  document.querySelectorAll('table.searchable tbody tr').forEach(function(r){
     r.style.display = r.textContent.toLowerCase().indexOf(q) >= 0 ? '' : 'none';
+  });
+  document.querySelectorAll('div.subject').forEach(function(d){
+    d.style.display = d.textContent.toLowerCase().indexOf(q) >= 0 ? '' : 'none';
   });
 });
 """
 
 
-def _e(v: Any) -> str:
-    # Control characters, escape sequences and bidi overrides go first (values/text.py), then HTML.
-    return escape(printable("" if v is None else str(v)), quote=True)
-
-
-def _line(line: Any) -> str:
-    return "" if line is None else ":" + _e(line)
-
-
-def _anchor(subject_type: str, subject_id: str) -> str:
+def anchor(subject_type: str, subject_id: str) -> str:
     # Ids come from the bundle: keep only safe characters for the fragment.
     safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in f"{subject_type}-{subject_id}")
     return "s-" + safe
 
 
-MAX_PICTURES = 200  # timelines for the top subjects (medium band and above); the rest have tables
-MAX_CLUSTER_PICTURES = 50
+def cluster_anchor(cluster_id: str) -> str:
+    return "cl-" + "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in cluster_id)
+
+
+def environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True),
+                      finalize=shown, trim_blocks=False)
+    env.globals.update(anchor=anchor, cluster_anchor=cluster_anchor)
+    return env
+
+
+def _subject(results: Results, ref: SubjectRef, evidence: list[Any], full: bool) -> dict[str, Any]:
+    """One subject's section: the workbench person page's evidence, and for the top subjects its
+    timeline, hour-of-day view and map of sign-ins."""
+    out: dict[str, Any] = {"reason": top_reason(evidence), "tz": None}
+    if not full:
+        rows = evidence_rows(evidence, None, set())
+        return {**out, "shown": [x for x in rows if not x["weak"]], "weak": [x for x in rows if x["weak"]],
+                "axis": None, "events": [], "hours": None, "map": None, "full": False}
+    subj = results.subject(ref.id, ref.type)
+    tzname = results.declared_zone(ref.type, ref.id)
+    tz = zone(tzname)
+    rows = evidence_rows(evidence, tz, set())
+    hours = (pictures.timelines(results, [ref.id], tzname or "UTC").get(ref.id)
+             if ref.type == "employee" else None)
+    places = results.signin_places(ref.id) if ref.type == "employee" else []
+    timeline = subj.timeline if subj else []
+    return {**out, "tz": tzname, "shown": [x for x in rows if not x["weak"]], "weak": [x for x in rows if x["weak"]],
+            "axis": axis(timeline), "events": [{"t": t, "when": when(t.at, tz)} for t in timeline],
+            "hours": Markup(hours) if hours else None,  # noqa: S704 - our SVG, every label escaped
+            "map": pictures.signin_map(places, results.declared_places(ref.type, ref.id)),
+            "full": True}
 
 
 def render(results: Results, planted_note: str | None = None, home_tz: str = "America/Chicago") -> str:
@@ -74,120 +114,30 @@ def render(results: Results, planted_note: str | None = None, home_tz: str = "Am
     scores = results.findings().items
     by_subject = results.evidence_by_subject()
     clusters = results.clusters()
-    bands = results.band_counts()
-    pictured = [s.subject_id for s in scores
-                if s.subject_type == "employee" and s.band != "low"][:MAX_PICTURES]
-    timeline = pictures.timelines(results, pictured, home_tz)
+    cities = results.declared_cities()
     band_of = {s.subject_id: s.band for s in scores}
-
-    out: list[str] = [
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
-        "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; style-src 'unsafe-inline'; "
-        "script-src 'unsafe-inline'; img-src data:\">",
-        "<title>Unmask report</title><style>", _CSS, "</style></head><body>",
-        f"<h1>Unmask report</h1><p class='muted'>Bundle <code>{_e(meta.bundle)}</code>, "
-        f"scanned {_e(meta.finished_at)} by unmask {_e(meta.tool_version)}.</p>",
-    ]
-    if planted_note:
-        out.append(f"<p><strong>Demo bundle.</strong> {_e(planted_note)}</p>")
-    out.append("<h2>Summary</h2><table><tr>")
-    for b in ("critical", "high", "medium", "low"):
-        out.append(f"<td><span class='band {b}'>{b}</span> {bands.get(b, 0)}</td>")
-    t = meta.totals
-    out.append(
-        f"</tr></table><p>{len(clusters)} cluster(s). Records read {t['read']}, loaded {t['loaded']}, "
-        f"rejected {t['rejected']} (see <code>rejects.jsonl</code>).</p>"
-    )
-    out.append("<h2>Bundle coverage</h2><table><tr><th>part</th><th>present</th><th>files</th>"
-               "<th>loaded</th><th>rejected</th></tr>")
-    for pid, p in meta.parts.items():
-        out.append(
-            f"<tr><td>{_e(pid)}</td><td>{'yes' if p['present'] else 'no'}</td><td>{p['files']}</td>"
-            f"<td>{p['loaded']}</td><td>{p['rejected']}</td></tr>"
-        )
-    out.append("</table>")
-    out.append("<h2>Ranked subjects</h2><p><input id='filter' placeholder='filter…'></p>"
-               "<table id='ranked' class='sortable'><thead><tr><th>score</th><th>band</th><th>type</th>"
-               "<th>id</th><th>name</th><th>signals</th></tr></thead><tbody>")
+    # Scores come highest first: the top subjects at medium and above get the full page.
+    top = {(s.subject_type, s.subject_id) for s in scores if s.band != "low"}
+    top = {(s.subject_type, s.subject_id) for s in scores if (s.subject_type, s.subject_id) in top}
+    top = set([k for k in ((s.subject_type, s.subject_id) for s in scores) if k in top][:MAX_PICTURES])
+    subjects = []
     for s in scores:
-        out.append(
-            f"<tr><td data-v='{s.score}'>{s.score:.2f}</td><td><span class='band {_e(s.band)}'>"
-            f"{_e(s.band)}</span></td><td>{_e(s.subject_type)}</td>"
-            f"<td><a href='#{_anchor(s.subject_type, s.subject_id)}'>{_e(s.subject_id)}</a></td>"
-            f"<td>{_e(s.name)}</td><td>{_e(', '.join(s.signals))}</td></tr>"
-        )
-    out.append("</tbody></table>")
-    out.append("<h2>Clusters</h2>")
-    if not clusters:
-        out.append("<p class='muted'>No subjects share an identifier.</p>")
-    else:
-        out.append("<table><tr><th>cluster</th><th>verdict</th><th>members (role)</th><th>shared</th></tr>")
-        for c in clusters:
-            v = c.verdict
-            verdict = (f"<span class='band {_e(v.band)}'>{_e(v.band)} {v.score:.2f}</span> {_e(v.summary)}"
-                       if v else "")
-            # A likely victim is named as such, never left looking like one of the suspects.
-            members = ", ".join(f"{m.subject_id} ({m.role})" if m.role else m.subject_id
-                                for m in sorted(c.members, key=lambda m: m.subject_id))
-            out.append(
-                f"<tr><td><a href='#cl-{_e(c.cluster_id)}'>{_e(c.cluster_id)}</a></td><td>{verdict}</td>"
-                f"<td>{_e(members)}</td><td>{_e(', '.join(c.vias))}</td></tr>"
-            )
-        out.append("</table>")
-        for c in clusters[:MAX_CLUSTER_PICTURES]:
-            out.append(f"<div class='cluster' id='cl-{_e(c.cluster_id)}'><h3>{_e(c.cluster_id)}</h3>"
-                       f"{pictures.cluster_svg(sorted(c.member_ids), c.links, band_of)}</div>")
-    out.append("<h2>Evidence per subject</h2>")
-    for s in scores:
-        out.append(
-            f"<div class='subject' id='{_anchor(s.subject_type, s.subject_id)}'><h3>{_e(s.subject_id)} — "
-            f"{_e(s.name)} <span class='band {_e(s.band)}'>{_e(s.band)} {s.score:.2f}</span></h3>"
-            "<table><tr><th>signal</th><th>weight</th><th>observed</th><th>detail</th><th>source</th></tr>"
-        )
-        for ev in by_subject.get(SubjectRef(s.subject_type, s.subject_id), []):
-            out.append(
-                f"<tr><td>{_e(ev.signal)} <span class='muted'>({_e(ev.strength)})</span></td>"
-                f"<td>{ev.weight:.2f}</td><td>{_e(ev.observed_at)}</td><td>{_e(ev.detail)}</td>"
-                f"<td><code>{_e(ev.source_file)}{_line(ev.line)}</code></td></tr>"
-            )
-        out.append("</table>")
-        if s.subject_type == "employee" and s.subject_id in timeline:
-            out.append(f"<div class='timeline'>{timeline[s.subject_id]}</div>")
-        out.append("</div>")
-    out.append("<h2>What the data could not tell</h2>")
-    giants = results.giant_groups()
-    if giants:
-        out.append("<p>Identifiers shared by so many people that they name a place or a network, not an "
-                   "operation (a coworking address, a carrier NAT), were not used to join clusters:</p><ul>")
-        for g in giants:
-            out.append(f"<li>{_e(g.via)} {_e(g.value_hint)}: {g.members} people</li>")
-        out.append("</ul>")
-    missing = meta.missing_parts
-    out.append("<p>Missing or empty parts: " + (_e(", ".join(missing)) or "none") + ".</p>")
-    disabled = meta.disabled_signals
-    if disabled:
-        out.append("<ul>")
-        for d in disabled:
-            out.append(f"<li>{_e(d['id'])} did not run: needs {_e(', '.join(d['missing_parts']))}</li>")
-        out.append("</ul>")
-    if meta.ignored_files:
-        out.append("<p>Files in the bundle that no part took (misplaced or misnamed exports are not read):</p><ul>")
-        for ig in meta.ignored_files:
-            out.append(f"<li><code>{_e(ig['path'])}</code>: {_e(ig['reason'])}</li>")
-        out.append("</ul>")
-    unknown = [(f["path"], u) for f in meta.files for u in f.get("unknown_columns", [])]
-    if unknown:
-        out.append("<p>Columns not read that look like a misspelled known one:</p><ul>")
-        for path, u in unknown:
-            without = f" (read by {', '.join(u['disables'])})" if u.get("disables") else ""
-            out.append(f"<li><code>{_e(path)}</code>: {_e(u['column'])}, did you mean {_e(u['did_you_mean'])}?"
-                       f"{_e(without)}</li>")
-        out.append("</ul>")
-    bad_files = meta.unreadable_files
-    if bad_files:
-        out.append("<p>Files that could not be fully read:</p><ul>")
-        for f in bad_files:
-            out.append(f"<li><code>{_e(f['path'])}</code>: {_e(f['note'])}</li>")
-        out.append("</ul>")
-    out.append(f"<script>{_JS}</script></body></html>")
-    return "\n".join(out)
+        ref = SubjectRef(s.subject_type, s.subject_id)
+        subjects.append({"s": s, "anchor": anchor(s.subject_type, s.subject_id),
+                         **_subject(results, ref, by_subject.get(ref, []), (s.subject_type, s.subject_id) in top)})
+    unread = {
+        "unreadable_files": meta.unreadable_files, "ignored_files": meta.ignored_files,
+        "missing_parts": meta.missing_parts, "disabled_signals": meta.disabled_signals,
+        "rejects": [r.as_dict() for r in results.rejects(MAX_REJECTS)], "rejects_total": meta.totals.get("rejected", 0),
+        "unknown_columns": [(f["path"], u) for f in meta.files for u in f.get("unknown_columns", [])],
+        "giants": results.giant_groups(),
+    }
+    script = _JS
+    digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+    return environment().get_template("export.html").render(
+        meta=meta, planted_note=planted_note, bands=results.band_counts(), severity=SEVERITY,
+        scores=scores, cities=cities, clusters=clusters, subjects=subjects,
+        cluster_pictures={c.cluster_id: Markup(pictures.cluster_svg(sorted(c.member_ids), c.links, band_of))  # noqa: S704
+                          for c in clusters[:MAX_CLUSTER_PICTURES]},
+        css=Markup(CSS.read_text(encoding="utf-8") + _EXTRA_CSS),  # noqa: S704 - our files
+        script=Markup(script), script_hash=digest, **unread)  # noqa: S704 - our constant

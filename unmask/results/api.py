@@ -475,6 +475,10 @@ class Results:
         """Per employee, sign-ins per day and country, oldest first."""
         return lookup.signin_days(self._eng, list(employee_ids))
 
+    def declared_cities(self) -> dict[tuple[str, str], str]:
+        """The city of every subject's declared home, by (subject type, id)."""
+        return lookup.declared_cities(self._eng)
+
     def signin_places(self, employee_id: str) -> list[SigninPlace]:
         """Where one worker signed in from, grouped by place (~1 km), busiest first."""
         return lookup.signin_places(self._eng, employee_id)

@@ -110,6 +110,17 @@ def declared_places(eng: Engine, subject_type: str, subject_id: str) -> list[Dec
     return [DeclaredPlace(str(k), float(la), float(lo), str(label)) for k, la, lo, label in rows]
 
 
+def declared_cities(eng: Engine) -> dict[tuple[str, str], str]:
+    """``(subject type, id) -> city`` of every subject's declared home (report.html's search)."""
+    out: dict[tuple[str, str], str] = {}
+    for table, st, col in (("candidates", "candidate", "candidate_id"), ("employees", "employee", "employee_id")):
+        if eng.table_exists(table):
+            for sid, city in eng.query(f"SELECT {col}, min(city) FROM {table} "  # noqa: S608 - constants
+                                       "WHERE city IS NOT NULL GROUP BY 1"):
+                out[(st, str(sid))] = str(city)
+    return out
+
+
 # -- unmask check --------------------------------------------------------------------------
 
 def contact_holders(eng: Engine, values: list[str]) -> list[ContactHolder]:

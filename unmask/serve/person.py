@@ -95,6 +95,14 @@ def axis(events: list[TimelineEvent]) -> dict[str, Any] | None:
             "legend": [(k, KIND_COLOURS.get(k, "#555")) for k in kinds]}
 
 
+def evidence_rows(evidence: list[Evidence], tz: ZoneInfo | None, seen: set[str]) -> list[dict[str, Any]]:
+    """What ``_evidence.html`` shows of each row: its time in UTC and the declared zone, whether
+    the last decision saw it (``seen``, empty when none was made), the signal's description."""
+    return [{"e": e, "when": when(e.observed_at, tz), "new": bool(seen) and e.evidence_id not in seen,
+             "about": BY_ID[e.signal].description if e.signal in BY_ID else "", "weak": e.strength == "weak"}
+            for e in evidence]
+
+
 def q(text: str) -> str:
     # A TOML basic string: JSON's escapes are TOML's for every character JSON escapes.
     return json.dumps(text, ensure_ascii=False)
@@ -155,10 +163,7 @@ def router(web: Web) -> APIRouter:
             people = [u.name for u in web.accounts.users() if u.can_decide()]
         tz = zone(tzname)
         seen = set(d["history"][-1].evidence_ids) if d["history"] else set()
-        rows: list[dict[str, Any]] = [
-            {"e": e, "when": when(e.observed_at, tz), "new": bool(seen) and e.evidence_id not in seen,
-             "about": BY_ID[e.signal].description if e.signal in BY_ID else "", "weak": e.strength == "weak"}
-            for e in subj.evidence]
+        rows = evidence_rows(subj.evidence, tz, seen)
         return web.render(request, "person.html", {
             **d, "ctx": context(subj), "reason": top_reason(subj.evidence), "tz": tzname,
             "shown": [x for x in rows if not x["weak"]], "weak": [x for x in rows if x["weak"]],
