@@ -154,8 +154,10 @@ def signin_map(places: list[SigninPlace], declared: list[DeclaredPlace]) -> dict
                "title": f"{p.city or '?'}, {p.country}: {p.n} sign-in(s)"
                         + (f", {p.first:%Y-%m-%d} to {p.last:%Y-%m-%d}" if p.first and p.last else "")}
               for p in places]
+    # The home is the bigger square, drawn first: a laptop shipped home sits visibly inside it.
     marks = [{"x": xy(d.lat, d.lon)[0], "y": xy(d.lat, d.lon)[1], "colour": KIND_MARK.get(d.kind, ("#555", d.kind))[0],
-              "title": f"{KIND_MARK.get(d.kind, ('', d.kind))[1]}: {d.label}"} for d in declared]
+              "size": 16 if d.kind == "home" else 9, "title": f"{KIND_MARK.get(d.kind, ('', d.kind))[1]}: {d.label}"}
+             for d in sorted(declared, key=lambda d: d.kind != "home")]
     legend = ([(KIND_MARK[k][1], KIND_MARK[k][0], "square") for k in KIND_MARK if any(d.kind == k for d in declared)]
               + [(f"sign-ins from {c}", colour[c], "circle") for c in countries[:8]])
     return {"width": MAP_W, "height": MAP_H, "grid": grid, "points": points, "marks": marks, "legend": legend,
