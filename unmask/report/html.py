@@ -21,9 +21,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from unmask.report import pictures
+from unmask.report.view import SEVERITY, axis, evidence_rows, shown, top_reason, when, zone
 from unmask.results import Results, SubjectRef
-from unmask.serve.person import axis, evidence_rows, top_reason, when, zone
-from unmask.serve.web import SEVERITY, shown
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "serve" / "templates"
 CSS = TEMPLATES.parent / "static" / "workbench.css"

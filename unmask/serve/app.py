@@ -19,12 +19,13 @@ from fastapi.templating import Jinja2Templates
 
 from unmask.cases.store import CasesStore
 from unmask.model import Key
+from unmask.report.view import shown
 from unmask.results import Results
 from unmask.scans import current, out_root
 from unmask.serve import clusters, person, queue, scanpages
 from unmask.serve.accounts import Accounts, Session, User
 from unmask.serve.api_models import ERRORS
-from unmask.serve.web import Web, shown
+from unmask.serve.web import Web
 
 HERE = Path(__file__).parent
 COOKIE = "unmask_session"

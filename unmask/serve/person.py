@@ -11,9 +11,7 @@ and records it only once the user confirms; the API needs ``"confirm": true`` fo
 """
 
 import json
-from datetime import datetime
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -22,87 +20,12 @@ from unmask.cases import overlay
 from unmask.cases.store import DECISIONS, REASONS, CasesError
 from unmask.model import Key
 from unmask.report.pictures import signin_map, timelines
-from unmask.results import Evidence, Subject, TimelineEvent
+from unmask.report.view import axis, evidence_rows, top_reason, when, zone
+from unmask.results import Subject
 from unmask.serve.api_models import BAD_BODY, ERRORS, NOT_FOUND, AssignmentIn, DecisionIn
 from unmask.serve.web import Auth, Web, subject_key
-from unmask.signals import BY_ID
 
 CONFIGURING = ("household", "approved_tool")
-KIND_COLOURS = {
-    "applied": "#1f77b4", "interviewed": "#17becf", "hired": "#2ca02c", "laptop shipped": "#8c564b",
-    "laptop delivered": "#9467bd", "device enrolled": "#7f7f7f", "first sign-in": "#ff7f0e",
-    "payout account set": "#e377c2", "HR record changed": "#bcbd22", "terminated": "#000000", "evidence": "#d62728",
-}
-
-
-def top_reason(evidence: list[Evidence]) -> str | None:
-    """One sentence from the strongest evidence: the strongest row of each of the two strongest
-    families (the detail is already plain words), and how much more there is."""
-    strong = [e for e in evidence if e.strength != "weak"]  # strongest first already
-    picked: list[Evidence] = []
-    for e in strong:
-        if all((e.family or e.signal) != (p.family or p.signal) for p in picked):
-            picked.append(e)
-        if len(picked) == 2:
-            break
-    if not picked:
-        return None
-    text = "; ".join(p.detail for p in picked)
-    more = len(strong) - len(picked)
-    return text[:1].upper() + text[1:] + (f" (and {more} more strong or medium row{'s' if more > 1 else ''})"
-                                          if more else "")
-
-
-def zone(name: str | None) -> ZoneInfo | None:
-    try:
-        return ZoneInfo(name) if name else None
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
-
-
-def when(at: datetime | None, tz: ZoneInfo | None) -> dict[str, str] | None:
-    """A moment in UTC and in the worker's declared zone."""
-    if at is None:
-        return None
-    utc = at.astimezone(ZoneInfo("UTC")) if at.tzinfo else at.replace(tzinfo=ZoneInfo("UTC"))
-    out = {"utc": utc.strftime("%Y-%m-%d %H:%M UTC")}
-    if tz is not None:
-        out["local"] = utc.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z")
-    return out
-
-
-def axis(events: list[TimelineEvent]) -> dict[str, Any] | None:
-    """Positions of the subject's moments on one time axis (oldest left): milestones with a label
-    in staggered lanes above the axis, evidence as ticks below it."""
-    if not events:
-        return None
-    t0, t1 = events[0].at.timestamp(), events[-1].at.timestamp()
-    span = max(t1 - t0, 86400.0)
-    width, left, inner = 960, 20, 760
-    marks = []
-    lane = 0
-    for e in events:
-        x = left + inner * (e.at.timestamp() - t0) / span
-        milestone = e.kind != "evidence"
-        if milestone:
-            lane = (lane + 1) % 5
-        marks.append({"x": round(x, 1), "kind": e.kind, "detail": e.detail[:120], "milestone": milestone,
-                      "label_y": 24 + lane * 20, "colour": KIND_COLOURS.get(e.kind, "#555"),
-                      "at": e.at.strftime("%Y-%m-%d")})
-    kinds = sorted({e.kind for e in events}, key=lambda k: list(KIND_COLOURS).index(k) if k in KIND_COLOURS else 99)
-    return {"width": width, "height": 190, "axis_y": 140, "x0": left, "x1": left + inner, "marks": marks,
-            "first": events[0].at.strftime("%Y-%m-%d"), "last": events[-1].at.strftime("%Y-%m-%d"),
-            "legend": [(k, KIND_COLOURS.get(k, "#555")) for k in kinds]}
-
-
-def evidence_rows(evidence: list[Evidence], tz: ZoneInfo | None, seen: set[str]) -> list[dict[str, Any]]:
-    """What ``_evidence.html`` shows of each row: its time in UTC and the declared zone, whether
-    the last decision saw it (``seen``, empty when none was made), the signal's description."""
-    return [{"e": e, "when": when(e.observed_at, tz), "new": bool(seen) and e.evidence_id not in seen,
-             "about": BY_ID[e.signal].description if e.signal in BY_ID else "", "weak": e.strength == "weak"}
-            for e in evidence]
-
-
 def q(text: str) -> str:
     # A TOML basic string: JSON's escapes are TOML's for every character JSON escapes.
     return json.dumps(text, ensure_ascii=False)

@@ -19,12 +19,11 @@ from fastapi.responses import HTMLResponse
 
 from unmask.cases.store import CasesStore
 from unmask.model import Key
-from unmask.results import BANDS, Results
+from unmask.report.view import SEVERITY, shown  # noqa: F401 - the app and routers import them here
+from unmask.results import Results
 from unmask.serve.accounts import Accounts, Session, User
-from unmask.values.text import printable
 
 Auth = tuple[User, Session | None]
-SEVERITY = {b: i for i, b in enumerate(BANDS)}  # critical 0 ... low 3: sort by this, never by the name
 
 
 @dataclass(frozen=True)
@@ -42,13 +41,6 @@ class Web:
         return self.page(request, name, ctx, auth[1], status)
 
 
-def shown(value: Any) -> Any:
-    """Jinja's ``finalize``: every string a template prints loses escape sequences, control and
-    bidi characters first (values/text.py), as in report.html, so a name cannot reorder or hide
-    the text around it; autoescape then makes it text. Markup we built ourselves passes."""
-    if type(value) is str:  # Markup, a str subclass, is ours
-        return printable(value)
-    return value
 
 
 def subject_key(st: str, sid: str) -> Key:
