@@ -9,11 +9,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from unmask.engine.base import Engine, EngineError, RawReject, RecordReader, SqlRunner, StreamingReader
+from unmask.engine.base import (
+    Engine,
+    EngineError,
+    RawReject,
+    RecordReader,
+    SharedReader,
+    SqlRunner,
+    StreamingReader,
+)
 from unmask.engine.dialect import DUCKDB, SPARK, Dialect, DialectError, DuckDBDialect, SparkDialect
 
 __all__ = ["DUCKDB", "SPARK", "Dialect", "DialectError", "DuckDBDialect", "Engine", "EngineError", "RawReject",
-           "RecordReader", "SparkDialect", "SqlRunner", "StreamingReader", "open_engine", "process_env",
+           "RecordReader", "SharedReader", "SparkDialect", "SqlRunner", "StreamingReader", "open_engine", "process_env",
            "register_udfs"]
 
 

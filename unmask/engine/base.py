@@ -68,6 +68,24 @@ class SqlRunner(Protocol):
     def columns(self, table: str) -> list[str]: ...
 
 
+@runtime_checkable
+class SharedReader(Protocol):
+    """An engine over a finished store that many threads read at once (the workbench). Each
+    thread reads through its own :meth:`cursor`; work done once for all of them (sorted copies
+    of the big tables, the findings list) goes to a :meth:`scratch` database that every cursor
+    reads before the store itself."""
+
+    def scratch(self, path: Path, name: str) -> None:
+        """Attach a new writable database at ``path`` as ``name``, and resolve unqualified table
+        names there first, then in the store, on this connection and every later cursor."""
+        ...
+
+    def cursor(self) -> Engine:
+        """Another connection to the same database, for another thread. The store is taken as
+        unchanging from then on: which tables exist is asked once, then remembered."""
+        ...
+
+
 class RecordReader(Protocol):
     """The contract "line-numbered records with rejects" that every engine's readers keep.
 

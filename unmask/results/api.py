@@ -11,14 +11,21 @@ written at the end of a scan is built by the same calls as any later reader.
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import json
+import shutil
+import tempfile
+import threading
+import weakref
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Self
 
 import unmask.results.jsonl as jsonl
 import unmask.results.lookup as lookup
-from unmask.engine import Engine, EngineError, open_engine
+from unmask.engine import Engine, EngineError, SharedReader, open_engine
+from unmask.engine.sqlbuild import ident
 from unmask.results.records import (
     AddressHolder,
     Cluster,
@@ -59,10 +66,11 @@ _EVIDENCE_COLS = ("evidence_id, subject_type, subject_id, signal, family, streng
 _EVIDENCE_ORDER = "weight DESC, signal, source_file, line, evidence_id"
 
 # Every finding with what the queue filters and shows; _FINDINGS_SQL pages through it. A reader
-# that keeps the scan open (the workbench) builds it once into a temp table (Results.freeze).
+# that keeps the scan open (the workbench) builds it once into a table (Results.freeze). The
+# columns read from tables a scan may lack ({lists}) come from _LISTS (Results._findings_all).
 _FINDINGS_ALL = """
 WITH ranked AS (
-  SELECT s.subject_type, s.subject_id, s.score, s.band,
+  SELECT s.subject_type, s.subject_id, s.score, s.band, s.evidence_fingerprint,
     row_number() OVER (ORDER BY s.score DESC, s.subject_type, s.subject_id) AS rank
   FROM scores s
 ), ev AS (
@@ -72,21 +80,34 @@ WITH ranked AS (
 ), cl AS (
   SELECT subject_type, subject_id, list(cluster_id ORDER BY cluster_id) AS clusters
   FROM cluster_members GROUP BY subject_type, subject_id
-)
+){ctes}
 SELECT r.subject_type, r.subject_id, p.full_name, p.email, r.score, r.band, r.rank,
   coalesce(ev.signals, []::VARCHAR[]) AS signals, coalesce(ev.families, []::VARCHAR[]) AS families,
-  coalesce(cl.clusters, []::VARCHAR[]) AS clusters
+  coalesce(cl.clusters, []::VARCHAR[]) AS clusters, r.evidence_fingerprint{lists}
 FROM ranked r
 LEFT JOIN (SELECT subject_type, subject_id, min(full_name) AS full_name, min(email) AS email
            FROM people GROUP BY subject_type, subject_id) p
   ON p.subject_type = r.subject_type AND p.subject_id = r.subject_id
 LEFT JOIN ev ON ev.subject_type = r.subject_type AND ev.subject_id = r.subject_id
 LEFT JOIN cl ON cl.subject_type = r.subject_type AND cl.subject_id = r.subject_id
-"""
-_FINDINGS_PAGE = """
-SELECT f.subject_type, f.subject_id, f.full_name, f.score, f.band, f.rank, f.signals, f.families, f.clusters,
-  count(*) OVER () AS total
-FROM ({source}) f
+{joins}"""
+# Per subject, a list of lowered values from the tables the scan has (an empty list without any):
+# (tables needed, SELECT subject_type, subject_id, value). Constants only.
+_LISTS: dict[str, tuple[tuple[tuple[str, ...], str], ...]] = {
+    # A city searched for: the whole name of the declared home, a ship-to or a sign-in place.
+    "cities": tuple(((table,), f"SELECT '{st}', {col}, lower(trim(city)) FROM {table} "  # noqa: S608 - constants
+                               "WHERE city IS NOT NULL")
+                    for table, st, col in (("employees", "employee", "employee_id"),
+                                           ("candidates", "candidate", "candidate_id"),
+                                           ("shipments", "employee", "employee_id"),
+                                           ("signins", "employee", "employee_id"))),
+    "departments": ((("employees",), "SELECT 'employee', employee_id, lower(department) FROM employees "
+                                     "WHERE department IS NOT NULL"),),
+    "cluster_kinds": ((("cluster_kinds",), "SELECT m.subject_type, m.subject_id, k.kind FROM cluster_members m "
+                                           "JOIN cluster_kinds k USING (cluster_id) WHERE k.kind IS NOT NULL"),),
+}
+# What the queue filters on; every filter reads one row of the findings list.
+_FILTERS = """
 WHERE ($bands::VARCHAR[] IS NULL OR list_contains($bands::VARCHAR[], f.band))
   AND ($family::VARCHAR IS NULL OR list_contains(f.families, $family::VARCHAR))
   AND ($min_score::DOUBLE IS NULL OR f.score >= $min_score::DOUBLE)
@@ -94,30 +115,34 @@ WHERE ($bands::VARCHAR[] IS NULL OR list_contains($bands::VARCHAR[], f.band))
        OR contains(lower(coalesce(f.full_name, '')), $q::VARCHAR)
        OR contains(lower(f.subject_id), $q::VARCHAR)
        OR contains(lower(coalesce(f.email, '')), $q::VARCHAR)
-       OR contains(' ' || lower(array_to_string(f.clusters, ' ')) || ' ', ' ' || $q::VARCHAR || ' '))
+       OR contains(' ' || lower(array_to_string(f.clusters, ' ')) || ' ', ' ' || $q::VARCHAR || ' ')
+       OR list_contains(f.cities, $q::VARCHAR))
+  AND ($dept::VARCHAR IS NULL OR list_contains(f.departments, $dept::VARCHAR))
+  AND ($kind::VARCHAR IS NULL OR list_contains(f.cluster_kinds, $kind::VARCHAR))
   AND ($keys::VARCHAR[] IS NULL OR f.subject_type || ':' || f.subject_id IN (SELECT unnest($keys::VARCHAR[])))
   AND ($not_keys::VARCHAR[] IS NULL
        OR f.subject_type || ':' || f.subject_id NOT IN (SELECT unnest($not_keys::VARCHAR[])))
-ORDER BY f.rank
-LIMIT $limit::BIGINT OFFSET $offset::BIGINT
 """
-_FINDINGS_SQL = _FINDINGS_PAGE.format(source=_FINDINGS_ALL)
-_FROZEN = "_unmask_findings"  # a temp table: this connection's, gone when it closes
-_FINDINGS_FROZEN_SQL = _FINDINGS_PAGE.format(source=_FROZEN)
-# The workbench's filters on tables a scan may lack; without the table, the filter matches nothing.
-_DEPT_FILTER = ("  AND ($dept::VARCHAR IS NULL OR (f.subject_type = 'employee' AND f.subject_id IN "
-                "(SELECT employee_id FROM employees WHERE lower(department) = $dept::VARCHAR)))\n")
-_Q_END = "' ' || $q::VARCHAR || ' '))\n"  # the end of the search clause
-# A city searched for: the whole name (any case) of the subject's declared home, a ship-to or a
-# sign-in place. Whole names only, so that "la" does not match every city with those letters.
-_CITY_SOURCES = {
-    table: f"SELECT '{st}', {col} FROM {table} WHERE lower(trim(city)) = $q::VARCHAR"  # noqa: S608 - constants
-    for table, st, col in (("employees", "employee", "employee_id"), ("candidates", "candidate", "candidate_id"),
-                           ("shipments", "employee", "employee_id"), ("signins", "employee", "employee_id"))
-}
-_KIND_FILTER = ("  AND ($kind::VARCHAR IS NULL OR EXISTS (SELECT 1 FROM cluster_members m JOIN cluster_kinds k "
-                "USING (cluster_id) WHERE m.subject_type = f.subject_type AND m.subject_id = f.subject_id "
-                "AND k.kind = $kind::VARCHAR))\n")
+_PAGE_COLS = "f.subject_type, f.subject_id, f.full_name, f.score, f.band, f.rank, f.signals, f.families, f.clusters"
+# One pass when the list is computed on the fly (the report asks once).
+_FINDINGS_PAGE = ("SELECT " + _PAGE_COLS + ", count(*) OVER () AS total\nFROM ({source}) f" + _FILTERS
+                  + "ORDER BY f.rank\nLIMIT $limit::BIGINT OFFSET $offset::BIGINT\n")
+_FROZEN = "_unmask_findings"  # the findings list built once (Results.freeze)
+# The database of what freeze() builds, read before the store; one per frozen Results, since
+# DuckDB gives every connection to one file in a process the same database (and attachments).
+_SCRATCH = "unmask_scratch_{n}"
+_scratch_ids = itertools.count(1)
+# Over the built list: the filters, the count and the page's ranks read narrow columns, and only
+# the page's rows are read whole (sorting 100k rows of lists to keep 50 costs ~100 ms).
+_FINDINGS_FROZEN_SQL = (
+    f"WITH hit AS (SELECT f.rank FROM {_FROZEN} f" + _FILTERS + "), "  # noqa: S608 - constants
+    "page AS (SELECT rank FROM hit ORDER BY rank LIMIT $limit::BIGINT OFFSET $offset::BIGINT)\n"
+    f"SELECT {_PAGE_COLS}, (SELECT count(*) FROM hit) AS total FROM {_FROZEN} f "
+    "WHERE f.rank IN (SELECT rank FROM page) ORDER BY f.rank\n")
+# DuckDB prunes a scan by each row group's min and max: sorting a table by the subject makes a
+# lookup of one subject read one row group, and a table of one row group gains nothing.
+_ROW_GROUP = 20_000
+_SORT_KEYS = ("subject_id", "employee_id", "candidate_id", "cluster_id")
 
 
 # The members query holds this line verbatim, so a store written before roles can drop it.
@@ -154,17 +179,98 @@ class Results:
     """Typed reads of one scan's store. Use as a context manager, or :meth:`close` it."""
 
     def __init__(self, engine: Engine, manifest: dict[str, Any] | None = None, owns_engine: bool = False) -> None:
-        self._eng = engine
+        self._base = engine
         self._manifest = manifest
         self._owns = owns_engine
-        self._findings_sql = _FINDINGS_SQL
+        self._frozen = False
+        self._shared: SharedReader | None = None  # set by freeze(): each thread reads by its own cursor
+        self._local = threading.local()
+        self._cursors: list[Engine] = []
+        self._cursor_lock = threading.Lock()
+        self._scratch: Path | None = None
+        self._scratch_name: str | None = None
+        self._drop_scratch: weakref.finalize[Any, Any] | None = None
+        self._facets: dict[str, list[str]] | None = None
+
+    @property
+    def _eng(self) -> Engine:
+        """The engine this thread reads through: its own cursor once the scan is frozen."""
+        if self._shared is None:
+            return self._base
+        eng: Engine | None = getattr(self._local, "eng", None)
+        if eng is None:
+            with self._cursor_lock:
+                eng = self._shared.cursor()
+                self._cursors.append(eng)
+            self._local.eng = eng
+        return eng
 
     def freeze(self) -> None:
-        """Build the findings list once, for a reader that keeps a finished scan open and pages
-        through it many times (the workbench): each page then filters one row per finding
-        instead of aggregating all the evidence again. Only for a store no one writes to."""
-        self._eng.execute(f"CREATE OR REPLACE TEMP TABLE {_FROZEN} AS {_FINDINGS_ALL}")
-        self._findings_sql = _FINDINGS_FROZEN_SQL
+        """Prepare a finished scan for a reader that keeps it open and reads it many times, from
+        many threads at once (the workbench). Only for a store no one writes to.
+
+        The findings list is built once (each queue page then filters one row per finding
+        instead of aggregating all the evidence again) and the facets are counted once. On an
+        engine that can (DuckDB), the big tables keyed by a subject or cluster are copied, sorted
+        by that key, into a scratch database read before the store, so that a person page's
+        lookups read one row group instead of the whole table, and each thread then reads
+        through its own cursor, so requests do not wait on one connection."""
+        base = self._base
+        if self._owns and isinstance(base, SharedReader):
+            self._scratch = Path(tempfile.mkdtemp(prefix="unmask-scan-"))
+            # Removed by close(), or when this object goes or the process ends unclosed.
+            self._drop_scratch = weakref.finalize(self, shutil.rmtree, self._scratch, True)
+            tables = self._sortable()
+            # A server starting: no progress bar on its output (the URL line comes first).
+            base.execute("SET enable_progress_bar = false")
+            store = str(base.query("SELECT current_database()")[0][0])
+            self._scratch_name = name = _SCRATCH.format(n=next(_scratch_ids))
+            base.scratch(self._scratch / "sorted.duckdb", name)
+            for table, key in tables:  # catalogue names, quoted
+                base.execute(f"CREATE TABLE {ident(name)}.main.{ident(table)} AS SELECT * "  # noqa: S608
+                             f"FROM {ident(store)}.main.{ident(table)} ORDER BY {ident(key)}")
+            base.execute(f"CREATE TABLE {ident(name)}.main.{_FROZEN} AS "  # noqa: S608 - constants
+                         f"SELECT * FROM ({self._findings_all()}) ORDER BY rank")
+            self._shared = base
+        else:
+            base.execute(f"CREATE OR REPLACE TEMP TABLE {_FROZEN} AS {self._findings_all()}")
+        self._facets = self.facets()
+        self._frozen = True
+
+    def _sortable(self) -> list[tuple[str, str]]:
+        """(table, key) of the store's tables worth a sorted copy: keyed by a subject or cluster,
+        and bigger than one row group."""
+        cols: dict[str, set[str]] = {}
+        for t, c in self._base.query(
+                "SELECT c.table_name, c.column_name FROM information_schema.columns c "
+                "JOIN information_schema.tables t USING (table_catalog, table_schema, table_name) "
+                "WHERE t.table_schema = 'main' AND t.table_type = 'BASE TABLE' "
+                "AND t.table_catalog = current_database()"):
+            cols.setdefault(str(t), set()).add(str(c))
+        out = []
+        for table, names in sorted(cols.items()):
+            key = next((k for k in _SORT_KEYS if k in names), None)
+            if key is None or table.startswith("__splink"):
+                continue
+            n = self._base.query(f"SELECT count(*) FROM {ident(table)}")[0][0]  # noqa: S608 - catalogue name
+            if int(n) > _ROW_GROUP:
+                out.append((table, key))
+        return out
+
+    def _findings_all(self) -> str:
+        """_FINDINGS_ALL with the per-subject lists of _LISTS this scan's tables give."""
+        ctes, lists, joins = [], [], []
+        for i, (col, sources) in enumerate(_LISTS.items()):
+            parts = [sql for needs, sql in sources if all(self._has(t) for t in needs)]
+            if not parts:
+                lists.append(f"[]::VARCHAR[] AS {col}")
+                continue
+            union = " UNION ALL ".join(parts)
+            ctes.append(f", l{i} AS (SELECT st, sid, list(DISTINCT v ORDER BY v) AS v "  # noqa: S608 - _LISTS
+                        f"FROM ({union}) u(st, sid, v) GROUP BY st, sid)")
+            lists.append(f"coalesce(l{i}.v, []::VARCHAR[]) AS {col}")
+            joins.append(f"LEFT JOIN l{i} ON l{i}.st = r.subject_type AND l{i}.sid = r.subject_id\n")
+        return _FINDINGS_ALL.format(ctes="".join(ctes), lists="".join(", " + x for x in lists), joins="".join(joins))
 
     @classmethod
     def open(cls, path: Path) -> Results:
@@ -189,7 +295,15 @@ class Results:
 
     def close(self) -> None:
         if self._owns:
-            self._eng.close()
+            for cur in self._cursors:
+                cur.close()
+            if self._scratch_name is not None:
+                # Another Results over the same file shares this database: take ours away.
+                with contextlib.suppress(EngineError):
+                    self._base.execute(f"DETACH DATABASE IF EXISTS {ident(self._scratch_name)}")
+            self._base.close()
+        if self._drop_scratch is not None:
+            self._drop_scratch()
 
     def __enter__(self) -> Self:
         return self
@@ -235,13 +349,10 @@ class Results:
             "dept": department.strip().lower() if department and department.strip() else None,
             "kind": cluster_kind or None,
         }
-        extra = ((_DEPT_FILTER if self._has("employees") else "  AND $dept::VARCHAR IS NULL\n")
-                 + (_KIND_FILTER if self._has("cluster_kinds") else "  AND $kind::VARCHAR IS NULL\n"))
-        cities = [q for table, q in _CITY_SOURCES.items() if self._has(table)]
-        sql = self._findings_sql.replace("ORDER BY f.rank\n", extra + "ORDER BY f.rank\n")
-        if cities:  # our constants only (_CITY_SOURCES)
-            sql = sql.replace(_Q_END, _Q_END[:-2] + "\n       OR (f.subject_type, f.subject_id) IN ("
-                              + " UNION ".join(cities) + "))\n")
+        if self._frozen:
+            sql = _FINDINGS_FROZEN_SQL
+        else:
+            sql = _FINDINGS_PAGE.format(source=self._findings_all())
         rows = self._eng.query(sql, params)
         items = [Finding(st, sid, name, float(score), band, int(rank), tuple(sigs), tuple(fams), tuple(cls))
                  for st, sid, name, score, band, rank, sigs, fams, cls, _ in rows]
@@ -258,7 +369,9 @@ class Results:
 
     def facets(self) -> dict[str, list[str]]:
         """What the queue can be filtered by: the signal families, departments and cluster kinds
-        of the scored subjects, each sorted."""
+        of the scored subjects, each sorted (counted once for a frozen scan)."""
+        if self._facets is not None:
+            return self._facets
         fam = [str(f) for (f,) in self._eng.query(
             "SELECT DISTINCT family FROM scored_evidence WHERE family IS NOT NULL ORDER BY 1")]
         dept = [str(d) for (d,) in self._eng.query(
@@ -312,17 +425,26 @@ class Results:
 
     def _subject(self, ref: SubjectRef) -> Subject:
         p = {"st": ref.type, "sid": ref.id}
-        name = self._eng.query("SELECT min(full_name) FROM people WHERE subject_type = $st AND subject_id = $sid",
-                               p)
-        scored = self._eng.query(
-            "SELECT score, band, rank_, n_scored, evidence_fingerprint FROM (SELECT subject_type, subject_id, "
-            "score, band, evidence_fingerprint, "
-            "row_number() OVER (ORDER BY score DESC, subject_type, subject_id) AS rank_, "
-            "count(*) OVER () AS n_scored FROM scores) "
-            "WHERE subject_type = $st AND subject_id = $sid", p)
-        total = scored[0][3] if scored else self._eng.query("SELECT count(*) FROM scores")[0][0]
+        if self._frozen:  # rank and count from the built list, not a window over every score
+            name, *got = self._eng.query(
+                "SELECT (SELECT min(full_name) FROM people WHERE subject_type = $st AND subject_id = $sid), "  # noqa: S608
+                f"f.score, f.band, f.rank, (SELECT count(*) FROM {_FROZEN}), f.evidence_fingerprint "
+                f"FROM (SELECT 1) LEFT JOIN {_FROZEN} f ON f.subject_type = $st AND f.subject_id = $sid", p)[0]
+            scored = [tuple(got)] if got[0] is not None else []
+            total = got[3]
+        else:
+            names = self._eng.query(
+                "SELECT min(full_name) FROM people WHERE subject_type = $st AND subject_id = $sid", p)
+            name = names[0][0] if names else None
+            scored = self._eng.query(
+                "SELECT score, band, rank_, n_scored, evidence_fingerprint FROM (SELECT subject_type, subject_id, "
+                "score, band, evidence_fingerprint, "
+                "row_number() OVER (ORDER BY score DESC, subject_type, subject_id) AS rank_, "
+                "count(*) OVER () AS n_scored FROM scores) "
+                "WHERE subject_type = $st AND subject_id = $sid", p)
+            total = scored[0][3] if scored else self._eng.query("SELECT count(*) FROM scores")[0][0]
         return Subject(
-            subject_type=ref.type, subject_id=ref.id, name=name[0][0] if name else None,
+            subject_type=ref.type, subject_id=ref.id, name=name,
             records=self.records(ref.type, ref.id),
             score=float(scored[0][0]) if scored else None, band=scored[0][1] if scored else None,
             rank=int(scored[0][2]) if scored else None, findings_total=int(total),
@@ -376,17 +498,22 @@ class Results:
 
     def clusters_of(self, subject_type: str, subject_id: str) -> list[SubjectCluster]:
         roles = self._has("cluster_roles") and self._has("cluster_kinds")
+        # The subject's clusters first, then only their members and links (set-based, not a
+        # subquery per cluster over every link).
         rows = self._eng.query(
-            "SELECT m.cluster_id, "  # noqa: S608 - only our own constant SQL is joined
+            "WITH mine AS (SELECT cluster_id FROM cluster_members WHERE subject_type = $st AND subject_id = $sid), "  # noqa: S608
+            "others AS (SELECT o.cluster_id, list({'t': o.subject_type, 'i': o.subject_id} "
+            "  ORDER BY o.subject_type, o.subject_id) AS others FROM cluster_members o "
+            "  WHERE o.cluster_id IN (SELECT cluster_id FROM mine) "
+            "  AND NOT (o.subject_type = $st AND o.subject_id = $sid) GROUP BY o.cluster_id), "
+            "vias AS (SELECT l.cluster_id, list(DISTINCT l.via ORDER BY l.via) AS vias FROM cluster_links l "
+            "  WHERE l.cluster_id IN (SELECT cluster_id FROM mine) AND $sid IN (l.a, l.b) GROUP BY l.cluster_id) "
+            "SELECT m.cluster_id, "
             + ("(SELECT kind FROM cluster_kinds k WHERE k.cluster_id = m.cluster_id), "
                "(SELECT role FROM cluster_roles r WHERE r.cluster_id = m.cluster_id "
-               " AND r.subject_type = m.subject_type AND r.subject_id = m.subject_id), " if roles else "NULL, NULL, ")
-            + "  (SELECT list({'t': o.subject_type, 'i': o.subject_id} ORDER BY o.subject_type, o.subject_id) "
-            "   FROM cluster_members o WHERE o.cluster_id = m.cluster_id "
-            "   AND NOT (o.subject_type = m.subject_type AND o.subject_id = m.subject_id)), "
-            "  (SELECT list(DISTINCT l.via ORDER BY l.via) FROM cluster_links l "
-            "   WHERE l.cluster_id = m.cluster_id AND $sid IN (l.a, l.b)) "
-            "FROM cluster_members m WHERE m.subject_type = $st AND m.subject_id = $sid ORDER BY m.cluster_id",
+               " AND r.subject_type = $st AND r.subject_id = $sid), " if roles else "NULL, NULL, ")
+            + "o.others, v.vias FROM mine m LEFT JOIN others o USING (cluster_id) LEFT JOIN vias v USING (cluster_id) "
+            "ORDER BY m.cluster_id",
             {"st": subject_type, "sid": subject_id})
         return [SubjectCluster(cid, tuple(SubjectRef(o["t"], o["i"]) for o in others or []), tuple(vias or []),
                                kind, role)

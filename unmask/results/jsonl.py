@@ -51,8 +51,9 @@ ORDER BY s.score DESC, s.subject_type, s.subject_id
 """  # noqa: S608 - only our constants are interpolated
 
 # The decision on one subject, scored or not (a dismissed worker may have no evidence left).
+# The subject is named inside ``fresh`` too, so only its own evidence is read.
 SUBJECT_DECISION_SQL = f"""
-WITH {FRESH}
+WITH {FRESH.replace("GROUP BY ALL", "AND d.key_kind = $st AND d.key_id = $sid GROUP BY ALL")}
 SELECT {DECISION} FROM decisions d
 LEFT JOIN scores s ON s.subject_type = d.key_kind AND s.subject_id = d.key_id
 LEFT JOIN fresh f ON f.key_kind = d.key_kind AND f.key_id = d.key_id

@@ -82,7 +82,8 @@ _EMPLOYEE_SQL = """
 SELECT 'employee', e.employee_id, e.full_name, e.email, e.source_file, e.line, e.title, e.department, e.manager_id,
   m.full_name, e.city, e.region, e.country, e.employment_type, e.vendor_company, e.hire_date, e.termination_date
 FROM employees e
-LEFT JOIN (SELECT employee_id, min(full_name) AS full_name FROM employees GROUP BY employee_id) m
+LEFT JOIN (SELECT employee_id, min(full_name) AS full_name FROM employees
+           WHERE employee_id IN (SELECT manager_id FROM employees WHERE employee_id = $sid) GROUP BY employee_id) m
   ON m.employee_id = e.manager_id
 WHERE e.employee_id = $sid ORDER BY e.source_file, e.line
 """

@@ -8,7 +8,8 @@ script. A state-changing request needs a session and its CSRF token, or an API t
 
 import json
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,6 +17,7 @@ from fastapi import Depends, FastAPI, Form, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 
 from unmask.cases.store import CasesStore
 from unmask.model import Key
@@ -43,23 +45,38 @@ def neutralise(cell: object) -> str:
 class PublishedScan:
     """The scan ``OUT/current`` points at, reopened when a new scan is published: a rescan
     switches ``current`` while the workbench runs, and a page must show that scan, not the one
-    the server started on. Call :meth:`get` under the app's lock."""
+    the server started on. Safe to call from any thread: the scan is frozen (Results.freeze), so
+    each thread reads it through its own cursor and no lock is held while it is read."""
 
     def __init__(self, out: Path) -> None:
         self._out = out
+        self._lock = threading.Lock()
         self._at = current(out)
         self._results = Results.open(out)
         self._results.freeze()
+        self._retired: Results | None = None
 
     def get(self) -> Results:
         now = current(self._out)
-        if now != self._at:
-            # The old scan's folder stays in OUT/scans (history), so closing it after opening
-            # the new one never leaves the app without a store.
-            old, self._results, self._at = self._results, Results.open(self._out), now
-            self._results.freeze()
-            old.close()
-        return self._results
+        if now == self._at:
+            return self._results
+        with self._lock:
+            at = current(self._out)
+            if at != self._at:
+                # The old scan's folder stays in OUT/scans (history). A request may still be
+                # reading the old scan, so it is closed one switch later, not now.
+                new = Results.open(self._out)
+                new.freeze()
+                if self._retired is not None:
+                    self._retired.close()
+                self._retired, self._results, self._at = self._results, new, at
+            return self._results
+
+    def close(self) -> None:
+        with self._lock:
+            for r in (self._retired, self._results):
+                if r is not None:
+                    r.close()
 
 
 def create_app(out: Path, cases: Path | None = None, secure_cookie: bool = False) -> FastAPI:
@@ -68,14 +85,19 @@ def create_app(out: Path, cases: Path | None = None, secure_cookie: bool = False
     store_path = cases or root / "cases.sqlite"
     accounts = Accounts(store_path)
     store = CasesStore.open(store_path, shared=True)
-    # One DuckDB connection and one SQLite connection, shared by the worker threads: a lock
-    # keeps each call whole.
+    # One SQLite connection (accounts, decisions, audit) shared by the worker threads: a lock
+    # keeps each call on it whole. The scan needs none (PublishedScan).
     lock = threading.Lock()
     # No /docs or /redoc: FastAPI builds them from a CDN's script and an inline bootstrap script,
     # which our CSP refuses, and vendoring Swagger UI would ship a large third-party script into
     # a page that holds investigation data. The document itself stays at /openapi.json, for any
     # OpenAPI viewer or client generator on the user's side.
-    app = FastAPI(title="unmask workbench", version="1", docs_url=None, redoc_url=None,
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        scan.close()  # its scratch database (sorted copies) goes with it
+
+    app = FastAPI(title="unmask workbench", version="1", docs_url=None, redoc_url=None, lifespan=lifespan,
                   description="Authenticate with 'Authorization: Bearer TOKEN' (from `unmask users token`).")
     app.state.accounts = accounts
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
@@ -110,7 +132,9 @@ def create_app(out: Path, cases: Path | None = None, secure_cookie: bool = False
         return s.user, s
 
     async def who(request: Request) -> tuple[User, Session | None]:
-        u, s = current(request)
+        # In a worker thread: the lock may be held by a write to the cases store (an audit row
+        # is synced to disk), and the event loop must not wait for it.
+        u, s = await run_in_threadpool(current, request)
         if request.method not in ("GET", "HEAD") and s is not None:
             # Cookie-authenticated writes carry the session's CSRF token (form field or header).
             sent = request.headers.get("x-csrf-token")

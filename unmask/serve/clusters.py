@@ -114,15 +114,14 @@ def router(web: Web) -> APIRouter:
     Who = Annotated[Auth, Depends(web.who)]
 
     def get(cid: str) -> Cluster:
-        with web.lock:
-            c = web.scan().cluster(cid)
+        c = web.scan().cluster(cid)
         if c is None:
             raise HTTPException(404, "no such cluster in this scan")
         return c
 
     def listing() -> list[dict[str, Any]]:
+        cs = web.scan().clusters()
         with web.lock:
-            cs = web.scan().clusters()
             decided = {j.key.id: j.decision for j in web.store.all_current() if j.key.kind == "cluster"}
         out = [{"cluster_id": c.cluster_id, "size": len(c.members), "kind": c.verdict.kind if c.verdict else None,
                 "band": c.verdict.band if c.verdict else None, "score": c.verdict.score if c.verdict else None,
@@ -181,9 +180,8 @@ def router(web: Web) -> APIRouter:
         if not shareable(c) and not force:
             raise HTTPException(409, "this cluster has no high or critical finding and no confirmed decision: its "
                                      "indicators are personal data; export with force=true to share anyway")
-        with web.lock:
-            iocs = collect(web.scan(), [SubjectRef(m.subject_type, m.subject_id) for m in c.members],
-                           include_tokens, include_references)
+        iocs = collect(web.scan(), [SubjectRef(m.subject_type, m.subject_id) for m in c.members],
+                       include_tokens, include_references)
         web.audit(w[0].name, "export", Key("cluster", cid),
                   {"what": f"iocs.{fmt}", "rows": len(iocs), "force": force, "include_tokens": include_tokens,
                    "include_references": include_references})

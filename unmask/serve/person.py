@@ -48,13 +48,12 @@ def router(web: Web) -> APIRouter:
 
     def person_data(st: str, sid: str) -> dict[str, Any]:
         key = subject_key(st, sid)
+        subj = web.scan().subject(sid, st)
         with web.lock:
-            res = web.scan()
-            subj = res.subject(sid, st)
             history = web.store.history(key)
             handovers = web.store.assignments(key)
-            # The decision as the scan saw it: a dismissal that evidence it did not see reopens.
-            in_scan = res.decision(st, sid) if subj is not None else None
+        # The decision as the scan saw it: a dismissal that evidence it did not see reopens.
+        in_scan = subj.decision if subj is not None else None
         if subj is None:
             raise HTTPException(404, "no such subject")
         return {"subject": subj, "history": history, "key": key, "handovers": handovers,
@@ -78,11 +77,12 @@ def router(web: Web) -> APIRouter:
         d = person_data(st, sid)
         web.audit(w[0].name, "view", d["key"], None)
         subj: Subject = d["subject"]
+        res = web.scan()
+        tzname = res.declared_zone(st, sid)
+        hours = timelines(res, [sid], tzname or "UTC") if st == "employee" else {}
+        places = res.signin_places(sid) if st == "employee" else []
+        where = signin_map(places, res.declared_places(st, sid))
         with web.lock:
-            tzname = web.scan().declared_zone(st, sid)
-            hours = timelines(web.scan(), [sid], tzname or "UTC") if st == "employee" else {}
-            places = web.scan().signin_places(sid) if st == "employee" else []
-            where = signin_map(places, web.scan().declared_places(st, sid))
             people = [u.name for u in web.accounts.users() if u.can_decide()]
         tz = zone(tzname)
         seen = set(d["history"][-1].evidence_ids) if d["history"] else set()
@@ -119,8 +119,7 @@ def router(web: Web) -> APIRouter:
         try:
             other = Key.parse(related) if related else None
             if other is not None:
-                with web.lock:
-                    known = web.scan().subject_refs(other.id)
+                known = web.scan().subject_refs(other.id)
                 if other.kind not in [ref.type for ref in known]:
                     raise CasesError(f"no subject {related} in this scan to be the household's other member")
             with web.lock:

@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
-from unmask.cases.store import DECISIONS
+from unmask.cases.store import DECISIONS, Judgement
 from unmask.report.export import csv_safe
 from unmask.results import BANDS, ResultsError
 from unmask.scans import history
@@ -57,13 +57,13 @@ def filters(band: str = "", family: str = "", q: str = "", kind: str = "", depar
     return Filters(band if band in BANDS else "", family, q, kind, department, status, assignee, new, reopened)
 
 
-def reopened_keys(web: Web) -> set[str]:
+def reopened_keys(web: Web, judgements: list[Judgement]) -> set[str]:
     """Subjects dismissed on evidence that has since grown: a row the dismissal did not see that is
     not weak (the rule findings.jsonl applies, unmask.results.jsonl), checked against the
     published scan now, so a dismissal made after the scan is judged on what it saw."""
     res = web.scan()
     out: set[str] = set()
-    for j in web.store.all_current():
+    for j in judgements:
         if j.decision != "dismissed" or j.key.kind == "cluster":
             continue
         seen = set(j.evidence_ids)
@@ -86,30 +86,31 @@ def queue_data(web: Web, f: Filters, user: str, offset: int, limit: int | None) 
         nonlocal keep
         keep = keys if keep is None else keep & keys
 
-    with web.lock:
-        decided = {str(j.key): j for j in web.store.all_current()}
+    with web.lock:  # the cases store only: the scan is read without it
+        judgements = web.store.all_current()
         assigned = {str(a.key): a.assignee for a in web.store.assignments() if a.assignee}
-        if f.status == "undecided":
-            drop |= set(decided)
-        elif f.status:
-            only({k for k, j in decided.items() if j.decision == f.status})
-        if f.assignee == "nobody":
-            drop |= set(assigned)
-        elif f.assignee:
-            who = user if f.assignee == "me" else f.assignee
-            only({k for k, a in assigned.items() if a == who})
-        if f.reopened:
-            only(reopened_keys(web))
-        if f.new:
-            fresh = new_since_last_scan(web.root)
-            if fresh is None:
-                notes.append("no earlier scan to compare with: every finding is new")
-            else:
-                only(fresh)
-        pg = web.scan().findings(
-            bands=[f.band] if f.band else None, family=f.family or None, search=f.q or None, offset=offset,
-            limit=limit, department=f.department or None, cluster_kind=f.kind or None,
-            keys=None if keep is None else sorted(keep), not_keys=sorted(drop) if drop else None)
+    decided = {str(j.key): j for j in judgements}
+    if f.status == "undecided":
+        drop |= set(decided)
+    elif f.status:
+        only({k for k, j in decided.items() if j.decision == f.status})
+    if f.assignee == "nobody":
+        drop |= set(assigned)
+    elif f.assignee:
+        who = user if f.assignee == "me" else f.assignee
+        only({k for k, a in assigned.items() if a == who})
+    if f.reopened:
+        only(reopened_keys(web, judgements))
+    if f.new:
+        fresh = new_since_last_scan(web.root)
+        if fresh is None:
+            notes.append("no earlier scan to compare with: every finding is new")
+        else:
+            only(fresh)
+    pg = web.scan().findings(
+        bands=[f.band] if f.band else None, family=f.family or None, search=f.q or None, offset=offset,
+        limit=limit, department=f.department or None, cluster_kind=f.kind or None,
+        keys=None if keep is None else sorted(keep), not_keys=sorted(drop) if drop else None)
     items = []
     for x in pg.items:
         k = f"{x.subject_type}:{x.subject_id}"
@@ -145,9 +146,9 @@ def router(web: Web) -> APIRouter:
     def queue(request: Request, w: Who, f: F, offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0) -> Response:
         data = queue_data(web, f, w[0].name, offset, PAGE)
         with web.lock:
-            facets = web.scan().facets()
             people = [u.name for u in web.accounts.users() if u.can_decide()]
-            unread = what_was_not_read(web)
+        facets = web.scan().facets()
+        unread = what_was_not_read(web)
         return web.render(request, "queue.html", {
             **data, "f": f, "bands": BANDS, "statuses": STATUSES, "facets": facets, "people": people, "page": PAGE,
             "prev": f.link(offset=max(offset - PAGE, 0)) if offset > 0 else None,

@@ -29,10 +29,10 @@ Auth = tuple[User, Session | None]
 @dataclass(frozen=True)
 class Web:
     root: Path  # OUT: scans/, current, cases.sqlite
-    scan: Callable[[], Results]  # the published scan's read API; call it under the lock
+    scan: Callable[[], Results]  # the published scan's read API, from any thread without the lock
     store: CasesStore
     accounts: Accounts
-    lock: threading.Lock
+    lock: threading.Lock  # around calls on store and accounts (one SQLite connection)
     who: Callable[[Request], Awaitable[Auth]]
     page: Callable[[Request, str, dict[str, Any], Session | None, int], HTMLResponse]
     audit: Callable[[str, str, Key | None, dict[str, Any] | None], None]

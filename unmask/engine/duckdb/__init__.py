@@ -104,6 +104,43 @@ class DuckDBEngine:
         self._owned: dict[str, list[str]] = {}  # reader views -> the tables under them
         # Timestamps without a zone in vendor logs are UTC by convention.
         self.execute("SET TimeZone = 'UTC'")
+        # Session settings a cursor repeats (a DuckDB cursor is a new session), and which tables
+        # exist, remembered by the cursors of a store no one writes to (see cursor()).
+        self._session: list[str] = ["SET TimeZone = 'UTC'"]
+        self._exists: dict[str, bool] | None = None
+        self._cursor_exists: dict[str, bool] = {}
+
+    @classmethod
+    def _cursor_of(cls, parent: DuckDBEngine) -> DuckDBEngine:
+        eng = cls.__new__(cls)
+        eng._con = parent._con.cursor()
+        eng.resources = parent.resources
+        eng._owned = {}
+        eng._session = list(parent._session)
+        eng._exists = parent._cursor_exists
+        eng._cursor_exists = parent._cursor_exists
+        for stmt in eng._session:
+            eng.execute(stmt)
+        return eng
+
+    def cursor(self) -> DuckDBEngine:
+        """Another connection to the same database, for another thread (a DuckDB connection is
+        not for two threads at once, its cursors are): it sees the attached databases, not this
+        one's temp tables, and takes the store as unchanging, so table_exists is asked once."""
+        try:
+            return DuckDBEngine._cursor_of(self)
+        except duckdb.Error as e:
+            raise EngineError(str(e).splitlines()[0], "-- cursor", self.name) from e
+
+    def scratch(self, path: Path, name: str) -> None:
+        """Attach a new database at ``path`` as ``name`` and resolve unqualified tables there
+        first, then in the store, here and in every later cursor (``search_path`` is per session)."""
+        store = str(self.query("SELECT current_database()")[0][0])
+        self.execute(f"ATTACH '{_quote_path(path)}' AS {ident(name)} (READ_WRITE)")
+        # search_path takes a string of names; each is quoted as an identifier inside it.
+        value = ",".join(f"{ident(n)}.main" for n in (name, store)).replace("'", "''")
+        self._session.append(f"SET search_path = '{value}'")
+        self.execute(self._session[-1])
 
     # -- plain SQL ---------------------------------------------------------------------------
     def _run(self, sql: str, params: Params) -> duckdb.DuckDBPyConnection:
@@ -136,10 +173,14 @@ class DuckDBEngine:
             raise EngineError(str(e).splitlines()[0], sql, self.name) from e
 
     def table_exists(self, name: str) -> bool:
-        rows = self.query(
+        if self._exists is not None and name in self._exists:
+            return self._exists[name]
+        found = bool(self.query(
             "SELECT 1 FROM information_schema.tables WHERE table_name = ? LIMIT 1", [name]
-        )
-        return bool(rows)
+        ))
+        if self._exists is not None:
+            self._exists[name] = found
+        return found
 
     def columns(self, table: str) -> list[str]:
         rows = self.query(
