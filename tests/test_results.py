@@ -391,3 +391,54 @@ def test_frozen_findings_page_exactly_as_the_live_query(demo_scan: Demo) -> None
             assert frozen.findings(**ask) == live.findings(**ask), ask
         assert live.findings(offset=500).total == live.findings().total > 0
         assert frozen.findings(bands=["critical"]).total < frozen.findings().total
+
+
+def test_frozen_reads_the_same_from_many_threads_and_leaves_nothing(demo_scan: Demo) -> None:
+    """The workbench's frozen scan: sorted copies in a scratch database and a cursor per thread
+    give the same answers as the store read directly, for every filter the queue has and for a
+    whole subject, from 8 threads at once; closing it removes the scratch database."""
+    import threading
+
+    with Results.open(demo_scan[2] / "out") as live:
+        top = live.findings(limit=3).items
+        dept = next(r.department for f in top for r in live.records(f.subject_type, f.subject_id)
+                    if r.department)
+        city = next(r.city for f in live.findings().items for r in live.records(f.subject_type, f.subject_id)
+                    if r.city)
+        kind = next(c.kind for f in live.findings().items for c in live.clusters_of(f.subject_type, f.subject_id)
+                    if c.kind)
+        keys = [f"{f.subject_type}:{f.subject_id}" for f in top]
+        asks: list[dict[str, Any]] = [
+            {"department": dept.upper()}, {"department": "no such department"}, {"cluster_kind": kind},
+            {"cluster_kind": "no_such_kind"}, {"search": f"  {city.upper()} "}, {"search": city + "x"},
+            {"keys": keys}, {"not_keys": keys, "limit": 7}, {"keys": keys, "bands": ["low"]},
+            {"department": dept, "cluster_kind": kind, "search": city},
+        ]
+        want = [live.findings(**ask) for ask in asks]
+        subjects = [live.subject(f.subject_id, f.subject_type) for f in top]
+        assert want[0].total > 0 and want[2].total > 0 and want[4].total > 0 and want[6].total == 3
+        assert want[1].total == want[3].total == want[5].total == 0  # a city is matched whole only
+        assert want[7].total == live.findings().total - 3
+    frozen = Results.open(demo_scan[2] / "out")
+    frozen.freeze()
+    scratch = frozen._scratch
+    assert scratch is not None and any(scratch.iterdir())
+    got: list[Any] = []
+    errors: list[BaseException] = []
+
+    def reader() -> None:
+        try:
+            got.append(([frozen.findings(**ask) for ask in asks],
+                        [frozen.subject(f.subject_id, f.subject_type) for f in top]))
+        except BaseException as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=reader) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert got == [(want, subjects)] * 8
+    frozen.close()
+    assert not scratch.exists()

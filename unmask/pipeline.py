@@ -19,11 +19,12 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from unmask import __version__, scans
-from unmask.cases import CasesError, CasesStore, Overlay, load_decisions, overlay
+from unmask.cases import CasesError, CasesStore, Judgement, Overlay, load_decisions, overlay
 from unmask.config import Config, load_config
 from unmask.engine import Engine, open_engine
 from unmask.link import build_clusters, verdicts
 from unmask.link.persons import honour_persons
+from unmask.model import Key
 from unmask.normalise import identifiers, network, stage
 from unmask.report import html, outputs
 from unmask.resolve import persons, records
@@ -87,6 +88,15 @@ def read_overlay(path: Path, config: Config) -> Overlay:
     try:
         with CasesStore.open(path, create=False) as cases:
             return overlay(cases, config)
+    except CasesError as e:
+        raise InputError(str(e)) from None
+
+
+def read_histories(path: Path) -> dict[Key, list[Judgement]]:
+    """Every judgement in the cases store at ``path``, by key (report.html's decision history)."""
+    try:
+        with CasesStore.open(path, create=False) as cases:
+            return cases.histories()
     except CasesError as e:
         raise InputError(str(e)) from None
 
@@ -370,7 +380,8 @@ def _scan_into(
             man["person_resolution"] = {"records": resolution.records, "matches": resolution.matches,
                                         "skipped": resolution.skipped, "training": resolution.training,
                                         **records.summary(eng), "own_rows_dropped": own_rows}
-            page = html.render(Results(eng, man), planted_note, loaded.config.home_timezone)
+            page = html.render(Results(eng, man), planted_note, loaded.config.home_timezone,
+                               read_histories(loaded.decisions) if loaded.decisions else None)
             outputs.write_text(page, stage_dir / "report.html")
         man["timings"] = loaded.timings
         outputs.write_json(man, stage_dir / "manifest.json")

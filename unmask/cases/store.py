@@ -291,6 +291,14 @@ class CasesStore:
         ).fetchall()
         return [_judgement(r) for r in rows]
 
+    def histories(self) -> dict[Key, list[Judgement]]:
+        """Every judgement, by key, oldest first (report.html's decision history)."""
+        out: dict[Key, list[Judgement]] = {}
+        for r in self._conn.execute(f"SELECT {_COLS} FROM judgements ORDER BY id").fetchall():  # noqa: S608
+            j = _judgement(r)
+            out.setdefault(j.key, []).append(j)
+        return out
+
     def all_current(self) -> list[Judgement]:
         """The judgement in force on every key, in key order."""
         rows = self._conn.execute(

@@ -14,14 +14,17 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from unmask.cases.store import Judgement
+from unmask.model import Key
 from unmask.report import pictures
-from unmask.report.view import SEVERITY, axis, evidence_rows, shown, top_reason, when, zone
+from unmask.report.view import SEVERITY, axis, cluster_graph, evidence_rows, shown, top_reason, when, zone
 from unmask.results import Results, SubjectRef
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "serve" / "templates"
@@ -85,18 +88,21 @@ def environment() -> Environment:
     return env
 
 
-def _subject(results: Results, ref: SubjectRef, evidence: list[Any], full: bool) -> dict[str, Any]:
-    """One subject's section: the workbench person page's evidence, and for the top subjects its
-    timeline, hour-of-day view and map of sign-ins."""
-    out: dict[str, Any] = {"reason": top_reason(evidence), "tz": None}
+def _subject(results: Results, ref: SubjectRef, evidence: list[Any], full: bool,
+             history: list[Judgement] | None) -> dict[str, Any]:
+    """One subject's section: the workbench person page's evidence (rows the last decision did not
+    see marked, as there), its decision history when the scan read a cases store (``history``
+    None: it did not), and for the top subjects its timeline, hour-of-day view and map of sign-ins."""
+    out: dict[str, Any] = {"reason": top_reason(evidence), "tz": None, "history": history}
+    seen = set(history[-1].evidence_ids) if history else set()
     if not full:
-        rows = evidence_rows(evidence, None, set())
+        rows = evidence_rows(evidence, None, seen)
         return {**out, "shown": [x for x in rows if not x["weak"]], "weak": [x for x in rows if x["weak"]],
                 "axis": None, "events": [], "hours": None, "map": None, "full": False}
     subj = results.subject(ref.id, ref.type)
     tzname = results.declared_zone(ref.type, ref.id)
     tz = zone(tzname)
-    rows = evidence_rows(evidence, tz, set())
+    rows = evidence_rows(evidence, tz, seen)
     hours = (pictures.timelines(results, [ref.id], tzname or "UTC").get(ref.id)
              if ref.type == "employee" else None)
     places = results.signin_places(ref.id) if ref.type == "employee" else []
@@ -108,13 +114,15 @@ def _subject(results: Results, ref: SubjectRef, evidence: list[Any], full: bool)
             "full": True}
 
 
-def render(results: Results, planted_note: str | None = None, home_tz: str = "America/Chicago") -> str:
+def render(results: Results, planted_note: str | None = None, home_tz: str = "America/Chicago",
+           history: Mapping[Key, list[Judgement]] | None = None) -> str:
+    """report.html. ``history``: every judgement of the cases store the scan read, by key."""
     meta = results.meta()
     scores = results.findings().items
     by_subject = results.evidence_by_subject()
     clusters = results.clusters()
     cities = results.declared_cities()
-    band_of = {s.subject_id: s.band for s in scores}
+    sections = {(s.subject_type, s.subject_id) for s in scores}  # each has its section below
     # Scores come highest first: the top subjects at medium and above get the full page.
     top = {(s.subject_type, s.subject_id) for s in scores if s.band != "low"}
     top = {(s.subject_type, s.subject_id) for s in scores if (s.subject_type, s.subject_id) in top}
@@ -123,7 +131,8 @@ def render(results: Results, planted_note: str | None = None, home_tz: str = "Am
     for s in scores:
         ref = SubjectRef(s.subject_type, s.subject_id)
         subjects.append({"s": s, "anchor": anchor(s.subject_type, s.subject_id),
-                         **_subject(results, ref, by_subject.get(ref, []), (s.subject_type, s.subject_id) in top)})
+                         **_subject(results, ref, by_subject.get(ref, []), (s.subject_type, s.subject_id) in top,
+                                    None if history is None else history.get(Key(ref.type, ref.id), []))})  # type: ignore[arg-type]
     unread = {
         "unreadable_files": meta.unreadable_files, "ignored_files": meta.ignored_files,
         "missing_parts": meta.missing_parts, "disabled_signals": meta.disabled_signals,
@@ -136,7 +145,8 @@ def render(results: Results, planted_note: str | None = None, home_tz: str = "Am
     return environment().get_template("export.html").render(
         meta=meta, planted_note=planted_note, bands=results.band_counts(), severity=SEVERITY,
         scores=scores, cities=cities, clusters=clusters, subjects=subjects,
-        cluster_pictures={c.cluster_id: Markup(pictures.cluster_svg(sorted(c.member_ids), c.links, band_of))  # noqa: S704
-                          for c in clusters[:MAX_CLUSTER_PICTURES]},
+        cluster_graphs={c.cluster_id: cluster_graph(c, lambda st, sid: "#" + anchor(st, sid)
+                                                   if (st, sid) in sections else None)
+                        for c in clusters[:MAX_CLUSTER_PICTURES]},
         css=Markup(CSS.read_text(encoding="utf-8") + _EXTRA_CSS),  # noqa: S704 - our files
         script=Markup(script), script_hash=digest, **unread)  # noqa: S704 - our constant

@@ -4,8 +4,8 @@
   home) at which they sign in and work, against 09:00-18:00; and the countries of their
   sign-ins day by day. The numbers come from SQL; Python only draws.
 - :func:`signin_map`: where a worker signed in from, with the declared home and ship-to.
-- :func:`cluster_svg`: a cluster's members in one column, the identifiers they share in
-  another, a line from each member to each identifier it holds.
+
+A cluster's graph is the workbench's (``report.view.cluster_graph`` and ``_graph.html``).
 
 Every label is bundle text and is escaped.
 """
@@ -16,11 +16,9 @@ import math
 from html import escape
 from typing import Any
 
-from unmask.results import ClusterLink, DeclaredPlace, Results, SigninPlace
+from unmask.results import DeclaredPlace, Results, SigninPlace
 from unmask.values.text import printable
 
-MAX_MEMBERS = 40
-MAX_IDENTIFIERS = 40
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
 
 
@@ -75,44 +73,6 @@ def _timeline_svg(hours: list[int], tz: str, days: list[tuple[Any, str, int]]) -
         parts.append("<text x='20' y='125' font-size='10'>sign-in countries by day</text>")
     parts.append("</svg>")
     return "".join(parts)
-
-
-def cluster_svg(members: list[str], links: list[ClusterLink], bands: dict[str, str]) -> str:
-    """Members on the left (coloured by band),
-    the identifiers they share on the right, a line from each member to what it holds."""
-    ids: dict[tuple[str, str], set[str]] = {}
-    for lk in links:
-        key = (lk.via, lk.value_hint or "")
-        ids.setdefault(key, set()).update((lk.a, lk.b))
-    keys = sorted(ids)[:MAX_IDENTIFIERS]
-    shown = members[:MAX_MEMBERS]
-    rows = max(len(shown), len(keys), 1)
-    step = 28
-    h = 20 + rows * step
-    w = 640
-    ym = {m: 20 + (i + 0.5) * (rows * step / len(shown)) for i, m in enumerate(shown)}
-    yi = {k: 20 + (i + 0.5) * (rows * step / max(1, len(keys))) for i, k in enumerate(keys)}
-    fill = {"critical": "#7a0010", "high": "#d9480f", "medium": "#f2c94c", "low": "#bbbbbb"}
-    out = [f"<svg xmlns='http://www.w3.org/2000/svg' width='{w}' height='{h:.0f}' role='img' "
-           f"aria-label='cluster graph: members and the identifiers they share'>"]
-    for k in keys:
-        for m in sorted(ids[k]):
-            if m in ym:
-                out.append(f"<line x1='120' y1='{ym[m]:.1f}' x2='330' y2='{yi[k]:.1f}' stroke='#999'/>")
-    for m in shown:
-        out.append(f"<circle cx='120' cy='{ym[m]:.1f}' r='8' fill='{fill.get(bands.get(m, 'low'), '#bbb')}' "
-                   f"stroke='#333'><title>{_e(m)} ({_e(bands.get(m, 'low'))})</title></circle>"
-                   f"<text x='104' y='{ym[m] + 4:.1f}' font-size='11' text-anchor='end'>{_e(m)}</text>")
-    for k in keys:
-        label = f"{k[0].replace('_', ' ')}: {k[1]}" if k[1] else k[0].replace("_", " ")
-        out.append(f"<rect x='325' y='{yi[k] - 5:.1f}' width='10' height='10' fill='#4a6fa5'>"
-                   f"<title>{_e(label)}</title></rect>"
-                   f"<text x='342' y='{yi[k] + 4:.1f}' font-size='11'>{_e(label[:45])}</text>")
-    more = len(members) - len(shown) + len(ids) - len(keys)
-    if more > 0:
-        out.append(f"<text x='10' y='{h - 4:.0f}' font-size='10'>{more} more not drawn (see clusters.jsonl)</text>")
-    out.append("</svg>")
-    return "".join(out)
 
 
 MAP_W, MAP_H, MAP_PAD = 720, 360, 24

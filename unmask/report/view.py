@@ -1,14 +1,16 @@
 """What the workbench's person page and report.html both show of a subject, as plain data for
 the shared templates: the top reason in plain words, times in UTC and the declared zone, the life
-on one time axis, the evidence rows; and the Jinja ``finalize`` both use. Here, below serve, so
+on one time axis, the evidence rows, a cluster's graph; and the Jinja ``finalize`` both use. Here, below serve, so
 that the report (an earlier stage) and the workbench share it.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from unmask.results import BANDS, Evidence, TimelineEvent
+from unmask.results import BANDS, Cluster, Evidence, TimelineEvent
 from unmask.signals import BY_ID
 from unmask.values.text import printable
 
@@ -97,3 +99,74 @@ def evidence_rows(evidence: list[Evidence], tz: ZoneInfo | None, seen: set[str])
     return [{"e": e, "when": when(e.observed_at, tz), "new": bool(seen) and e.evidence_id not in seen,
              "about": BY_ID[e.signal].description if e.signal in BY_ID else "", "weak": e.strength == "weak"}
             for e in evidence]
+
+
+MAX_NODES = 60  # a giant cluster is listed in full, drawn in part
+ROLE_COLOURS = {
+    "worker": "#d62728", "host": "#7a0010", "claimant": "#d9480f", "victim": "#2ca02c", "hired persona": "#9467bd",
+    "applicant": "#17becf", "identity shared": "#ff7f0e", "member": "#4a6fa5",
+}
+
+
+@dataclass(frozen=True)
+class Node:
+    x: float
+    y: float
+    label: str
+    title: str
+    href: str | None
+    colour: str
+
+
+@dataclass(frozen=True)
+class Edge:
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+
+
+@dataclass(frozen=True)
+class Graph:
+    width: int
+    height: int
+    members: list[Node]
+    identifiers: list[Node]
+    edges: list[Edge]
+    legend: list[tuple[str, str, float]]  # (role, colour, x) on one row inside the picture, at legend_y
+    legend_y: float
+    shared_x: float  # where the legend's "shared identifier" square goes
+    not_drawn: int
+
+
+def cluster_graph(c: Cluster, href: Callable[[str, str], str | None]) -> Graph:
+    """Layout of the cluster's bipartite graph: members and the (masked) identifiers they share.
+    ``href(type, id)`` is where a member's node links (its person page, its section of report.html)."""
+    members = sorted(c.members, key=lambda m: (SEVERITY.get(m.band or "", len(SEVERITY)), -(m.score or 0),
+                                               m.subject_type, m.subject_id))
+    shown = members[:MAX_NODES]
+    held: dict[tuple[str, str], set[str]] = {}
+    for lk in c.links:
+        held.setdefault((lk.via, lk.value_hint or ""), set()).update((lk.a, lk.b))
+    keys = sorted(held)[:MAX_NODES]
+    rows = max(len(shown), len(keys), 1)
+    step, top, w = 34, 20, 760
+    h = top * 2 + rows * step
+    ym = {m.subject_id: top + (i + 0.5) * rows * step / len(shown) for i, m in enumerate(shown)}
+    yi = {k: top + (i + 0.5) * rows * step / max(1, len(keys)) for i, k in enumerate(keys)}
+    mx, ix = 250.0, 470.0
+    edges = [Edge(mx, ym[s], ix, yi[k]) for k in keys for s in sorted(held[k]) if s in ym]
+    mnodes = [Node(mx, ym[m.subject_id], f"{m.name or m.subject_id} ({m.subject_id})"[:40],
+                   f"{m.subject_type}:{m.subject_id} {m.name or ''} — {m.role or 'member'}, "
+                   f"{m.band or 'no finding'}", href(m.subject_type, m.subject_id),
+                   ROLE_COLOURS.get(m.role or "member", "#4a6fa5")) for m in shown]
+    inodes = [Node(ix, yi[k], (f"{k[0].replace('_', ' ')}: {k[1]}" if k[1] else k[0].replace("_", " "))[:45],
+                   f"{k[0]} {k[1]} held by {len(held[k])} member(s)", None, "#555") for k in keys]
+    # The legend is drawn inside the picture (one SVG: report.html and the page show the same).
+    legend: list[tuple[str, str, float]] = []
+    x = 20.0
+    for r in sorted({m.role or "member" for m in shown}):
+        legend.append((r, ROLE_COLOURS.get(r, "#4a6fa5"), x))
+        x += 30 + 7 * len(r)  # about 7 px a character at 12 px
+    return Graph(w, int(h) + 24, mnodes, inodes, edges, legend, h + 8, x,
+                 len(members) - len(shown) + len(held) - len(keys))

@@ -2,13 +2,13 @@
 with masked value hints, the verdict, the graph, decisions) and the case's export to STIX 2.1 or
 ``intel/iocs.csv`` (the code of ``unmask export-iocs``, behind the same gate, audited).
 
-The graph is SVG drawn by the template from coordinates computed here: members on the left (a
-link to each person page, the name on the node, coloured by role), the identifiers they share on
-the right. No script, so the CSP holds; every label is autoescaped bundle text.
+The graph is SVG drawn by the template ``_graph.html`` from coordinates computed by
+``report.view.cluster_graph`` (report.html draws the same): members on the left (a link to each
+person page, the name on the node, coloured by role), the identifiers they share on the right.
+No script, so the CSP holds; every label is autoescaped bundle text.
 """
 
 
-from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Request, Response
@@ -17,44 +17,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from unmask.cases.store import DECISIONS, CasesError
 from unmask.model import Key
 from unmask.report.export import SHAREABLE_BANDS, collect, to_csv, to_stix
+from unmask.report.view import ROLE_COLOURS, cluster_graph
 from unmask.results import Cluster, ClusterMember, SubjectRef
 from unmask.serve.api_models import BAD_BODY, ERRORS, NOT_FOUND, ClusterDecisionIn
 from unmask.serve.web import Auth, Web, band_order
-
-MAX_NODES = 60  # a giant cluster is listed in full, drawn in part
-ROLE_COLOURS = {
-    "worker": "#d62728", "host": "#7a0010", "claimant": "#d9480f", "victim": "#2ca02c", "hired persona": "#9467bd",
-    "applicant": "#17becf", "identity shared": "#ff7f0e", "member": "#4a6fa5",
-}
-
-
-@dataclass(frozen=True)
-class Node:
-    x: float
-    y: float
-    label: str
-    title: str
-    href: str | None
-    colour: str
-
-
-@dataclass(frozen=True)
-class Edge:
-    x1: float
-    y1: float
-    x2: float
-    y2: float
-
-
-@dataclass(frozen=True)
-class Graph:
-    width: int
-    height: int
-    members: list[Node]
-    identifiers: list[Node]
-    edges: list[Edge]
-    legend: list[tuple[str, str]]  # (role, colour)
-    not_drawn: int
 
 
 def person_href(st: str, sid: str) -> str:
@@ -62,32 +28,6 @@ def person_href(st: str, sid: str) -> str:
     from urllib.parse import quote
 
     return f"/person/{quote(st, safe='')}/{quote(sid, safe='')}"
-
-
-def graph(c: Cluster) -> Graph:
-    """Layout of the cluster's bipartite graph: members and the (masked) identifiers they share."""
-    members = sorted(c.members, key=lambda m: (band_order(m.band), -(m.score or 0), m.subject_type, m.subject_id))
-    shown = members[:MAX_NODES]
-    held: dict[tuple[str, str], set[str]] = {}
-    for lk in c.links:
-        held.setdefault((lk.via, lk.value_hint or ""), set()).update((lk.a, lk.b))
-    keys = sorted(held)[:MAX_NODES]
-    rows = max(len(shown), len(keys), 1)
-    step, top, w = 34, 20, 760
-    h = top * 2 + rows * step
-    ym = {m.subject_id: top + (i + 0.5) * rows * step / len(shown) for i, m in enumerate(shown)}
-    yi = {k: top + (i + 0.5) * rows * step / max(1, len(keys)) for i, k in enumerate(keys)}
-    mx, ix = 250.0, 470.0
-    edges = [Edge(mx, ym[s], ix, yi[k]) for k in keys for s in sorted(held[k]) if s in ym]
-    mnodes = [Node(mx, ym[m.subject_id], f"{m.name or m.subject_id} ({m.subject_id})"[:40],
-                   f"{m.subject_type}:{m.subject_id} {m.name or ''} — {m.role or 'member'}, "
-                   f"{m.band or 'no finding'}", person_href(m.subject_type, m.subject_id),
-                   ROLE_COLOURS.get(m.role or "member", "#4a6fa5")) for m in shown]
-    inodes = [Node(ix, yi[k], (f"{k[0].replace('_', ' ')}: {k[1]}" if k[1] else k[0].replace("_", " "))[:45],
-                   f"{k[0]} {k[1]} held by {len(held[k])} member(s)", None, "#555") for k in keys]
-    roles = sorted({m.role or "member" for m in shown})
-    return Graph(w, int(h), mnodes, inodes, edges, [(r, ROLE_COLOURS.get(r, "#4a6fa5")) for r in roles],
-                 len(members) - len(shown) + len(held) - len(keys))
 
 
 def member_dict(m: ClusterMember) -> dict[str, Any]:
@@ -150,7 +90,8 @@ def router(web: Web) -> APIRouter:
         d = cluster_dict(c)
         types = {m.subject_id: m.subject_type for m in c.members}
         return web.render(request, "cluster.html", {
-            "c": d, "graph": graph(c), "history": history, "decisions": DECISIONS, "types": types,
+            "c": d, "graph": cluster_graph(c, person_href), "history": history,
+            "graph_hint": "Click a member to open their page.", "decisions": DECISIONS, "types": types,
             "shareable": shareable(c), "colours": ROLE_COLOURS}, w)
 
     @r.get("/api/clusters/{cid}")
