@@ -83,7 +83,10 @@ WITH ranked AS (
 ){ctes}
 SELECT r.subject_type, r.subject_id, p.full_name, p.email, r.score, r.band, r.rank,
   coalesce(ev.signals, []::VARCHAR[]) AS signals, coalesce(ev.families, []::VARCHAR[]) AS families,
-  coalesce(cl.clusters, []::VARCHAR[]) AS clusters, r.evidence_fingerprint{lists}
+  coalesce(cl.clusters, []::VARCHAR[]) AS clusters, r.evidence_fingerprint{lists},
+  -- What the search compares, lowered once.
+  lower(r.subject_id) AS id_lc, lower(coalesce(p.full_name, '')) AS name_lc, lower(coalesce(p.email, '')) AS email_lc,
+  ' ' || lower(array_to_string(coalesce(cl.clusters, []::VARCHAR[]), ' ')) || ' ' AS clusters_lc
 FROM ranked r
 LEFT JOIN (SELECT subject_type, subject_id, min(full_name) AS full_name, min(email) AS email
            FROM people GROUP BY subject_type, subject_id) p
@@ -111,11 +114,8 @@ _FILTERS = """
 WHERE ($bands::VARCHAR[] IS NULL OR list_contains($bands::VARCHAR[], f.band))
   AND ($family::VARCHAR IS NULL OR list_contains(f.families, $family::VARCHAR))
   AND ($min_score::DOUBLE IS NULL OR f.score >= $min_score::DOUBLE)
-  AND ($q::VARCHAR IS NULL OR lower(f.subject_id) = $q::VARCHAR
-       OR contains(lower(coalesce(f.full_name, '')), $q::VARCHAR)
-       OR contains(lower(f.subject_id), $q::VARCHAR)
-       OR contains(lower(coalesce(f.email, '')), $q::VARCHAR)
-       OR contains(' ' || lower(array_to_string(f.clusters, ' ')) || ' ', ' ' || $q::VARCHAR || ' ')
+  AND ($q::VARCHAR IS NULL OR contains(f.id_lc, $q::VARCHAR) OR contains(f.name_lc, $q::VARCHAR)
+       OR contains(f.email_lc, $q::VARCHAR) OR contains(f.clusters_lc, ' ' || $q::VARCHAR || ' ')
        OR list_contains(f.cities, $q::VARCHAR))
   AND ($dept::VARCHAR IS NULL OR list_contains(f.departments, $dept::VARCHAR))
   AND ($kind::VARCHAR IS NULL OR list_contains(f.cluster_kinds, $kind::VARCHAR))
@@ -185,7 +185,8 @@ class Results:
         self._frozen = False
         self._shared: SharedReader | None = None  # set by freeze(): each thread reads by its own cursor
         self._local = threading.local()
-        self._cursors: list[Engine] = []
+        # Every cursor handed out, to close with the scan; weak, so a finished thread's goes with it.
+        self._cursors: weakref.WeakSet[Any] = weakref.WeakSet()
         self._cursor_lock = threading.Lock()
         self._scratch: Path | None = None
         self._scratch_name: str | None = None
@@ -201,7 +202,7 @@ class Results:
         if eng is None:
             with self._cursor_lock:
                 eng = self._shared.cursor()
-                self._cursors.append(eng)
+                self._cursors.add(eng)
             self._local.eng = eng
         return eng
 
@@ -295,7 +296,7 @@ class Results:
 
     def close(self) -> None:
         if self._owns:
-            for cur in self._cursors:
+            for cur in list(self._cursors):
                 cur.close()
             if self._scratch_name is not None:
                 # Another Results over the same file shares this database: take ours away.
