@@ -140,8 +140,9 @@ _FINDINGS_FROZEN_SQL = (
     f"SELECT {_PAGE_COLS}, (SELECT count(*) FROM hit) AS total FROM {_FROZEN} f "
     "WHERE f.rank IN (SELECT rank FROM page) ORDER BY f.rank\n")
 # DuckDB prunes a scan by each row group's min and max: sorting a table by the subject makes a
-# lookup of one subject read one row group, and a table of one row group gains nothing.
-_ROW_GROUP = 20_000
+# lookup of one subject read one row group (4096 rows in the scratch database), and a table of
+# one or two row groups gains nothing.
+_ROW_GROUP = 8_192
 _SORT_KEYS = ("subject_id", "employee_id", "candidate_id", "cluster_id")
 
 
@@ -192,6 +193,7 @@ class Results:
         self._scratch_name: str | None = None
         self._drop_scratch: weakref.finalize[Any, Any] | None = None
         self._facets: dict[str, list[str]] | None = None
+        self._decided: set[tuple[str, str]] | None = None  # frozen: the keys the decisions table holds
 
     @property
     def _eng(self) -> Engine:
@@ -236,6 +238,9 @@ class Results:
         else:
             base.execute(f"CREATE OR REPLACE TEMP TABLE {_FROZEN} AS {self._findings_all()}")
         self._facets = self.facets()
+        # Who has a decision in this scan: most subjects have none, and need not be asked.
+        self._decided = ({(str(k), str(i)) for k, i in self._eng.query("SELECT key_kind, key_id FROM decisions")}
+                         if self._has("decisions") else set())
         self._frozen = True
 
     def _sortable(self) -> list[tuple[str, str]]:
@@ -468,7 +473,8 @@ class Results:
 
     def decision(self, subject_type: str, subject_id: str) -> Decision | None:
         """The decision in force on the subject, and whether evidence it did not see reopens it."""
-        if not self._has("decisions"):
+        if not self._has("decisions") or (self._decided is not None
+                                          and (subject_type, subject_id) not in self._decided):
             return None
         rows = self._eng.query(jsonl.SUBJECT_DECISION_SQL, {"st": subject_type, "sid": subject_id})
         return Decision.from_struct(rows[0][0]) if rows else None
