@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import jsonschema
 import pytest
 
 from tests.helpers import bundle, dep, emp
@@ -20,6 +21,7 @@ from unmask.signals.sigma import RULES_DIR, compile_rules
 from unmask.sources import CSV_COLUMNS
 
 OKTA = RULES_DIR / "rules" / "identity" / "okta"
+SCHEMAS = Path(__file__).resolve().parent.parent / "unmask" / "schemas"
 
 
 def _config(root: Path, text: str):  # type: ignore[no-untyped-def]
@@ -133,7 +135,9 @@ def test_a_scan_with_a_sigmahq_like_folder_reports_every_rule(tmp_path: Path) ->
     _sysmon(root)
     (root / "unmask.toml").write_text('[sigma]\nrules_dir = "rules"\n')
     res = scan(root, tmp_path / "out")
-    sg = res.manifest["sigma"]
+    man = json.loads((res.out / "manifest.json").read_text())
+    jsonschema.validate(man, json.loads((SCHEMAS / "manifest.schema.json").read_text()))
+    sg = man["sigma"]
     assert (sg["files"], sg["evaluated"], sg["skipped"]) == (6, 2, 4)
     assert sg["evaluated"] + sg["skipped"] == 6  # every rule read is accounted for
     reasons = {s["path"]: s["reason"] for s in sg["skipped_rules"]}
