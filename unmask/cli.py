@@ -224,6 +224,11 @@ def _summary(result: Any) -> None:
     if n:
         out.print(f"{n} signal(s) could not run for lack of a part (unmask validate lists them)")
     _gaps(result.manifest, out, full=False)
+    sg = result.manifest.get("sigma") or {}
+    if sg.get("skipped"):
+        out.print(f"Sigma: {sg['evaluated']} rule(s) evaluated, {sg['skipped']} skipped ("
+                  + ", ".join(f"{n} {k}" for k, n in sg["skipped_by_reason"].items())
+                  + "; manifest.json sigma.skipped_rules says why)", soft_wrap=True)
     for w in intel_warnings(result.manifest.get("intel", [])):
         err.print(Text.assemble(("warning: ", "bold yellow"), printable(w)), soft_wrap=True)
     out.print(f"report: {result.report}")

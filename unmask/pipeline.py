@@ -63,6 +63,9 @@ class Loaded:
     # Investigators' judgements (unmask.cases) and the store they came from, when one is used.
     overlay: Overlay | None = None
     decisions: Path | None = None
+    # Where converted Sigma rules of a user's rules folder are remembered (OUT/sigma-cache.json).
+    sigma_cache: Path | None = None
+    sigma: dict[str, Any] = field(default_factory=dict)  # the manifest's account of the rules
 
     @property
     def present(self) -> set[str]:
@@ -192,6 +195,8 @@ def manifest(loaded: Loaded, runs: list[SignalRun] | None, started: datetime, bu
         "intel": loaded.intel,
         "timings": loaded.timings,
     }
+    if loaded.sigma:
+        out["sigma"] = loaded.sigma
     if runs is not None:
         out["signals"] = [
             {
@@ -301,7 +306,7 @@ def scan(
             staged = scans.start(out, scan_id)
             try:
                 result = _scan_into(bundle, staged, progress, threads, planted_note, started, decisions, previous,
-                                    scan_id, memory_limit)
+                                    scan_id, memory_limit, out / SIGMA_CACHE)
                 result.scan_dir = scans.publish(out, staged, scan_id)
             finally:
                 shutil.rmtree(staged, ignore_errors=True)
@@ -335,10 +340,11 @@ def _scan_into(
     bundle: Path, stage_dir: Path, progress: Progress | None, threads: int | None,
     planted_note: str | None, started: datetime, decisions: Path | None = None,
     previous: list[tuple[str, str, str]] | None = None, scan_id: str | None = None,
-    memory_limit: str | None = None,
+    memory_limit: str | None = None, sigma_cache: Path | None = None,
 ) -> ScanResult:
     loaded = load(bundle, stage_dir / "unmask.duckdb", progress, threads, decisions, stage_dir / ".work",
                   memory_limit)
+    loaded.sigma_cache = sigma_cache
     eng, t = loaded.engine, loaded.timings
     try:
         if not loaded.present:
@@ -414,8 +420,29 @@ def prepare(loaded: Loaded, step: Callable[[str], None] = lambda _msg: None) -> 
     step("running Sigma rules")
     with _timed(t, "sigma"):
         own = loaded.config.sigma_rules_dir
-        sigma.evaluate(eng, sigma.compile_rules(own) if own else None)
+        rules = sigma.compile_rules(own, loaded.sigma_cache) if own else sigma.compile_rules()
+        sigma.evaluate(eng, rules)
+        loaded.sigma = sigma_account(eng, own, rules)
     return resolution
+
+
+# Converted rules of a user's [sigma] rules_dir, beside the scans (rule text only, no bundle data).
+SIGMA_CACHE = "sigma-cache.json"
+
+
+def sigma_account(eng: Engine, rules_dir: Path | None, rules: sigma.RuleSet) -> dict[str, Any]:
+    """How many rules were read, evaluated and skipped, and why each skipped one was."""
+    skipped = [{"path": p, "reason": r} for p, r in eng.query("SELECT path, reason FROM sigma_skipped")]
+    by_reason: dict[str, int] = {}
+    for s in skipped:
+        kind = s["reason"].split(":")[0]
+        by_reason[kind] = by_reason.get(kind, 0) + 1
+    return {
+        "rules_dir": str(rules_dir) if rules_dir else "shipped",
+        "files": rules.files, "converted_from_cache": rules.cached,
+        "evaluated": int(eng.query("SELECT count(*) FROM sigma_rules")[0][0]),
+        "skipped": len(skipped), "skipped_by_reason": dict(sorted(by_reason.items())), "skipped_rules": skipped,
+    }
 
 
 def _stepper(progress: Progress | None, total: int) -> Callable[[str], None]:
