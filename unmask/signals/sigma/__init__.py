@@ -152,9 +152,9 @@ def _fast_like(col: exp.Expression, pattern: str, escape: str | None) -> exp.Exp
             if lead and trail:
                 return exp.Anonymous(this="contains", expressions=[col, lit(t)])
             if lead:
-                return exp.Anonymous(this="suffix", expressions=[col, lit(t)])
+                return exp.EndsWith(this=col, expression=lit(t))
             if trail:
-                return exp.Anonymous(this="prefix", expressions=[col, lit(t)])
+                return exp.StartsWith(this=col, expression=lit(t))
             return exp.EQ(this=col, expression=lit(t))
     like = exp.Like(this=col, expression=lit(low))
     return exp.Escape(this=like, expression=lit(escape)) if escape else like
@@ -412,7 +412,7 @@ def _checks(rules: list[tuple[int, CompiledRule]]) -> str:
     return ", ".join(f"CASE WHEN {r.fast} THEN {i} END" for i, r in rules)
 
 
-def _run_group(engine: Engine, sql: str, params: list[Any], rules: list[tuple[int, CompiledRule]],
+def _run_group(engine: Engine, sql: str, params: dict[str, Any], rules: list[tuple[int, CompiledRule]],
                skipped: list[tuple[str, str]]) -> set[int]:
     """Run one group's INSERT; if DuckDB refuses it (a regex RE2 cannot compile, a type it cannot
     compare), find the rules it refuses by halves, skip them with DuckDB's reason, run the rest."""
@@ -457,9 +457,10 @@ def _evaluate_endpoint(engine: Engine, rules: list[tuple[int, CompiledRule]],
                 "INSERT INTO sigma_hits SELECT source_file, line, observed_at, computer, rule_id, seen, NULL "
                 "FROM (SELECT source_file, line, observed_at, computer, seen, "
                 "unnest(list_filter([{checks}], lambda r: r IS NOT NULL)) AS idx FROM sigma_flat "
-                'WHERE "Channel" IS NOT DISTINCT FROM ? AND "EventID" IS NOT DISTINCT FROM ?) '
-                "JOIN (SELECT unnest(?::VARCHAR[]) AS rule_id, unnest(?::INTEGER[]) AS idx) USING (idx)"
-            ), [channel, event_id, [r.id for _, r in group], [i for i, _ in group]], group, skipped)
+                'WHERE "Channel" IS NOT DISTINCT FROM $channel AND "EventID" IS NOT DISTINCT FROM $event_id) '
+                "JOIN (SELECT unnest($ids::VARCHAR[]) AS rule_id, unnest($idx::INTEGER[]) AS idx) USING (idx)"
+            ), {"channel": channel, "event_id": event_id, "ids": [r.id for _, r in group],
+                "idx": [i for i, _ in group]}, group, skipped)
     engine.execute("DROP TABLE sigma_flat")
     return failed
 
@@ -475,5 +476,5 @@ def _evaluate_okta(engine: Engine, rules: list[tuple[int, CompiledRule]],
         "concat_ws(' | ', \"eventType\", \"client.ipAddress\", \"securityContext.asOrg\"), \"actor.alternateId\" "
         "FROM (SELECT *, unnest(list_filter([{checks}], lambda r: r IS NOT NULL)) AS idx "
         f"FROM (SELECT source_file, line, published, {cols.replace('{', '{{').replace('}', '}}')} FROM okta_events)) "
-        "JOIN (SELECT unnest(?::VARCHAR[]) AS rule_id, unnest(?::INTEGER[]) AS idx) USING (idx)"
-    ), [[r.id for _, r in rules], [i for i, _ in rules]], rules, skipped)
+        "JOIN (SELECT unnest($ids::VARCHAR[]) AS rule_id, unnest($idx::INTEGER[]) AS idx) USING (idx)"
+    ), {"ids": [r.id for _, r in rules], "idx": [i for i, _ in rules]}, rules, skipped)
