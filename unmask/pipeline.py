@@ -422,27 +422,12 @@ def prepare(loaded: Loaded, step: Callable[[str], None] = lambda _msg: None) -> 
         own = loaded.config.sigma_rules_dir
         rules = sigma.compile_rules(own, loaded.sigma_cache) if own else sigma.compile_rules()
         sigma.evaluate(eng, rules)
-        loaded.sigma = sigma_account(eng, own, rules)
+        loaded.sigma = sigma.account(eng, own, rules)
     return resolution
 
 
 # Converted rules of a user's [sigma] rules_dir, beside the scans (rule text only, no bundle data).
 SIGMA_CACHE = "sigma-cache.json"
-
-
-def sigma_account(eng: Engine, rules_dir: Path | None, rules: sigma.RuleSet) -> dict[str, Any]:
-    """How many rules were read, evaluated and skipped, and why each skipped one was."""
-    skipped = [{"path": p, "reason": r} for p, r in eng.query("SELECT path, reason FROM sigma_skipped")]
-    by_reason: dict[str, int] = {}
-    for s in skipped:
-        kind = s["reason"].split(":")[0]
-        by_reason[kind] = by_reason.get(kind, 0) + 1
-    return {
-        "rules_dir": str(rules_dir) if rules_dir else "shipped",
-        "files": rules.files, "converted_from_cache": rules.cached,
-        "evaluated": int(eng.query("SELECT count(*) FROM sigma_rules")[0][0]),
-        "skipped": len(skipped), "skipped_by_reason": dict(sorted(by_reason.items())), "skipped_rules": skipped,
-    }
 
 
 def _stepper(progress: Progress | None, total: int) -> Callable[[str], None]:

@@ -478,3 +478,18 @@ def _evaluate_okta(engine: Engine, rules: list[tuple[int, CompiledRule]],
         f"FROM (SELECT source_file, line, published, {cols.replace('{', '{{').replace('}', '}}')} FROM okta_events)) "
         "JOIN (SELECT unnest($ids::VARCHAR[]) AS rule_id, unnest($idx::INTEGER[]) AS idx) USING (idx)"
     ), {"ids": [r.id for _, r in rules], "idx": [i for i, _ in rules]}, rules, skipped)
+
+
+def account(eng: Engine, rules_dir: Path | None, rules: RuleSet) -> dict[str, Any]:
+    """How many rules were read, evaluated and skipped, and why each skipped one was."""
+    skipped = [{"path": p, "reason": r} for p, r in eng.query("SELECT path, reason FROM sigma_skipped")]
+    by_reason: dict[str, int] = {}
+    for s in skipped:
+        kind = s["reason"].split(":")[0]
+        by_reason[kind] = by_reason.get(kind, 0) + 1
+    return {
+        "rules_dir": str(rules_dir) if rules_dir else "shipped",
+        "files": rules.files, "converted_from_cache": rules.cached,
+        "evaluated": int(eng.query("SELECT count(*) FROM sigma_rules")[0][0]),
+        "skipped": len(skipped), "skipped_by_reason": dict(sorted(by_reason.items())), "skipped_rules": skipped,
+    }
