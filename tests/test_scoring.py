@@ -113,3 +113,34 @@ def test_within_a_family_a_repeated_signal_halves_and_another_signal_counts_thre
     f = findings(out)
     assert f["E1"]["band"] == "high", f["E1"]
     assert f["E3"]["band"] == "medium", [(e["signal"], e["strength"], e["weight"]) for e in f["E3"]["evidence"]]
+
+
+def test_members_of_equal_weight_name_the_smallest_id_whatever_order_the_weights_add_in() -> None:
+    """Sums of doubles depend on the order of addition (0.1+0.2+0.3 is not 0.3+0.2+0.1), which
+    varies with the engine's threads: two members of equal weight must still name one lead,
+    the same on every run and engine."""
+    from unmask.engine import open_engine
+    from unmask.score import _propagate
+
+    eng = open_engine(None)
+    eng.execute("CREATE TABLE cluster_members(cluster_id VARCHAR, subject_type VARCHAR, subject_id VARCHAR)")
+    eng.execute("CREATE TABLE evidence(subject_type VARCHAR, subject_id VARCHAR, group_key VARCHAR, "
+                "strength VARCHAR, via VARCHAR, family VARCHAR)")
+    eng.execute("CREATE TABLE scored_evidence(subject_type VARCHAR, subject_id VARCHAR, signal VARCHAR, "
+                "family VARCHAR, strength VARCHAR, source_file VARCHAR, line BIGINT, observed_at TIMESTAMPTZ, "
+                "detail VARCHAR, weight DOUBLE, evidence_id VARCHAR, group_key VARCHAR)")
+    for who in ("X", "A", "B"):
+        eng.execute("INSERT INTO cluster_members VALUES ('C1', 'employee', ?)", [who])
+        eng.execute("INSERT INTO evidence VALUES ('employee', ?, 'g1', 'medium', 'ship_to_address', 'shipping')",
+                    [who])
+    # B's weights, added in this order, sum to 0.6000000000000001 as doubles; A's to 0.6.
+    for who, weights in (("B", (0.1, 0.2, 0.3)), ("A", (0.3, 0.2, 0.1))):
+        for n, w in enumerate(weights):
+            eng.execute("INSERT INTO scored_evidence (subject_type, subject_id, signal, family, strength, weight, "
+                        "evidence_id) VALUES ('employee', ?, 's', 'payroll', 'medium', ?, ?)", [who, w, f"{who}{n}"])
+    assert 0.1 + 0.2 + 0.3 != 0.3 + 0.2 + 0.1
+    _propagate(eng, 0.25)
+    (detail,) = eng.query("SELECT detail FROM scored_evidence WHERE subject_id = 'X' "
+                          "AND signal = 'cluster_propagation'")[0]
+    eng.close()
+    assert "whose member A carries other evidence of weight 0.6" in detail

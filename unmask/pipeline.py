@@ -25,7 +25,8 @@ from unmask.engine import Engine, open_engine
 from unmask.link import build_clusters, verdicts
 from unmask.link.persons import honour_persons
 from unmask.model import Key
-from unmask.normalise import identifiers, network, stage
+from unmask.normalise import identifiers, memo, network, stage
+from unmask.normalise.memo import Memo
 from unmask.report import html, outputs
 from unmask.resolve import persons, records
 from unmask.results import Results
@@ -65,6 +66,8 @@ class Loaded:
     decisions: Path | None = None
     # Where converted Sigma rules of a user's rules folder are remembered (OUT/sigma-cache.json).
     sigma_cache: Path | None = None
+    # Parsed values an earlier scan kept, and where this scan's go (normalise/memo.py).
+    memo: Memo | None = None
     sigma: dict[str, Any] = field(default_factory=dict)  # the manifest's account of the rules
 
     @property
@@ -197,6 +200,8 @@ def manifest(loaded: Loaded, runs: list[SignalRun] | None, started: datetime, bu
     }
     if loaded.sigma:
         out["sigma"] = loaded.sigma
+    if loaded.memo:
+        out["parse_cache"] = loaded.memo.account
     if runs is not None:
         out["signals"] = [
             {
@@ -304,12 +309,16 @@ def scan(
             previous = previous_clusters(scans.current(out))
             scan_id = scans.new_id(started, str(bundle.resolve()))
             staged = scans.start(out, scan_id)
+            # Beside the scans, not in the staged folder: made the cache only once published.
+            pending = out / f"{scans.PENDING}{memo.PARSE_CACHE}.{scan_id}"
             try:
                 result = _scan_into(bundle, staged, progress, threads, planted_note, started, decisions, previous,
-                                    scan_id, memory_limit, out / SIGMA_CACHE)
+                                    scan_id, memory_limit, out / SIGMA_CACHE, (out / memo.PARSE_CACHE, pending))
                 result.scan_dir = scans.publish(out, staged, scan_id)
+                memo.adopt(pending, out)
             finally:
                 shutil.rmtree(staged, ignore_errors=True)
+                pending.unlink(missing_ok=True)
             if keep is not None:
                 scans.prune(out, keep)
     except scans.OutputError as e:
@@ -341,10 +350,14 @@ def _scan_into(
     planted_note: str | None, started: datetime, decisions: Path | None = None,
     previous: list[tuple[str, str, str]] | None = None, scan_id: str | None = None,
     memory_limit: str | None = None, sigma_cache: Path | None = None,
+    parse_cache: tuple[Path, Path] | None = None,
 ) -> ScanResult:
+    """``parse_cache``: the kept parse cache and the pending file this scan's answers go to."""
     loaded = load(bundle, stage_dir / "unmask.duckdb", progress, threads, decisions, stage_dir / ".work",
                   memory_limit)
     loaded.sigma_cache = sigma_cache
+    if parse_cache:
+        loaded.memo = Memo(parse_cache[0], parse_cache[1], loaded.tokenizer.pads())
     eng, t = loaded.engine, loaded.timings
     try:
         if not loaded.present:
@@ -405,11 +418,16 @@ def prepare(loaded: Loaded, step: Callable[[str], None] = lambda _msg: None) -> 
     eng, t = loaded.engine, loaded.timings
     step("normalising")
     with _timed(t, "normalise"):
-        stage.build(eng, loaded.config, loaded.ctx.workdir)
+        # Without a kept cache (no OUT), values are still parsed once per distinct input.
+        if loaded.memo:
+            loaded.memo.begin(eng)
+        stage.build(eng, loaded.config, loaded.ctx.workdir, loaded.memo)
         network.build(eng, loaded.config, loaded.ctx.workdir)
         network.build_endpoint(eng)
-        identifiers.build(eng)
+        identifiers.build(eng, loaded.memo)
         identifiers.build_iocs(eng)
+        if loaded.memo:
+            loaded.memo.save(eng)
     step("resolving persons")
     with _timed(t, "resolve"):
         resolution = persons.resolve(eng)

@@ -35,6 +35,8 @@ SCANS = "scans"
 CURRENT = "current"
 LOCK = ".lock"
 LEGACY_PARTIAL = ".unmask-partial"  # where scans before the history were staged
+# A file a scan keeps beside the history, written before publishing and renamed after it.
+PENDING = ".pending."
 _ID = re.compile(r"\d{8}T\d{6}Z-[0-9a-f]{6}")
 
 
@@ -101,7 +103,7 @@ def start(out: Path, scan_id: str) -> Path:
             if p.name.startswith(".") and p.name.endswith(".partial"):
                 shutil.rmtree(p, ignore_errors=True)
         for p in out.iterdir():
-            if p.name.startswith(f".{CURRENT}.") or p.name.startswith(".link."):
+            if p.name.startswith((f".{CURRENT}.", ".link.", PENDING)):
                 p.unlink(missing_ok=True)
         staged = folder / f".{scan_id}.partial"
         staged.mkdir()

@@ -24,7 +24,7 @@ from unmask.values.mac import MAX_VARIANTS, MIN_VARIANT_LEN, TOKEN_HEX, TOKEN_PR
 ENV_KEY = "UNMASK_TOKEN_KEY"
 ENV_KEY_FILE = "UNMASK_KEY_FILE"
 __all__ = ["TOKEN_PREFIX", "KeyError_", "Tokenizer", "load_tokenizer", "looks_sensitive", "sensitive_kind",
-           "sql_looks_sensitive", "sql_near", "sql_sensitive_kind", "sql_token", "sql_token_variants",
+           "sql_keyed_hash", "sql_looks_sensitive", "sql_near", "sql_sensitive_kind", "sql_token", "sql_token_variants",
            "sql_tokenise_if_sensitive"]
 
 
@@ -74,6 +74,12 @@ def sql_token(column_sql: str) -> str:
     """SQL that tokenises ``column_sql``; needs the bound parameters ``$ipad`` and ``$opad``."""
     norm = f"nullif({_sql_norm(column_sql)}, '')"
     return f"CASE WHEN {norm} IS NULL THEN NULL ELSE '{TOKEN_PREFIX}' || left({_sql_mac(norm)}, {TOKEN_HEX}) END"
+
+
+def sql_keyed_hash(text_sql: str) -> str:
+    """SQL for the HMAC (hex) of any text under the token key, in a domain of its own: a cache
+    key that does not reveal the text (needs ``$ipad`` and ``$opad``)."""
+    return _sql_mac(f"('unmask-memo:' || {text_sql})")
 
 
 def sql_near(left: str, right: str) -> str:

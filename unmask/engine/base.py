@@ -195,6 +195,14 @@ class Engine(SqlRunner, RecordReader, Protocol):
 
     def export_jsonl(self, sql: str, path: Path, params: Params = None) -> int: ...
 
+    def export_parquet(self, sql: str, path: Path, params: Params = None) -> None:
+        """Write the rows of ``sql`` to the Parquet file ``path`` (a table kept between scans)."""
+        ...
+
+    def load_parquet(self, table: str, path: Path) -> None:
+        """Create temporary ``table`` from the Parquet file ``path`` (EngineError if unreadable)."""
+        ...
+
     def splink_api(self) -> Any:
         """The Splink database API over this engine's connection (Splink supports DuckDB and
         Spark alike, so a Spark engine provides its own)."""

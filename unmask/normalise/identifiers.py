@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from datasketch import MinHash, MinHashLSH
 
 from unmask.engine import Engine, register_udfs
+from unmask.normalise.memo import Memo, distinct_values, same_as
 from unmask.sensitive import sql_sensitive_kind
 from unmask.sources.intel.common import LIST_NAMES
 
@@ -97,31 +98,53 @@ def build_iocs(engine: Engine) -> None:
     engine.execute(IOC_VALUES_SQL)
 
 
-def build(engine: Engine) -> None:
+def build(engine: Engine, memo: Memo | None = None) -> None:
+    """``memo``: the parsed phones, e-mails and profiles an earlier scan kept, and where this
+    scan's go."""
     register(engine)
-    # Who a candidate is: their employee id once hired.
+    # Who a candidate is: their employee id once hired. Each value is read raw, with the
+    # country its phone is dialled from; the parsers run once per distinct value (or not at
+    # all when an earlier scan parsed it) and are joined back.
     engine.execute(
-        "CREATE OR REPLACE TABLE identifiers AS "
+        "CREATE OR REPLACE TEMP TABLE __ids_raw AS "
         "WITH c AS (SELECT c.*, CASE WHEN e.employee_id IS NOT NULL THEN 'employee' ELSE 'candidate' END AS st, "
         "  coalesce(e.employee_id, c.candidate_id) AS sid FROM candidates c "
-        "  LEFT JOIN employees e ON e.employee_id = c.employee_id), "
-        "ids AS ("
+        "  LEFT JOIN employees e ON e.employee_id = c.employee_id) "
         "  SELECT 'employee' AS subject_type, employee_id AS subject_id, 'phone' AS kind, "
-        "    unmask_phone(phone, country) AS value, source_file, line FROM employees "
-        "  UNION ALL SELECT 'employee', employee_id, 'personal_email', unmask_email(personal_email), source_file, line "
-        "    FROM employees "
-        "  UNION ALL SELECT st, sid, 'phone', unmask_phone(phone, country), source_file, line FROM c "
-        "  UNION ALL SELECT st, sid, 'personal_email', unmask_email(email), source_file, line FROM c "
-        "  UNION ALL SELECT st, sid, 'profile', unmask_handle(github_url), source_file, line FROM c "
-        "  UNION ALL SELECT st, sid, 'profile', unmask_handle(linkedin_url), source_file, line FROM c "
-        "  UNION ALL SELECT c.st, c.sid, 'reference_email', unmask_email(r.reference_email), r.source_file, r.line "
+        "    phone AS raw, country AS cc, 'phone' AS parse, source_file, line FROM employees "
+        "  UNION ALL SELECT 'employee', employee_id, 'personal_email', personal_email, NULL, 'email', source_file, "
+        "    line FROM employees "
+        "  UNION ALL SELECT st, sid, 'phone', phone, country, 'phone', source_file, line FROM c "
+        "  UNION ALL SELECT st, sid, 'personal_email', email, NULL, 'email', source_file, line FROM c "
+        "  UNION ALL SELECT st, sid, 'profile', github_url, NULL, 'handle', source_file, line FROM c "
+        "  UNION ALL SELECT st, sid, 'profile', linkedin_url, NULL, 'handle', source_file, line FROM c "
+        "  UNION ALL SELECT c.st, c.sid, 'reference_email', r.reference_email, NULL, 'email', r.source_file, r.line "
         "    FROM candidate_references r JOIN c USING (candidate_id) "
-        "  UNION ALL SELECT c.st, c.sid, 'reference_phone', unmask_phone(r.reference_phone, c.country), "
+        "  UNION ALL SELECT c.st, c.sid, 'reference_phone', r.reference_phone, c.country, 'phone', "
         "    r.source_file, r.line FROM candidate_references r JOIN c USING (candidate_id) "
-        "  UNION ALL SELECT c.st, c.sid, 'interview_ip', i.participant_ip, i.source_file, i.line "
-        "    FROM interviews i JOIN c USING (candidate_id)) "
-        "SELECT DISTINCT * FROM ids WHERE value IS NOT NULL"
+        "  UNION ALL SELECT c.st, c.sid, 'interview_ip', i.participant_ip, NULL, NULL, i.source_file, i.line "
+        "    FROM interviews i JOIN c USING (candidate_id)"
     )
+    for kind, expr in (("phone", "unmask_phone(raw, cc)"), ("email", "unmask_email(raw)"),
+                       ("handle", "unmask_handle(raw)")):
+        distinct_values(
+            engine, memo, f"__ids_{kind}",
+            f"SELECT raw, cc FROM __ids_raw WHERE parse = '{kind}' AND raw IS NOT NULL",  # noqa: S608 - ours
+            ["raw", "cc"], {"v": expr},
+        )
+    on = "{t}.raw = i.raw AND " + same_as("{t}.cc", "i.cc") + " AND i.parse = '{k}'"
+    engine.execute(
+        "CREATE OR REPLACE TABLE identifiers AS "  # noqa: S608 - our own fragments
+        "SELECT DISTINCT * FROM (SELECT i.subject_type, i.subject_id, i.kind, "
+        "  CASE i.parse WHEN 'phone' THEN p.v WHEN 'email' THEN e.v WHEN 'handle' THEN h.v ELSE i.raw END AS value, "
+        "  i.source_file, i.line FROM __ids_raw i "
+        f"  LEFT JOIN __ids_phone p ON {on.format(t='p', k='phone')} "
+        f"  LEFT JOIN __ids_email e ON {on.format(t='e', k='email')} "
+        f"  LEFT JOIN __ids_handle h ON {on.format(t='h', k='handle')}) "
+        "WHERE value IS NOT NULL"
+    )
+    for t in ("__ids_raw", "__ids_phone", "__ids_email", "__ids_handle"):
+        engine.execute(f"DROP TABLE {t}")
     _resumes(engine)
     _photos(engine)
 

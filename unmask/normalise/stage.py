@@ -12,6 +12,7 @@ from pathlib import Path
 from unmask.config import Config
 from unmask.engine import Engine, register_udfs
 from unmask.normalise.geo import load_zip_table
+from unmask.normalise.memo import Memo, distinct_values, same_as
 from unmask.values.address import parse_one_line
 
 
@@ -24,7 +25,8 @@ def register_functions(engine: Engine) -> None:
 MAX_HOUSEHOLD = 4
 
 
-def build(engine: Engine, config: Config, workdir: Path) -> None:
+def build(engine: Engine, config: Config, workdir: Path, memo: Memo | None = None) -> None:
+    """``memo``: the parsed addresses an earlier scan kept, and where this scan's go."""
     register_functions(engine)
     load_zip_table(engine, workdir)
     engine.execute(
@@ -38,25 +40,39 @@ def build(engine: Engine, config: Config, workdir: Path) -> None:
     for office in config.offices:
         k = parse_one_line(office)
         engine.execute("INSERT INTO offices VALUES (?, ?)", [k.building, k.full])
-    addr = (
-        "unmask_addr_{f}(address_line1, address_line2, city, region, postal_code, coalesce(country, 'US'))"
+    # The address parser runs once per distinct address (or not at all when an earlier scan
+    # parsed it); every home and ship-to joins its keys back.
+    a = ["a1", "a2", "c", "r", "p", "co"]
+    udf = "({})".format(", ".join(a))
+    src = (
+        "SELECT address_line1 AS a1, address_line2 AS a2, city AS c, region AS r, postal_code AS p, "
+        "coalesce(country, 'US') AS co FROM {t}"
     )
+    distinct_values(
+        engine, memo, "__addr_keys",
+        " UNION ALL ".join(src.format(t=t) for t in
+                           ("employees", "candidates", "shipments WHERE employee_id IS NOT NULL")),
+        a, {"building": f"unmask_addr_building{udf}", "full_key": f"unmask_addr_full{udf}",
+            "zip5": f"unmask_addr_zip{udf}"},
+    )
+    on = " AND ".join(same_as(f"k.{x}", f"a.{x}") for x in a)
     engine.execute(
         "CREATE OR REPLACE TABLE addresses AS WITH a AS ("  # noqa: S608 - our own fragments
         "SELECT 'home' AS kind, 'employee' AS subject_type, employee_id AS subject_id, source_file, line, "
-        f"hire_date::TIMESTAMPTZ AS observed_at, {addr.format(f='building')} AS building, "
-        f"{addr.format(f='full')} AS full_key, {addr.format(f='zip')} AS zip5, coalesce(country, 'US') AS country "
-        "FROM employees "
+        "hire_date::TIMESTAMPTZ AS observed_at, address_line1 AS a1, address_line2 AS a2, city AS c, region AS r, "
+        "postal_code AS p, coalesce(country, 'US') AS co FROM employees "
         "UNION ALL SELECT 'home', 'candidate', candidate_id, source_file, line, applied_at, "
-        f"{addr.format(f='building')}, {addr.format(f='full')}, {addr.format(f='zip')}, coalesce(country, 'US') "
-        "FROM candidates "
+        "address_line1, address_line2, city, region, postal_code, coalesce(country, 'US') FROM candidates "
         "UNION ALL SELECT 'ship_to', 'employee', employee_id, source_file, line, coalesce(delivered_at, shipped_at), "
-        f"{addr.format(f='building')}, {addr.format(f='full')}, {addr.format(f='zip')}, coalesce(country, 'US') "
-        "FROM shipments WHERE employee_id IS NOT NULL) "
-        "SELECT a.*, z.lat, z.lon, z.tz, "
-        "a.building IN (SELECT building FROM offices WHERE building IS NOT NULL) AS is_office "
-        "FROM a LEFT JOIN zip_geo z USING (zip5)"
+        "address_line1, address_line2, city, region, postal_code, coalesce(country, 'US') "
+        "FROM shipments WHERE employee_id IS NOT NULL), "
+        "b AS (SELECT a.kind, a.subject_type, a.subject_id, a.source_file, a.line, a.observed_at, k.building, "
+        f"k.full_key, k.zip5, a.co AS country FROM a LEFT JOIN __addr_keys k ON {on}) "
+        "SELECT b.*, z.lat, z.lon, z.tz, "
+        "b.building IN (SELECT building FROM offices WHERE building IS NOT NULL) AS is_office "
+        "FROM b LEFT JOIN zip_geo z USING (zip5)"
     )
+    engine.execute("DROP TABLE __addr_keys")
     # Households: declared relations, or people who declare the same home (building and unit),
     # whatever their surnames: couples and housemates rarely share one. Neighbours in other
     # units of one building are not a household, and a mail drop's PMB is a unit of its own.

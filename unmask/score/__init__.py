@@ -18,6 +18,14 @@ from unmask.engine import Engine
 from unmask.model import BASE_WEIGHT, evidence_id_sql, fingerprint_sql
 
 WEAK_CAP = 0.8
+
+
+def exact_sum(expr: str, where: str = "", over: str = "") -> str:
+    """SQL: the sum of a weight column in exact decimals. A sum of doubles depends on the order
+    the engine adds them in, which varies with threads: members of equal weight would then
+    differ in the last bit, and a weight rounded for the outputs could flip between runs."""
+    tail = (f" FILTER (WHERE {where})" if where else "") + (f" OVER ({over})" if over else "")
+    return f"CAST(sum(CAST({expr} AS DECIMAL(18, 9))){tail} AS DOUBLE)"
 # Within a family, a second row of the same signal restates a fact (five RMM hits): 0.5 each.
 # Another signal of the family is another fact about the same thing (who holds the account,
 # where the money goes): partly correlated, so 0.75 each.
@@ -55,8 +63,9 @@ def score(engine: Engine, config: Config) -> None:
         "SELECT 1 FROM evidence o WHERE o.subject_type = e.subject_type AND o.subject_id = e.subject_id "
         "AND NOT (o.signal = 'sanctions_name_match' AND o.strength = 'weak'))"
     )
+    weak_sum = exact_sum("w1", "strength = 'weak'", "PARTITION BY subject_type, subject_id")
     engine.execute(
-        "CREATE OR REPLACE TABLE scored_evidence AS "
+        "CREATE OR REPLACE TABLE scored_evidence AS "  # noqa: S608 - only our exact sum is interpolated
         "WITH w AS (SELECT e.* REPLACE (coalesce(e.decisive, false) AND e.strength = 'strong' AND f.decisive_w > 0 "
         "  AS decisive), CASE WHEN e.decisive AND e.strength = 'strong' AND f.decisive_w > 0 THEN f.decisive_w "
         "  ELSE (CASE e.strength WHEN 'strong' THEN $s WHEN 'medium' THEN $m ELSE $w END) "
@@ -67,7 +76,7 @@ def score(engine: Engine, config: Config) -> None:
         "q AS (SELECT *, dense_rank() OVER (PARTITION BY subject_type, subject_id, family "
         "  ORDER BY top DESC, signal) AS sk FROM r), "
         "c AS (SELECT *, w0 * pow(0.5, rk - 1) * pow($other, sk - 1) AS w1 FROM q), "
-        "k AS (SELECT *, sum(w1) FILTER (WHERE strength = 'weak') OVER (PARTITION BY subject_type, subject_id) "
+        f"k AS (SELECT *, {weak_sum} "
         "  AS weak_sum FROM c) "
         "SELECT * EXCLUDE (w0, rk, top, sk, w1, weak_sum), "
         "CASE WHEN strength = 'weak' AND weak_sum > $cap THEN w1 * $cap / weak_sum ELSE w1 END AS weight FROM k",
@@ -78,7 +87,7 @@ def score(engine: Engine, config: Config) -> None:
     _propagate_referrals(engine, config.propagation)
     engine.execute(
         "CREATE OR REPLACE TABLE scores AS "  # noqa: S608 - only our fingerprint expression is interpolated
-        "WITH t AS (SELECT subject_type, subject_id, sum(weight) AS total, "
+        f"WITH t AS (SELECT subject_type, subject_id, {exact_sum('weight')} AS total, "
         "  count(*) FILTER (WHERE strength = 'strong') AS strong_rows, "
         "  count(*) FILTER (WHERE decisive) AS decisive_rows, "
         "  count(DISTINCT family) FILTER (WHERE strength = 'medium') AS medium_families, "
@@ -122,13 +131,14 @@ WITH link AS (
   -- evidence: the shared account that ties two workers, and the stranger's name on it, are
   -- already counted on both and must not flow back as "cluster evidence".
   SELECT p.cluster_id, p.subject_type, p.subject_id, p.bid, any_value(l.tie) AS tie, any_value(l.vias) AS vias,
-    coalesce(sum(e.weight) FILTER (WHERE e.group_key IS NULL AND NOT list_contains(l.fams, e.family)), 0) AS total
+    coalesce({exact_sum('e.weight', 'e.group_key IS NULL AND NOT list_contains(l.fams, e.family)')}, 0) AS total
   FROM pairs p JOIN link l ON l.subject_type = p.subject_type AND l.subject_id = p.subject_id
   LEFT JOIN scored_evidence e ON e.subject_type = p.bt AND e.subject_id = p.bid
   GROUP BY p.cluster_id, p.subject_type, p.subject_id, p.bid
 ), best AS (
   SELECT cluster_id, subject_type, subject_id, any_value(tie) AS tie, any_value(vias) AS vias,
-    arg_max(bid, total) AS lead, max(total) AS lead_total
+    -- Members of equal weight: the smallest id is named, the same on every engine and run.
+    arg_min(bid, (-total, bid)) AS lead, max(total) AS lead_total
   FROM lead GROUP BY ALL
 )
 SELECT subject_type, subject_id, 'cluster_propagation' AS signal, 'cluster' AS family, 'weak' AS strength,
@@ -170,14 +180,16 @@ WITH subj AS (
   SELECT a_t, a_id, b_t, b_id, 'referred by ' AS rel, source_file, line FROM edges WHERE b_id IS NOT NULL
   UNION ALL SELECT b_t, b_id, a_t, a_id, 'referred ', source_file, line FROM edges WHERE b_id IS NOT NULL
 ), own AS (
-  SELECT subject_type, subject_id, sum(weight) AS total FROM scored_evidence
+  SELECT subject_type, subject_id, {exact_sum('weight')} AS total FROM scored_evidence
   WHERE signal NOT IN ('cluster_propagation') GROUP BY ALL
 ), same_cluster AS (
   SELECT x.subject_type AS t1, x.subject_id AS i1, y.subject_type AS t2, y.subject_id AS i2
   FROM cluster_members x JOIN cluster_members y USING (cluster_id)
 ), best AS (
-  SELECT p.a_t, p.a_id, arg_max(p.rel || p.b_id, o.total) AS who, max(o.total) AS total,
-    arg_max(p.source_file, o.total) AS source_file, arg_max(p.line, o.total) AS line
+  -- Referrers of equal weight: the first by name and place, the same on every engine and run.
+  SELECT p.a_t, p.a_id, arg_min(p.rel || p.b_id, (-o.total, p.rel || p.b_id, p.source_file, p.line)) AS who,
+    max(o.total) AS total, arg_min(p.source_file, (-o.total, p.rel || p.b_id, p.source_file, p.line)) AS source_file,
+    arg_min(p.line, (-o.total, p.rel || p.b_id, p.source_file, p.line)) AS line
   FROM pairs p JOIN own o ON o.subject_type = p.b_t AND o.subject_id = p.b_id
   WHERE NOT EXISTS (SELECT 1 FROM same_cluster z WHERE z.t1 = p.a_t AND z.i1 = p.a_id AND z.t2 = p.b_t
                     AND z.i2 = p.b_id)

@@ -652,6 +652,13 @@ class DuckDBEngine:
         )
         return int(rel[0]) if rel else 0
 
+    def export_parquet(self, sql: str, path: Path, params: Params = None) -> None:
+        self._run(f"COPY ({sql}) TO '{_quote_path(path)}' (FORMAT parquet)", params)  # noqa: S608
+
+    def load_parquet(self, table: str, path: Path) -> None:
+        self.execute(f"CREATE OR REPLACE TEMP TABLE {ident(table)} AS SELECT * FROM read_parquet($p)",  # noqa: S608
+                     {"p": str(path)})
+
     def splink_api(self) -> Any:
         from splink import DuckDBAPI
 
