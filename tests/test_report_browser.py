@@ -28,6 +28,16 @@ def chromium() -> str:
     return CHROMIUM
 
 
+def _open_report(p: Any, chromium: str, report: Path, errors: list[str]) -> tuple[Any, Any]:
+    """A browser and a page showing ``report``; console errors and page errors go to ``errors``."""
+    browser = p.chromium.launch(executable_path=chromium, args=ARGS)
+    page = browser.new_page(viewport={"width": 1280, "height": 1600})
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(report.resolve().as_uri())
+    return browser, page
+
+
 def test_report_renders_and_hostile_strings_stay_text(chromium: str, tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -38,11 +48,7 @@ def test_report_renders_and_hostile_strings_stay_text(chromium: str, tmp_path: P
     run(bundle(tmp_path / "b", emps, deposits=deps), out)
     errors: list[str] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 1600})
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto((out / "report.html").resolve().as_uri())
+        browser, page = _open_report(p, chromium, out / "report.html", errors)
         assert page.locator("#ranked tbody tr").count() >= 2
         section = page.locator("#s-employee-E1")
         assert section.is_visible() and "bank_account_shared" in section.inner_text()
@@ -83,11 +89,7 @@ def test_report_sorts_bands_by_severity_and_draws_the_person_pages(chromium: str
     severity = ["critical", "high", "medium", "low"]
     errors: list[str] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 1600})
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(demo_scan[1].report.resolve().as_uri())
+        browser, page = _open_report(p, chromium, demo_scan[1].report, errors)
         # Sort by name first, so that the band sort has to move rows.
         page.locator("#ranked th", has_text="name").click()
         head = page.locator("#ranked th", has_text="band")
