@@ -97,7 +97,7 @@ def check(addresses: Iterable[Address]) -> tuple[int, int, list[tuple[str, str, 
         if slow is None or slow.full != fast:
             differ += 1
             if len(first) < 20:
-                first.append((line1, fast, slow.full if slow else "(no street)"))
+                first.append((line1, fast, (slow.full or "(no key)") if slow else "(no street)"))
     return taken, differ, first, t_fast, t_slow
 
 
