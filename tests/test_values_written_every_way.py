@@ -81,3 +81,45 @@ def test_work_countries_in_the_config_read_names_too(tmp_path: Path) -> None:
 
     (tmp_path / "unmask.toml").write_text('[org]\nwork_countries = ["USA", "Canada", "UK"]\n')
     assert load_config(tmp_path, {}, ()).work_countries == ["US", "CA", "GB"]
+
+
+PHONE_FORMS = ("+1-{a}-{b}-{c}", "({a}) {b}-{c}", "{a}-{b}-{c}", "{a}.{b}.{c}", "+1 {a} {b} {c}", "1-{a}-{b}-{c}",
+               "{a}{b}{c}", "+1{a}{b}{c}", "1 ({a}) {b}-{c}", "+1 ({a}) {b}-{c}", "{a} {b} {c}", "1{a}{b}{c}",
+               "({a} {b}-{c}", "{a}) {b}-{c}", "+1({a}){b}-{c}", "1.{a}.{b}.{c}", "1({a}){b}{c}")
+
+
+def test_a_us_phone_without_phonenumbers_is_what_phonenumbers_makes_of_it() -> None:
+    """The NANP fast path of values/contact.py against phonenumbers itself, on random numbers
+    (area codes and exchanges from 000 to 999, so the ones it must leave alone come up too) in
+    every usual spelling: where the fast path answers, phonenumbers answers the same."""
+    import random
+
+    import phonenumbers
+
+    from unmask.values import contact
+
+    rnd = random.Random(5)
+    taken = 0
+    for _ in range(30_000):
+        raw = rnd.choice(PHONE_FORMS).format(a=f"{rnd.randint(0, 999):03d}", b=f"{rnd.randint(0, 999):03d}",
+                                             c=f"{rnd.randint(0, 9999):04d}")
+        m = contact._NANP.fullmatch(raw)
+        if not m:
+            continue
+        taken += 1
+        num = phonenumbers.parse(raw, "US")
+        assert phonenumbers.is_possible_number(num), raw
+        assert contact.phone_e164(raw, "US") == phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
+    assert taken > 15_000
+
+
+@pytest.mark.parametrize(("raw", "country", "e164"), [
+    ("+1-636-529-2462", "US", "+16365292462"), ("(636) 529-2462", None, "+16365292462"),
+    ("1-152-327-2391", "US", None),  # an area code from 1: not a US number, phonenumbers decides
+    ("+44 20 7946 0958", "US", "+442079460958"), ("020 7946 0958", "GB", "+442079460958"),
+    ("636-529-2462 x12", "US", "+16365292462"),
+])
+def test_phones_the_fast_path_leaves_to_phonenumbers(raw: str, country: str | None, e164: str | None) -> None:
+    from unmask.values.contact import phone_e164
+
+    assert phone_e164(raw, country) == e164
