@@ -13,7 +13,6 @@ from functools import lru_cache
 
 import phonenumbers
 
-
 # A US number written the usual ways, "+1-636-529-2462", "(636) 529-2462", "636.529.2462": the
 # area code and exchange start with 2-9 (NANP), so a leading 1 can only be the country code.
 # phonenumbers gives the same E.164 for every number this matches (tests/test_values_written_every_way),
