@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
-
-from followthemoney import model
-from followthemoney.exc import InvalidData
-from followthemoney.proxy import EntityProxy
+from typing import TYPE_CHECKING, Any
 
 from unmask.engine import Engine, RawReject
+
+if TYPE_CHECKING:
+    from followthemoney.proxy import EntityProxy
 from unmask.sources.intel.common import (
     ADDRESS_COLUMNS,
     ENTITY_COLUMNS,
@@ -37,6 +36,11 @@ def _get(p: EntityProxy, prop: str) -> list[str]:
 
 def load(engine: Engine, path: Path, list_id: str, shown: str) -> tuple[ListFile, str | None]:
     """One FtM file; returns the report and the newest ``last_change`` seen (the list's age)."""
+    # Imported here: followthemoney takes most of a second to import, and only a bundle with
+    # FollowTheMoney lists needs it (not every process that imports the signals).
+    from followthemoney import model
+    from followthemoney.exc import InvalidData
+
     ents: list[tuple[Any, ...]] = []
     names: list[tuple[Any, ...]] = []
     iocs: list[tuple[Any, ...]] = []
