@@ -18,14 +18,6 @@ from unmask.engine import Engine
 from unmask.model import BASE_WEIGHT, evidence_id_sql, fingerprint_sql
 
 WEAK_CAP = 0.8
-
-
-def exact_sum(expr: str, where: str = "", over: str = "") -> str:
-    """SQL: the sum of a weight column in exact decimals. A sum of doubles depends on the order
-    the engine adds them in, which varies with threads: members of equal weight would then
-    differ in the last bit, and a weight rounded for the outputs could flip between runs."""
-    tail = (f" FILTER (WHERE {where})" if where else "") + (f" OVER ({over})" if over else "")
-    return f"CAST(sum(CAST({expr} AS DECIMAL(18, 9))){tail} AS DOUBLE)"
 # Within a family, a second row of the same signal restates a fact (five RMM hits): 0.5 each.
 # Another signal of the family is another fact about the same thing (who holds the account,
 # where the money goes): partly correlated, so 0.75 each.
@@ -45,6 +37,14 @@ def band_sql(col: str, cuts: dict[str, float] | None = None) -> str:
     c = cuts or dict(BANDS[:-1])
     whens = " ".join(f"WHEN {col} >= {float(c[name])} THEN '{name}'" for name, _ in BANDS[:-1])
     return f"CASE {whens} ELSE 'low' END"
+
+
+def exact_sum(expr: str, where: str = "", over: str = "") -> str:
+    """SQL: the sum of a weight column in exact decimals. A sum of doubles depends on the order
+    the engine adds them in, which varies with threads: members of equal weight would then
+    differ in the last bit, and a weight rounded for the outputs could flip between runs."""
+    tail = (f" FILTER (WHERE {where})" if where else "") + (f" OVER ({over})" if over else "")
+    return f"CAST(sum(CAST({expr} AS DECIMAL(18, 9))){tail} AS DOUBLE)"
 
 
 def score(engine: Engine, config: Config) -> None:
