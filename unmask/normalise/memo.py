@@ -38,11 +38,11 @@ _KEPT, _USED = "__memo_kept", "__memo_used"
 
 @dataclass
 class Memo:
-    """One scan's use of the cache: where the kept answers are (None: none kept), where this
-    scan's answers go (None: nothing is kept), the token pads, and what happened (the manifest)."""
+    """One scan's use of the cache: where the kept answers are (``OUT/parse-cache.parquet``, if
+    any), where this scan's go, the token pads, and what happened (the manifest)."""
 
-    kept: Path | None
-    pending: Path | None
+    kept: Path
+    pending: Path
     pads: tuple[bytes, bytes]
     account: dict[str, Any] = field(default_factory=lambda: {"found": 0, "parsed": 0})
     active: bool = False
@@ -53,8 +53,8 @@ class Memo:
         engine.execute(f"CREATE OR REPLACE TEMP TABLE {_USED}(fn VARCHAR, k VARCHAR, v VARCHAR)")
         engine.execute(f"CREATE OR REPLACE TEMP TABLE {_KEPT}(fn VARCHAR, k VARCHAR, v VARCHAR)")
         self.active = True
-        self.account["file"] = PARSE_CACHE if self.pending else None
-        if self.kept is None or not self.kept.is_file():
+        self.account["file"] = PARSE_CACHE
+        if not self.kept.is_file():
             return
         try:
             engine.load_parquet("__memo_file", self.kept)
@@ -72,9 +72,8 @@ class Memo:
         """Write the answers this scan used to the pending file (made the cache by :func:`adopt`)."""
         if not self.active:
             return
-        if self.pending is not None:
-            engine.export_parquet(f"SELECT fn, k, v FROM {_USED} ORDER BY fn, k", self.pending)  # noqa: S608
-            self.pending.chmod(0o600)
+        engine.export_parquet(f"SELECT fn, k, v FROM {_USED} ORDER BY fn, k", self.pending)  # noqa: S608
+        self.pending.chmod(0o600)
         for t in (_KEPT, _USED):
             engine.execute(f"DROP TABLE IF EXISTS {t}")
         self.active = False
@@ -92,7 +91,8 @@ def distinct_values(
 ) -> None:
     """Create temporary ``out(args..., outputs...)``: one row per distinct tuple of the ``args``
     columns of ``source_sql``, each output (VARCHAR) the value of its SQL expression over the
-    args, computed once per tuple, or read from the answers an earlier scan kept.
+    args, computed once per tuple, or read from the answers an earlier scan kept (with a kept
+    cache the table also holds the key ``__k`` and a ``hit_<output>`` flag per output).
 
     ``source_sql``, ``args`` and ``outputs`` are our own SQL, never bundle text."""
     cols = ", ".join(ident(a) for a in args)
@@ -114,24 +114,23 @@ def distinct_values(
         for n, o in enumerate(outputs)
     )
     fns = {f"fn_{n}": names[o] for n, o in enumerate(outputs)}
+    # The table keeps its cache key and hit flags beside the outputs: the stage joins back by
+    # the args and reads the outputs by name, so no narrower copy is made.
     engine.execute(
-        f"CREATE OR REPLACE TEMP TABLE {ident(out + '_all')} AS SELECT i.*, {sel} "  # noqa: S608 - ours
+        f"CREATE OR REPLACE TEMP TABLE {ident(out)} AS SELECT i.*, {sel} "  # noqa: S608 - ours
         f"FROM (SELECT {cols}, {key} AS __k FROM ({distinct})) i {joins}",
         {"ipad": memo.pads[0], "opad": memo.pads[1], **fns},
     )
-    for n, o in enumerate(outputs):
-        engine.execute(f"INSERT INTO {_USED} SELECT $fn, __k, {ident(o)} FROM {ident(out + '_all')}",  # noqa: S608
-                       {"fn": fns[f"fn_{n}"]})
-        ((found, total),) = engine.query(
-            f"SELECT count(*) FILTER (WHERE {ident('hit_' + o)}), count(*) FROM {ident(out + '_all')}"  # noqa: S608
-        )
-        memo.account["found"] += int(found)
-        memo.account["parsed"] += int(total) - int(found)
-    engine.execute(
-        f"CREATE OR REPLACE TEMP TABLE {ident(out)} AS SELECT {cols}, "  # noqa: S608 - ours
-        + ", ".join(ident(o) for o in outputs) + f" FROM {ident(out + '_all')}"
+    used = " UNION ALL ".join(
+        f"SELECT $fn_{n}, __k, {ident(o)} FROM {ident(out)}" for n, o in enumerate(outputs)  # noqa: S608 - ours
     )
-    engine.execute(f"DROP TABLE {ident(out + '_all')}")
+    engine.execute(f"INSERT INTO {_USED} {used}", fns)
+    ((found, rows),) = engine.query(
+        "SELECT " + " + ".join(f"count(*) FILTER (WHERE {ident('hit_' + o)})" for o in outputs)  # noqa: S608
+        + f", count(*) FROM {ident(out)}"
+    )
+    memo.account["found"] += int(found)
+    memo.account["parsed"] += int(rows) * len(outputs) - int(found)
 
 
 def same_as(a: str, b: str) -> str:
