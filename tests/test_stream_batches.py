@@ -93,3 +93,45 @@ def test_line_numbers_and_rejects_survive_every_batch_edge(
     rows, rejects = _load(tmp_path, files)
     assert rows == sorted(want_rows)
     assert rejects == sorted(want_rejects)
+
+
+def test_a_large_csv_keeps_its_line_numbers(tmp_path: Path) -> None:
+    """Tens of thousands of workers, read in parallel with every layer (national IDs tokenised,
+    their one-typo variants, countries read as ISO codes): each record keeps its own line. A
+    layer with a subquery lost the row order past the first few thousand rows, silently."""
+    from unmask.engine import register_udfs
+    from unmask.sources.base import load_csv_part
+    from unmask.sources.tabular import EMPLOYEES
+
+    hr = tmp_path / "hr"
+    hr.mkdir()
+    header = ("employee_id,full_name,email,personal_email,phone,date_of_birth,national_id,address_line1,"
+              "address_line2,city,region,postal_code,country,employment_type,vendor_company,hire_date,"
+              "termination_date,title,department,manager_id")
+    rows = [header]
+    for n in range(40_000):
+        rows.append(f"E{n},Worker {n},w{n}@corp.example,,+1-636-529-{n % 10000:04d},1990-01-{n % 28 + 1:02d},"
+                    f"{n % 900 + 100}-{n % 89 + 10}-{n % 9000 + 1000},{n} Main St,,Austin,TX,78701,"
+                    f"{'USA' if n % 3 else 'United States'},employee,,2024-01-02,,Engineer,IT,")
+    (hr / "employees.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    eng = open_engine(None, threads=2)
+    ctx = LoadContext(eng, tmp_path, Config(), Tokenizer(b"k" * 32, "test"))
+    register_udfs(eng, "unmask_country")
+    init_store(eng)
+    create_part_table(eng, EMPLOYEES)
+    report = load_csv_part(ctx, EMPLOYEES, hr / "employees.csv")
+    assert (report.loaded, report.rejected) == (40_000, 0)
+    wrong = eng.query("SELECT count(*) FROM employees WHERE line <> substr(employee_id, 2)::BIGINT + 2")[0][0]
+    assert wrong == 0
+    assert eng.query("SELECT count(DISTINCT country), count(national_id_near) FROM employees")[0] == (1, 40_000)
+    ctx.cleanup()
+
+
+def test_a_reading_layer_with_a_subquery_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text("x\n1\n", encoding="utf-8")
+    eng = open_engine(None)
+    for layer in ("(SELECT c0) AS x", "( select 1 ) AS x", "(FROM t) AS x"):
+        with pytest.raises(ValueError, match="subquery"):
+            eng.load_csv(path, ["x"], "t", 1 << 20, layers=(layer,))
+    assert eng.load_csv(path, ["x"], "t", 1 << 20, layers=("c0 AS x",)) == []

@@ -99,8 +99,11 @@ def sql_token_variants(column_sql: str) -> str:
     var = f"('{VARIANT_DOMAIN}' || left(__v, __i - 1) || substr(__v, __i + 1))"
     each = (f"list_transform(range(1, least(length(__v), {MAX_VARIANTS}) + 1), "
             f"lambda __i: ('0x' || left({_sql_mac(var)}, 16))::UBIGINT)")
-    return (f"(SELECT CASE WHEN length(__v) >= {MIN_VARIANT_LEN} THEN {each} END "  # noqa: S608 - our SQL
-            f"FROM (SELECT {_sql_norm(column_sql)} AS __v))")
+    # The normalised value is bound by a lambda over a one-element list, not by a subquery: a
+    # reader runs this in its reading statement, and a subquery there is a join, after which
+    # the engine no longer keeps the file's row order that line numbers are counted from.
+    return (f"list_transform([{_sql_norm(column_sql)}], "
+            f"lambda __v: CASE WHEN length(__v) >= {MIN_VARIANT_LEN} THEN {each} END)[1]")
 
 
 # -- Which values are sensitive ---------------------------------------------------------------
@@ -171,8 +174,10 @@ def sql_sensitive_kind(name_sql: str) -> str:
     folded = _sql_fold(name_sql)
     whens = " ".join(f"WHEN regexp_matches(__f, {_lit(pat)}) THEN {_lit(kind)}"
                      for kind, pat in SENSITIVE_KINDS.items())
-    return (f"(SELECT CASE WHEN regexp_matches(__f, {_lit(NOT_SENSITIVE)}) THEN NULL {whens} END "  # noqa: S608
-            f"FROM (SELECT {folded} AS __f))")
+    # Bound by a lambda, not a subquery: readers run this in their reading statement, where a
+    # subquery would lose the file's row order (see sql_token_variants).
+    return (f"list_transform([{folded}], "
+            f"lambda __f: CASE WHEN regexp_matches(__f, {_lit(NOT_SENSITIVE)}) THEN NULL {whens} END)[1]")
 
 
 def sql_looks_sensitive(value_sql: str) -> str:
