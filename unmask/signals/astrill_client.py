@@ -18,7 +18,8 @@ SIGNAL = Signal(
     sql="""
 SELECT 'employee' AS subject_type, employee_id AS subject_id, min({'f': source_file, 'l': line}).f AS source_file,
   min({'f': source_file, 'l': line}).l AS line, min(observed_at) AS observed_at,
-  'Astrill VPN client on ' || any_value(hostname) || ' (' || left(any_value(text), 80) || ')' AS detail
+  'Astrill VPN client on ' || min({'f': source_file, 'l': line, 'v': hostname}).v || ' ('
+    || left(min({'f': source_file, 'l': line, 'v': text}).v, 80) || ')' AS detail
 FROM endpoint_obs
 WHERE item IN ('program', 'process', 'dns')
   AND (contains(text, 'astrill') OR regexp_matches(text, '(^|[\\/|])(asproxy|asovpnc)(\\.exe)?($|\\|)'))

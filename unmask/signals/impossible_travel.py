@@ -34,9 +34,10 @@ WITH s AS (
 )
 SELECT 'employee' AS subject_type, employee_id AS subject_id, min({{'f': source_file, 'l': line}}).f AS source_file,
   min({{'f': source_file, 'l': line}}).l AS line, min(ts) AS observed_at,
-  count(*) || ' impossible leg(s), e.g. ' || coalesce(any_value(p_city), '?') || ', '
-    || coalesce(any_value(p_country), '?') || ' to ' || coalesce(any_value(city), '?') || ', '
-    || coalesce(any_value(country), '?') || ': '
+  count(*) || ' impossible leg(s), e.g. ' || coalesce(min({{'f': source_file, 'l': line, 'v': p_city}}).v, '?') || ', '
+    || coalesce(min({{'f': source_file, 'l': line, 'v': p_country}}).v, '?') || ' to '
+    || coalesce(min({{'f': source_file, 'l': line, 'v': city}}).v, '?') || ', '
+    || coalesce(min({{'f': source_file, 'l': line, 'v': country}}).v, '?') || ': '
     || round(max(km))::BIGINT || ' km in ' || round(min(hours) * 60)::BIGINT || ' min' AS detail
 FROM legs WHERE km > 500 AND km / hours > 1000
 GROUP BY employee_id

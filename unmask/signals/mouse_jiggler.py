@@ -15,7 +15,8 @@ SIGNAL = Signal(
     sql="""
 SELECT 'employee' AS subject_type, employee_id AS subject_id, min({'f': source_file, 'l': line}).f AS source_file,
   min({'f': source_file, 'l': line}).l AS line, min(observed_at) AS observed_at,
-  'mouse jiggler on ' || any_value(hostname) || ': ' || left(any_value(text), 80) AS detail
+  'mouse jiggler on ' || min({'f': source_file, 'l': line, 'v': hostname}).v || ': '
+    || left(min({'f': source_file, 'l': line, 'v': text}).v, 80) AS detail
 FROM endpoint_obs
 WHERE item IN ('program', 'process', 'usb')
   AND regexp_matches(text, 'jiggl|mouse ?mover|move ?mouse|caffeine\\.exe|wiggler')

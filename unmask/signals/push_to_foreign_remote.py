@@ -34,8 +34,8 @@ WITH owners AS (
 )
 SELECT 'employee' AS subject_type, employee_id AS subject_id, min({'f': source_file, 'l': line}).f AS source_file,
   min({'f': source_file, 'l': line}).l AS line, min(observed_at) AS observed_at,
-  'git ' || CASE WHEN any_value(text) LIKE '%push%' THEN 'push to' ELSE 'remote for' END || ' ' || host || '/' || owner
-    || ' on ' || any_value(hostname) || ', an owner outside the organisation''s code ('
+  'git ' || CASE WHEN bool_or(text LIKE '%push%') THEN 'push to' ELSE 'remote for' END || ' ' || host || '/' || owner
+    || ' on ' || min({'f': source_file, 'l': line, 'v': hostname}).v || ', an owner outside the organisation''s code ('
     || (SELECT string_agg(owner, ', ' ORDER BY owner) FROM owners) || ')' AS detail
 FROM cmd
 -- Without any known owner of the organisation's code, a foreign owner cannot be told.

@@ -82,10 +82,10 @@ SIGNAL = Signal(
 WITH s AS ({SIGHTINGS})
 SELECT 'employee' AS subject_type, employee_id AS subject_id, min({{'f': source_file, 'l': line}}).f AS source_file,
   min({{'f': source_file, 'l': line}}).l AS line, min(observed_at) AS observed_at,
-  vendor || ' on ' || any_value(hostname) ||
-  CASE WHEN min(observed_at) <= any_value(delivered_at) + INTERVAL 30 DAY
+  vendor || ' on ' || min({{'f': source_file, 'l': line, 'v': hostname}}).v ||
+  CASE WHEN bool_or(observed_at <= delivered_at + INTERVAL 30 DAY)
        THEN ', within 30 days of the laptop''s delivery' ELSE '' END AS detail,
-  CASE WHEN min(observed_at) <= any_value(delivered_at) + INTERVAL 30 DAY THEN 'strong' ELSE 'medium' END AS strength
+  CASE WHEN bool_or(observed_at <= delivered_at + INTERVAL 30 DAY) THEN 'strong' ELSE 'medium' END AS strength
 FROM s GROUP BY employee_id, vendor
 """,  # noqa: S608
     samples=(

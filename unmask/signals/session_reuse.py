@@ -38,8 +38,9 @@ WITH s AS (
 SELECT 'employee' AS subject_type, employee_id AS subject_id, min({'f': f, 'l': l}).f AS source_file,
   min({'f': f, 'l': l}).l AS line,
   min(first_ts) AS observed_at,
-  count(*) || ' session(s) used from several IPs and devices, e.g. session …' || right(any_value(session_id), 6)
-    || ' from ' || array_to_string(any_value(ip_list)[1:4], ', ') AS detail
+  count(*) || ' session(s) used from several IPs and devices, e.g. session …'
+    || right(min({'f': f, 'l': l, 'v': session_id}).v, 6)
+    || ' from ' || array_to_string(min({'f': f, 'l': l, 'v': ip_list}).v[1:4], ', ') AS detail
 FROM per GROUP BY employee_id
 """,
     samples=(

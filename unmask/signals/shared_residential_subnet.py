@@ -37,8 +37,8 @@ pairs AS (
   WHERE NOT list_has_any(a.ips, b.ips)
     AND NOT EXISTS (SELECT 1 FROM households h WHERE h.a = a.employee_id AND h.b = b.employee_id)
 )
-SELECT 'employee' AS subject_type, p.a AS subject_id, any_value(n.source_file) AS source_file,
-  any_value(n.line) AS line, any_value(n.ts) AS observed_at,
+SELECT 'employee' AS subject_type, p.a AS subject_id, min({'f': n.source_file, 'l': n.line}).f AS source_file,
+  min({'f': n.source_file, 'l': n.line}).l AS line, min({'f': n.source_file, 'l': n.line, 't': n.ts}).t AS observed_at,
   'residential network ' || p.net || '.0/24 (other addresses) also signs in ' || count(DISTINCT p.b)
     || ' unrelated worker(s): ' || array_to_string(list(DISTINCT p.b ORDER BY p.b)[1:5], ', ') AS detail,
   'egress_24' AS via, p.net || '.0/24' AS value_hint

@@ -19,7 +19,8 @@ SIGNAL = Signal(
 SELECT 'employee' AS subject_type, e.employee_id AS subject_id, min({'f': s.source_file, 'l': s.line}).f AS source_file,
   min({'f': s.source_file, 'l': s.line}).l AS line, min(s.observed_at) AS observed_at,
   'Sigma "' || r.title || '" (' || r.level || ', id ' || r.rule_id || ', by ' || r.author || '), ' || count(*)
-    || ' Okta event(s)' || coalesce(': ' || left(any_value(s.seen), 160), '') AS detail,
+    || ' Okta event(s)'
+    || coalesce(': ' || left(min({'f': s.source_file, 'l': s.line, 'v': s.seen}).v, 160), '') AS detail,
   'weak' AS strength
 FROM sigma_hits s JOIN sigma_rules r USING (rule_id)
 JOIN employees e ON e.email = s.actor_email

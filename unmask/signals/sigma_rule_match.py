@@ -40,8 +40,8 @@ SIGNAL = Signal(
 SELECT 'employee' AS subject_type, h.employee_id AS subject_id, min({'f': s.source_file, 'l': s.line}).f AS source_file,
   min({'f': s.source_file, 'l': s.line}).l AS line, min(s.observed_at) AS observed_at,
   'Sigma "' || r.title || '" (' || r.level || ', id ' || r.rule_id || ', by ' || r.author || ') on '
-    || any_value(s.computer) || ', ' || count(*) || ' event(s)'
-    || coalesce(': ' || left(any_value(s.seen), 160), '') AS detail,
+    || min({'f': s.source_file, 'l': s.line, 'v': s.computer}).v || ', ' || count(*) || ' event(s)'
+    || coalesce(': ' || left(min({'f': s.source_file, 'l': s.line, 'v': s.seen}).v, 160), '') AS detail,
   CASE r.level WHEN 'critical' THEN 'strong' WHEN 'high' THEN 'medium' WHEN 'medium' THEN 'medium'
        ELSE 'weak' END AS strength
 FROM sigma_hits s JOIN sigma_rules r USING (rule_id)

@@ -24,7 +24,8 @@ SIGNAL = Signal(
     sql="""
 SELECT 'employee' AS subject_type, employee_id AS subject_id, min({'f': source_file, 'l': line}).f AS source_file,
   min({'f': source_file, 'l': line}).l AS line, min(ts) AS observed_at,
-  count(*) || ' sign-in(s) via Astrill VPN (' || coalesce(any_value(egress_range), any_value(as_org), any_value(ip))
+  count(*) || ' sign-in(s) via Astrill VPN ('
+    || min({'f': source_file, 'l': line, 'v': coalesce(egress_range, as_org, ip)}).v
     || ')' AS detail,
   'strong' AS strength
 FROM signins WHERE egress = 'astrill'

@@ -22,7 +22,7 @@ SELECT 'employee' AS subject_type, employee_id AS subject_id, min({'f': source_f
   count(*) || ' sign-in(s) via ' ||
   CASE egress WHEN 'hosting' THEN 'a hosting network'
               WHEN 'vpn' THEN 'a commercial VPN' ELSE 'an anonymising proxy' END
-  || ' (' || coalesce(any_value(egress_range), any_value(as_org), any_value(ip)) || ')' AS detail,
+  || ' (' || min({'f': source_file, 'l': line, 'v': coalesce(egress_range, as_org, ip)}).v || ')' AS detail,
   CASE egress WHEN 'hosting' THEN 'medium' ELSE 'weak' END AS strength
 FROM signins WHERE egress IN ('hosting', 'vpn', 'proxy')
 GROUP BY employee_id, egress
