@@ -36,6 +36,8 @@ def _keeps_order(layers: Sequence[str]) -> None:
     for layer in layers:
         if _SUBQUERY.search(layer):
             raise ValueError(f"a reading layer holds a subquery, which loses the file's row order: {layer[:200]}")
+
+
 _counter = itertools.count()
 _log = logging.getLogger("unmask.engine")
 
@@ -452,14 +454,13 @@ class DuckDBEngine:
                         pending.append(batch)
                         held += batch.num_rows
                         if held >= _STREAM_ROWS:
-                            table = pa.Table.from_batches(pending).combine_chunks()
+                            table = pa.Table.from_batches(pending)  # chunks kept: slicing copies nothing
                             cut = held - held % _ROW_GROUP
                             self._hand_on(table.slice(0, cut), seen, skips, ids, sink)
                             pending = table.slice(cut).to_batches()
                             held -= cut
                     if held:
-                        self._hand_on(pa.Table.from_batches(pending, schema=reader.schema).combine_chunks(),
-                                      seen, skips, ids, sink)
+                        self._hand_on(pa.Table.from_batches(pending, schema=reader.schema), seen, skips, ids, sink)
                     index = {name: i for i, name in enumerate(names)}
                     for path, r in self._take_rejects(rj, rs, 0, con=cur):
                         per_file[index[path]].append(r)
