@@ -21,8 +21,20 @@ TEST_KEY = "6b" * 32
 # Every statement the demo scan's stages sent through the engine door (tests/test_dialect.py).
 SCAN_SQL: list[str] = []
 
-# Engines the engine-parametrised tests run on; a Spark engine joins this list.
-ENGINES = ["duckdb"]
+
+def _spark_missing() -> str:
+    import importlib.util
+    import shutil
+
+    if importlib.util.find_spec("pyspark") is None:
+        return "pyspark is not installed (pip install 'unmask[spark]')"
+    if shutil.which("java") is None:
+        return "no java on PATH (Spark needs a JRE 17: openjdk-17-jre-headless)"
+    return ""
+
+
+# Engines the engine-parametrised tests run on; Spark skips, saying why, where it cannot start.
+ENGINES = ["duckdb", pytest.param("spark", marks=pytest.mark.skipif(bool(_spark_missing()), reason=_spark_missing()))]
 
 
 @pytest.fixture(params=ENGINES)

@@ -46,6 +46,11 @@ def open_engine(
 
         return DuckDBEngine(path, threads=threads, read_only=read_only, memory_limit=memory_limit,
                             temp_directory=temp_directory)
+    if kind == "spark":
+        # Imported only here: a DuckDB-only install never has pyspark (the ``spark`` extra).
+        from unmask.engine.spark import SparkEngine
+
+        return SparkEngine()
     raise ValueError(f"unknown engine {kind!r}")
 
 
