@@ -22,6 +22,7 @@ Rules shared by both:
 from __future__ import annotations
 
 import csv
+import io
 import zlib
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -37,13 +38,16 @@ _TERM = b"\r\n"
 class Source:
     """The decompressed bytes of a file, chunk by chunk (gzip is recognised by its magic)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, data: bytes | None = None) -> None:
         self.path = path
+        # The file's bytes when an engine has already read them (Spark reads any filesystem
+        # URI itself and hands the content over); the same rules then apply to them.
+        self.data = data
         self.stop = ""  # why reading stopped before the end, "" when the whole file was read
         self.compressed_offset = 0  # bytes of the file consumed when reading stopped
 
     def chunks(self) -> Iterator[bytes]:
-        with self.path.open("rb") as fh:
+        with (io.BytesIO(self.data) if self.data is not None else self.path.open("rb")) as fh:
             head = fh.read(2)
             fh.seek(0)
             if head != _GZIP:
@@ -203,10 +207,11 @@ class Reject:
 
 
 def text_lines(
-    path: Path, max_bytes: int, encoding: str = "utf-8"
+    path: Path, max_bytes: int, encoding: str = "utf-8", data: bytes | None = None
 ) -> Iterator[tuple[int, str] | Reject]:
-    """(line, text) for each non-blank line, or a :class:`Reject` for a line that cannot be used."""
-    src = Source(path)
+    """(line, text) for each non-blank line, or a :class:`Reject` for a line that cannot be used.
+    ``data``: the file's bytes, already read (``path`` then only names it)."""
+    src = Source(path, data)
     last = 0
     for ln in physical_lines(src, max_bytes):
         last = ln.number
@@ -235,7 +240,7 @@ MAX_RECORD_LINES = 10_000
 
 def csv_records(
     path: Path, width: int, max_bytes: int, has_header: bool = True, encoding: str = "utf-8",
-    names: tuple[str, ...] = (), ragged: bool = False, errors: str = "strict",
+    names: tuple[str, ...] = (), ragged: bool = False, errors: str = "strict", data: bytes | None = None,
 ) -> Iterator[tuple[int, list[str]] | Reject]:
     """(first line, fields) for each RFC 4180 record of ``width`` fields, else a :class:`Reject`.
 
@@ -250,7 +255,7 @@ def csv_records(
     """
     if csv.field_size_limit() <= max_bytes:  # the module's default, 128 KiB, is below ours
         csv.field_size_limit(max_bytes + 1)
-    src = Source(path)
+    src = Source(path, data)
     lines = physical_lines(src, max_bytes)
     replay: deque[Line] = deque()
     last = 0

@@ -10,22 +10,23 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import re
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from py4j.protocol import Py4JError  # type: ignore[import-untyped]
+from pyspark import StorageLevel
 from pyspark.errors import PySparkException
 from pyspark.sql import DataFrame, SparkSession
 
 from unmask.engine.base import EngineError, Params, RawReject
 from unmask.engine.dialect import SPARK, Dialect, DialectError
+from unmask.engine.spark.scalars import BUILTINS, check_types, constant, vectorised
 
 _log = logging.getLogger("unmask.engine")
-
-# Spark's SQL types for the UDF registry's DuckDB type names.
-_TYPES = {"VARCHAR": "string", "BIGINT": "bigint", "INTEGER": "int", "DOUBLE": "double",
-          "BOOLEAN": "boolean", "VARCHAR[]": "array<string>", "DATE": "date", "TIMESTAMP": "timestamp"}
-
 
 class _Translating(Dialect):
     """The Spark dialect that knows its own output: a statement a caller already translated
@@ -52,6 +53,35 @@ def _message(e: BaseException) -> str:
     return text[0][:500] if text else e.__class__.__name__
 
 
+def _temp_view(sql: str) -> tuple[str, str] | None:
+    """``(name, query)`` of a ``CREATE OR REPLACE TEMPORARY VIEW name AS query``, else None."""
+    import sqlglot
+    from sqlglot import exp
+
+    if "VIEW" not in sql.upper():
+        return None
+    tree = sqlglot.parse_one(sql, read="spark")
+    if not isinstance(tree, exp.Create) or (tree.kind or "").upper() != "VIEW" or tree.expression is None:
+        return None
+    return tree.this.sql(dialect="spark"), tree.expression.sql(dialect="spark")
+
+
+def _fit(value: Any, t: Any) -> Any:
+    """A Python value in the form Spark's type asks for: an unsigned 64-bit integer (UBIGINT
+    on DuckDB, DECIMAL(20, 0) here) is a Decimal."""
+    from decimal import Decimal
+
+    from pyspark.sql.types import ArrayType, DecimalType
+
+    if value is None:
+        return None
+    if isinstance(t, DecimalType) and isinstance(value, int):
+        return Decimal(value)
+    if isinstance(t, ArrayType) and isinstance(value, (list, tuple)):
+        return [_fit(v, t.elementType) for v in value]
+    return value
+
+
 def _ident(name: str) -> str:
     return "`" + name.replace("`", "``") + "`"
 
@@ -71,15 +101,49 @@ class SparkEngine:
             # Two cores and few partitions: the demo's tables are small and a shuffle into the
             # default 200 partitions costs more than the work.
             b = b.master(master or "local[2]").config("spark.ui.enabled", "false")
+            if "PYSPARK_PYTHON" not in os.environ:
+                # The Python workers run this interpreter with its packages (unmask, pandas,
+                # RapidFuzz). Spark starts it by its resolved path, which leaves a virtual
+                # environment's site-packages behind, so the path goes with it. A cluster whose
+                # nodes install elsewhere sets PYSPARK_PYTHON itself.
+                here = [p for p in sys.path if p and os.path.isdir(p)]
+                b = b.config("spark.pyspark.python", sys.executable) \
+                    .config("spark.executorEnv.PYTHONPATH", os.pathsep.join(here))
         try:
             self._spark = b.config("spark.sql.shuffle.partitions", str(shuffle_partitions)) \
                 .config("spark.sql.session.timeZone", "UTC").getOrCreate()
         except Exception as e:  # no JVM, no server: one line for the CLI
             raise EngineError(_message(e), f"-- open spark {remote or master or 'local[2]'}", self.name) from e
         self._views: set[str] = set()
+        self._secret_values: dict[str, bytes] = {}
+        for fname, (fn, arg_types, return_type) in BUILTINS.items():
+            self.register_scalar(fname, fn, arg_types, return_type)
 
     # -- plain SQL ---------------------------------------------------------------------------
+    def _secrets(self, sql: str, params: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+        """Bytes parameters (the token MAC's key pads) go in as functions, not values.
+
+        Spark binds a parameter by writing it into the plan as a literal, which ``EXPLAIN``, the
+        UI and the event log print. A bytes parameter is instead returned by a Python function
+        that holds it in its closure (pickled to the workers, never shown in a plan); the SQL
+        calls that function where it named the parameter."""
+        rest = {}
+        for k, v in params.items():
+            if not isinstance(v, bytes | bytearray):
+                rest[k] = v
+                continue
+            fname = f"__unmask_secret_{k}"
+            if self._secret_values.get(fname) != v:
+                from pyspark.sql.functions import udf
+
+                self._spark.udf.register(fname, udf(constant(bytes(v)), "binary"))
+                self._secret_values[fname] = bytes(v)
+            sql = re.sub(rf"\${re.escape(k)}\b", f"{fname}()", sql)
+        return sql, rest
+
     def _df(self, sql: str, params: Params) -> DataFrame:
+        if isinstance(params, Mapping):
+            sql, params = self._secrets(sql, params)
         try:
             text = self.dialect.transpile(sql)
         except DialectError as e:
@@ -91,15 +155,23 @@ class SparkEngine:
         elif params is not None:
             args = list(params)
         try:
-            return self._spark.sql(text, args=args) if args else self._spark.sql(text)
-        except PySparkException as e:
+            if not args:
+                return self._spark.sql(text)
+            view = _temp_view(text)
+            if view is None:
+                return self._spark.sql(text, args=args)
+            # Spark refuses parameters in a view's query: the query is bound as a DataFrame,
+            # which then becomes the view.
+            self._spark.sql(view[1], args=args).createOrReplaceTempView(view[0])
+            return self._spark.sql("SELECT 1 AS ok WHERE false")
+        except (PySparkException, Py4JError) as e:
             raise EngineError(_message(e), text, self.name) from e
 
     def _collect(self, sql: str, params: Params) -> tuple[list[str], list[tuple[Any, ...]]]:
         df = self._df(sql, params)
         try:
             return list(df.columns), [tuple(r) for r in df.collect()]
-        except PySparkException as e:
+        except (PySparkException, Py4JError) as e:
             raise EngineError(_message(e), sql, self.name) from e
 
     def execute(self, sql: str, params: Params = None) -> None:
@@ -119,6 +191,60 @@ class SparkEngine:
         return list(self._spark.table(table).columns)
 
     # -- readers -----------------------------------------------------------------------------
+    def _files(self, paths: Sequence[Path]) -> DataFrame:
+        """``(__file, content)``: each file's bytes, read by Spark (a path or a filesystem URI)."""
+        from pyspark.sql import functions as F
+
+        try:
+            frames = [self._spark.read.format("binaryFile").load(str(p)).select(
+                F.lit(i).cast("int").alias("__file"), F.col("content")) for i, p in enumerate(paths)]
+        except (PySparkException, Py4JError) as e:  # a file that is not there or not readable
+            raise EngineError(_message(e), f"-- read {len(paths)} file(s)", self.name) from e
+        df = frames[0]
+        for other in frames[1:]:
+            df = df.unionByName(other)
+        return df
+
+    def _layered(self, base: DataFrame, keys: Sequence[str], layers: Sequence[str],
+                 params: Mapping[str, Any] | None, table: str, materialize: bool) -> None:
+        """``keys`` then each layer's columns over ``base``, as the temp view ``table``.
+
+        The keys are carried under private names so a layer's ``*`` cannot repeat them."""
+        from pyspark.sql import functions as F
+
+        hidden = [f"__k_{k}" for k in keys]
+        cur = base.select(*[F.col(k).alias(h) for k, h in zip(keys, hidden, strict=True)],
+                          *[c for c in base.columns if c not in keys])
+        for n, layer in enumerate(layers):
+            view = f"__layer{n}_{table}"
+            # Only the layer's own columns are visible to it, as on DuckDB.
+            cur.createOrReplaceTempView(view)
+            cur = self._df(f"SELECT {', '.join(hidden)}, {layer} FROM {view}", params)  # noqa: S608
+            self._spark.catalog.dropTempView(view)  # the new frame holds its resolved plan
+            names = cur.columns
+            if len(set(names)) != len(names):  # a `*` brought the keys again: keep the first
+                cur = cur.toDF(*[f"__c{i}" for i in range(len(names))]).select(
+                    *[F.col(f"__c{i}").alias(x) for i, x in enumerate(names) if x not in hidden or i < len(hidden)])
+        out = cur.select(*[F.col(h).alias(k) for k, h in zip(keys, hidden, strict=True)],
+                         *[c for c in cur.columns if c not in hidden])
+        if materialize:
+            # In memory only: a reader's rows may hold text that was never meant for a disk.
+            out = out.persist(StorageLevel.MEMORY_ONLY)
+            self._run_action(out.count, table)
+        out.createOrReplaceTempView(table)
+        self._views.add(table)
+
+    def _run_action(self, action: Callable[[], Any], what: str) -> Any:
+        try:
+            return action()
+        except (PySparkException, Py4JError) as e:
+            raise EngineError(_message(e), f"-- read {what}", self.name) from e
+
+    @staticmethod
+    def _rejects(rows: list[Any]) -> list[RawReject]:
+        out = [RawReject(int(r[0]) if r[0] is not None else None, str(r[1]), bool(r[2])) for r in rows]
+        return sorted(out, key=lambda x: (x.stop, x.line or 0))
+
     def load_lines(
         self,
         paths: Sequence[Path],
@@ -128,42 +254,20 @@ class SparkEngine:
         params: Mapping[str, Any] | None = None,
         materialize: bool = False,
     ) -> list[list[RawReject]]:
-        from pyspark.sql import functions as F
+        from unmask.engine.spark.readers import line_schema, split_lines
 
-        # Spark reads the bytes itself (binaryFile: any filesystem URI it is configured for);
-        # each file is split into its physical lines here, so a line keeps its number whatever
-        # partition it lands in. Lines are checked as bytes: the reason never quotes a record.
-        files = [str(p) for p in paths]
-        frames = []
-        for i, f in enumerate(files):
-            frames.append(self._spark.read.format("binaryFile").load(f).select(
-                F.lit(i).alias("__file"), F.col("content")))
-        df = frames[0]
-        for other in frames[1:]:
-            df = df.unionByName(other)
-        lines = df.select("__file", F.posexplode(F.split(F.col("content").cast("string"), "\n"))
-                          .alias("pos", "raw")) \
-            .select("__file", (F.col("pos") + 1).alias("line"), F.regexp_replace("raw", "\r$", "").alias("raw")) \
-            .where(F.trim(F.col("raw")) != "")
-        reason = F.when(~F.expr("is_valid_utf8(raw)"), F.lit("not valid UTF-8")) \
-            .when(F.octet_length("raw") > max_line_bytes, F.lit("line longer than the limit"))
-        checked = lines.withColumn("__why", reason)
-        staged = f"__lines_{table}"
-        checked.cache().createOrReplaceTempView(staged)
-        rejects: list[list[RawReject]] = [[] for _ in files]
-        for r in checked.where(F.col("__why").isNotNull()).select("__file", "line", "__why").collect():
-            rejects[int(r[0])].append(RawReject(int(r[1]), str(r[2])))
-        for rs in rejects:
-            rs.sort(key=lambda x: x.line or 0)
-        q = f"SELECT __file, line, raw FROM {staged} WHERE __why IS NULL"  # noqa: S608
-        for layer in layers:
-            q = f"SELECT __file, line, {layer} FROM ({q})"  # noqa: S608
-        out = self._df(q, params)
-        if materialize:
-            out = out.cache()
-        out.createOrReplaceTempView(table)
-        self._views.add(table)
-        return rejects
+        # Each file is split where it is read (readers.py): the lines, and the rejects beside
+        # them. Nothing is cached: the split runs again when the view is used, so the clear
+        # text is never held in a cache that could spill to disk.
+        rows = self._files(paths).mapInPandas(split_lines(max_line_bytes), line_schema())  # type: ignore[arg-type]
+        found = self._run_action(
+            lambda: rows.where("__why IS NOT NULL").select("__file", "line", "__why", "__stop").collect(), table)
+        per_file: list[list[Any]] = [[] for _ in paths]
+        for r in found:
+            per_file[int(r[0])].append(r)
+        self._layered(rows.where("__why IS NULL").select("__file", "line", "raw"), ["__file", "line"], layers,
+                      params, table, materialize)
+        return [self._rejects([(r[1], r[2], r[3]) for r in rs]) for rs in per_file]
 
     def drop(self, name: str) -> None:
         self._spark.catalog.dropTempView(name)
@@ -182,8 +286,16 @@ class SparkEngine:
         encoding: str = "utf-8",
         materialize: bool = False,
     ) -> list[RawReject]:
-        # Not yet: RFC 4180 records that span lines need their own splitter on Spark.
-        raise EngineError("CSV files are not read on Spark yet", f"-- read csv {path.name}", self.name)
+        from unmask.engine.spark.readers import csv_schema, split_csv
+
+        width = len(header)
+        split = split_csv(width, max_line_bytes, has_header, encoding, tuple(header))
+        rows = self._files([path]).select("content").mapInPandas(split, csv_schema(width))  # type: ignore[arg-type]
+        found = self._run_action(lambda: rows.where("__why IS NOT NULL").select("line", "__why", "__stop").collect(),
+                                 table)
+        self._layered(rows.where("__why IS NULL").drop("__why", "__stop"), ["line"], layers, params, table,
+                      materialize)
+        return self._rejects(found)
 
     def load_json_documents(
         self, path: Path, table: str, array: bool = False, max_bytes: int = 1 << 30
@@ -203,25 +315,34 @@ class SparkEngine:
     def insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         if not rows:
             return
-        target = self._spark.table(table)
-        schema = target.select(*[_ident(c) for c in columns]).schema
-        new = self._spark.createDataFrame([tuple(r) for r in rows], schema=schema)
-        # Temp tables are temp views on Spark (the dialect's rewrite): appending is a union.
-        missing = [c for c in target.columns if c not in columns]
         from pyspark.sql import functions as F
 
-        for c in missing:
-            new = new.withColumn(c, F.lit(None).cast(dict(target.dtypes)[c]))
+        target = self._spark.table(table)
+        schema = target.select(*[_ident(c) for c in columns]).schema
+        try:
+            new = self._spark.createDataFrame(
+                [tuple(_fit(v, f.dataType) for v, f in zip(r, schema.fields, strict=True)) for r in rows],
+                schema=schema)
+        except (PySparkException, Py4JError, TypeError, ValueError) as e:
+            raise EngineError(_message(e), f"-- insert into {table}", self.name) from e
+        # Temp tables are temp views on Spark (the dialect's rewrite): appending is a union.
+        types = dict(target.dtypes)
+        for c in [c for c in target.columns if c not in columns]:
+            new = new.withColumn(c, F.lit(None).cast(types[c]))
         merged = target.unionByName(new.select(*target.columns)).localCheckpoint()
         merged.createOrReplaceTempView(table)
 
     def register_scalar(
         self, name: str, fn: Callable[..., Any], arg_types: Sequence[str], return_type: str
     ) -> None:
+        from pyspark.sql.pandas.functions import pandas_udf
+
         _log.debug("scalar: %s(%s) -> %s", name, ", ".join(arg_types), return_type)
         try:
-            self._spark.udf.register(name, fn, _TYPES.get(return_type.upper(), "string"))
-        except PySparkException as e:
+            # Vectorised: each Arrow batch calls ``fn`` once per distinct argument tuple.
+            udf = pandas_udf(vectorised(fn, len(arg_types)), check_types(arg_types, return_type))  # type: ignore[call-overload]
+            self._spark.udf.register(name, udf)
+        except (PySparkException, Py4JError, ValueError) as e:
             raise EngineError(_message(e), f"-- register {name}", self.name) from e
 
     def export_jsonl(self, sql: str, path: Path, params: Params = None) -> int:
