@@ -88,3 +88,41 @@ def test_a_duckdb_scan_never_imports_pyspark(tmp_path: Path) -> None:
             "e = open_engine(None); e.query('SELECT 1'); e.close(); print('pyspark' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path)
     assert out.stdout.strip() == "False"
+
+
+def _run(code: str, tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    import os
+
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path,
+                          env={**os.environ, **env})
+
+
+def test_spark_without_pyspark_is_a_clear_refusal(tmp_path: Path) -> None:
+    code = ("import sys; sys.modules['pyspark'] = None\n"
+            "from unmask.engine import open_engine, EngineUnavailable\n"
+            "try:\n    open_engine(None, kind='spark')\nexcept EngineUnavailable as e:\n    print(e)")
+    out = _run(code, tmp_path)
+    assert "pip install 'unmask[spark]'" in out.stdout and out.returncode == 0, out.stderr[-500:]
+
+
+def test_spark_without_java_is_a_clear_refusal(tmp_path: Path) -> None:
+    if _spark_missing().startswith("pyspark"):
+        pytest.skip("needs pyspark installed to reach the Java check")
+    code = ("from unmask.engine import open_engine, EngineUnavailable\n"
+            "try:\n    open_engine(None, kind='spark')\nexcept EngineUnavailable as e:\n    print(e)")
+    out = _run(code, tmp_path, PATH=str(tmp_path), JAVA_HOME="")
+    assert "Java 17" in out.stdout and out.returncode == 0, out.stderr[-500:]
+
+
+def test_spark_options_need_the_spark_engine(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from unmask.cli import app
+
+    (tmp_path / "b").mkdir()
+    res = CliRunner().invoke(app, ["scan", str(tmp_path / "b"), "--out", str(tmp_path / "o"),
+                                   "--spark-master", "spark://127.0.0.1:7077", "-q"])
+    assert res.exit_code == 2 and "--engine spark" in res.output
+    res = CliRunner().invoke(app, ["scan", str(tmp_path / "b"), "--out", str(tmp_path / "o"), "--engine", "spark",
+                                   "--spark-master", "spark://x:7077", "--spark-remote", "sc://x:15002", "-q"])
+    assert res.exit_code == 2 and "not both" in res.output

@@ -73,6 +73,11 @@ class Band(StrEnum):
     low = "low"
 
 
+class EngineKind(StrEnum):
+    duckdb = "duckdb"
+    spark = "spark"
+
+
 class Size(StrEnum):
     small = "small"
     medium = "medium"
@@ -274,15 +279,34 @@ def scan(
                                  help="Database memory limit, e.g. 4GB; past it the database spills to disk "
                                       "(default: a quarter of the machine's memory, at most 3 GiB).")
     ] = None,
+    engine: Annotated[
+        EngineKind, typer.Option("--engine", help="Where the scan runs: DuckDB in this process, or Spark "
+                                                  "(pip install 'unmask[spark]'; local mode unless a master "
+                                                  "or remote is given).")
+    ] = EngineKind.duckdb,
+    spark_master: Annotated[
+        str | None, typer.Option("--spark-master", help="Spark: a master URL, e.g. spark://host:7077.")
+    ] = None,
+    spark_remote: Annotated[
+        str | None, typer.Option("--spark-remote", help="Spark: a Spark Connect server, e.g. sc://host:15002.")
+    ] = None,
 ) -> None:
     """Scan a bundle and write findings, clusters, rejects, manifest and report.
 
     Each scan is kept in OUT/scans/<id>/; OUT/current and OUT/findings.jsonl, OUT/report.html, ...
     show the newest. One scan writes OUT at a time."""
+    from unmask.engine import EngineChoice
+    from unmask.pipeline import InputError
     from unmask.pipeline import scan as run_scan
 
     with _errors(), _progress(quiet) as cb:
-        result = run_scan(bundle, out_dir, cb, threads, decisions=decisions, keep=keep, memory_limit=memory_limit)
+        if engine is EngineKind.duckdb and (spark_master or spark_remote):
+            raise InputError("--spark-master and --spark-remote need --engine spark")
+        if spark_master and spark_remote:
+            raise InputError("give --spark-master or --spark-remote, not both")
+        choice = EngineChoice(engine.value, spark_master, spark_remote)
+        result = run_scan(bundle, out_dir, cb, threads, decisions=decisions, keep=keep, memory_limit=memory_limit,
+                          engine=choice)
     _summary(result)
     _exit_for(result, fail_on)
 

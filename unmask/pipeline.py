@@ -21,7 +21,8 @@ from typing import Any, Protocol
 from unmask import __version__, scans
 from unmask.cases import CasesError, CasesStore, Judgement, Overlay, load_decisions, overlay
 from unmask.config import Config, load_config
-from unmask.engine import Engine, open_engine
+from unmask.engine import Engine, EngineChoice, EngineError, EngineUnavailable, open_engine
+from unmask.engine.dialect import DialectError
 from unmask.link import build_clusters, verdicts
 from unmask.link.persons import honour_persons
 from unmask.model import Key
@@ -49,6 +50,25 @@ class Progress(Protocol):
 
 class InputError(Exception):
     """The bundle or its configuration cannot be used at all (exit code 2)."""
+
+
+class EngineGap(InputError):
+    """A stage the chosen engine cannot run yet (exit code 2): said with the stage's name,
+    never papered over by running that stage somewhere else."""
+
+
+@contextmanager
+def _stage(eng: Engine, name: str) -> Iterator[None]:
+    """Turn an engine's refusal inside a stage into :class:`EngineGap` naming the stage. DuckDB
+    runs every stage: an error there is a bug and stays one."""
+    if eng.name == "duckdb":
+        yield
+        return
+    try:
+        yield
+    except (EngineError, DialectError, NotImplementedError) as e:
+        first = str(e).splitlines()[0][:300] if str(e) else e.__class__.__name__
+        raise EngineGap(f"the {name} stage does not run on {eng.name} yet: {first}") from e
 
 
 @dataclass
@@ -110,6 +130,7 @@ def read_histories(path: Path) -> dict[Key, list[Judgement]]:
 def load(
     bundle: Path, store: Path | None, progress: Progress | None = None, threads: int | None = None,
     decisions: Path | None = None, workdir: Path | None = None, memory_limit: str | None = None,
+    engine: EngineChoice | None = None,
 ) -> Loaded:
     """Read the bundle into a store. ``workdir``: private scratch space (a scan's staging
     folder, cleared by the next scan, so a killed run leaves nothing behind)."""
@@ -126,10 +147,15 @@ def load(
     spill = workdir / "spill" if workdir else None
     if spill:
         spill.mkdir(mode=0o700, parents=True, exist_ok=True)
-    engine = open_engine(store, threads=threads, memory_limit=memory_limit, temp_directory=spill)
+    choice = engine or EngineChoice()
+    try:
+        eng = open_engine(store, kind=choice.kind, threads=threads, memory_limit=memory_limit, temp_directory=spill,
+                          master=choice.master, remote=choice.remote)
+    except EngineUnavailable as e:
+        raise InputError(str(e)) from None
     root = bundle.resolve()
-    ctx = (LoadContext(engine, root, config, tokenizer, workdir=workdir) if workdir
-           else LoadContext(engine, root, config, tokenizer))
+    ctx = (LoadContext(eng, root, config, tokenizer, workdir=workdir) if workdir
+           else LoadContext(eng, root, config, tokenizer))
     from unmask.sources import plan
 
     # Reading is measured in bytes of the files done (the bar and its time estimate) and in
@@ -152,14 +178,14 @@ def load(
             progress(f"reading {current}", min(done, total), total, records)
 
     ctx.on_read = on_read
-    with _timed(timings, "sources"):
+    with _timed(timings, "sources"), _stage(eng, "sources"):
         parts = load_bundle(ctx, on_file)
         documents = load_documents(ctx)  # résumés and photos the records name
     if progress:
         progress("read all files", total, total, records)
-    with _timed(timings, "intel"):
+    with _timed(timings, "intel"), _stage(eng, "intel"):
         intel = load_intel(ctx)
-    return Loaded(engine, config, tokenizer, ctx, parts, timings, intel, documents, ov, decisions)
+    return Loaded(eng, config, tokenizer, ctx, parts, timings, intel, documents, ov, decisions)
 
 
 def manifest(loaded: Loaded, runs: list[SignalRun] | None, started: datetime, bundle: Path) -> dict[str, Any]:
@@ -284,6 +310,7 @@ def scan(
     decisions: Path | None = None,
     keep: int | None = None,
     memory_limit: str | None = None,
+    engine: EngineChoice | None = None,
 ) -> ScanResult:
     """Run a scan into OUT, which one scan writes at a time (another one is refused).
 
@@ -313,7 +340,8 @@ def scan(
             pending = out / f"{scans.PENDING}{memo.PARSE_CACHE}.{scan_id}"
             try:
                 result = _scan_into(bundle, staged, progress, threads, planted_note, started, decisions, previous,
-                                    scan_id, memory_limit, out / SIGMA_CACHE, (out / memo.PARSE_CACHE, pending))
+                                    scan_id, memory_limit, out / SIGMA_CACHE, (out / memo.PARSE_CACHE, pending),
+                                    engine)
                 result.scan_dir = scans.publish(out, staged, scan_id)
                 memo.adopt(pending, out)
             finally:
@@ -350,11 +378,12 @@ def _scan_into(
     planted_note: str | None, started: datetime, decisions: Path | None = None,
     previous: list[tuple[str, str, str]] | None = None, scan_id: str | None = None,
     memory_limit: str | None = None, sigma_cache: Path | None = None,
-    parse_cache: tuple[Path, Path] | None = None,
+    parse_cache: tuple[Path, Path] | None = None, engine: EngineChoice | None = None,
 ) -> ScanResult:
     """``parse_cache``: the kept parse cache and the pending file this scan's answers go to."""
-    loaded = load(bundle, stage_dir / "unmask.duckdb", progress, threads, decisions, stage_dir / ".work",
-                  memory_limit)
+    # DuckDB's store is one file; Spark's is its tables as Parquet (OUT/store/<table>/).
+    store = stage_dir / ("unmask.duckdb" if (engine or EngineChoice()).kind == "duckdb" else "store")
+    loaded = load(bundle, store, progress, threads, decisions, stage_dir / ".work", memory_limit, engine)
     loaded.sigma_cache = sigma_cache
     if parse_cache:
         loaded.memo = Memo(parse_cache[0], parse_cache[1], loaded.tokenizer.pads())
@@ -368,20 +397,20 @@ def _scan_into(
         step = _stepper(progress, 8)
         resolution = prepare(loaded, step)
         step("running signals")
-        with _timed(t, "signals"):
+        with _timed(t, "signals"), _stage(eng, "signals"):
             runs = run_signals(eng, loaded.config, loaded.present)
         step("linking")
-        with _timed(t, "link"):
+        with _timed(t, "link"), _stage(eng, "link"):
             own_rows = honour_persons(eng)
             n_clusters = build_clusters(eng, previous=previous)
             verdicts.classify(eng)
             verdicts.network_evidence(eng)
         step("scoring")
-        with _timed(t, "score"):
+        with _timed(t, "score"), _stage(eng, "score"):
             score(eng, loaded.config)
             cluster_verdicts(eng, loaded.config)
         step("writing outputs")
-        with _timed(t, "report"):
+        with _timed(t, "report"), _stage(eng, "report"):
             load_decisions(eng, loaded.overlay.judgements if loaded.overlay else ())
             # The live store through the read API: the outputs and the report are made by the
             # same calls as any later reader of the finished scan.
@@ -402,6 +431,8 @@ def _scan_into(
             page = html.render(Results(eng, man), planted_note, loaded.config.home_timezone,
                                read_histories(loaded.decisions) if loaded.decisions else None)
             outputs.write_text(page, stage_dir / "report.html")
+        with _timed(t, "store"), _stage(eng, "store"):
+            eng.save()
         man["timings"] = loaded.timings
         outputs.write_json(man, stage_dir / "manifest.json")
         step("done")
@@ -417,7 +448,7 @@ def prepare(loaded: Loaded, step: Callable[[str], None] = lambda _msg: None) -> 
     """The stages between reading and the signals: the normalised tables the signals read."""
     eng, t = loaded.engine, loaded.timings
     step("normalising")
-    with _timed(t, "normalise"):
+    with _timed(t, "normalise"), _stage(eng, "normalise"):
         # Without a kept cache (no OUT), values are still parsed once per distinct input.
         if loaded.memo:
             loaded.memo.begin(eng)
@@ -429,14 +460,14 @@ def prepare(loaded: Loaded, step: Callable[[str], None] = lambda _msg: None) -> 
         if loaded.memo:
             loaded.memo.save(eng)
     step("resolving persons")
-    with _timed(t, "resolve"):
+    with _timed(t, "resolve"), _stage(eng, "resolve"):
         resolution = persons.resolve(eng)
         records.build(eng)
     step("screening")
-    with _timed(t, "screen"):
+    with _timed(t, "screen"), _stage(eng, "screen"):
         screening.build(eng)
     step("running Sigma rules")
-    with _timed(t, "sigma"):
+    with _timed(t, "sigma"), _stage(eng, "sigma"):
         own = loaded.config.sigma_rules_dir
         rules = sigma.compile_rules(own, loaded.sigma_cache) if own else sigma.compile_rules()
         sigma.evaluate(eng, rules)

@@ -208,4 +208,9 @@ class Engine(SqlRunner, RecordReader, Protocol):
         Spark alike, so a Spark engine provides its own)."""
         ...
 
+    def save(self) -> None:
+        """Make the store durable where it was opened (a finished scan's tables): DuckDB's file
+        already is; Spark writes its tables as Parquet under the store folder."""
+        ...
+
     def close(self) -> None: ...

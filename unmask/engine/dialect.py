@@ -21,6 +21,7 @@ DuckDB                                   Spark
 ``regexp_full_match(s, p)``              ``s RLIKE '^(?:p)$'``
 ``list_has_any(a, b)``                   ``arrays_overlap(a, b)`` (sqlglot writes ``&&``)
 ``UBIGINT``, ``HUGEINT``                 ``DECIMAL(20, 0)``, ``DECIMAL(38, 0)``
+``JSON`` (a type)                        ``STRING`` (Spark's JSON functions read text)
 ``('0x' || h)::UBIGINT``                 ``CAST(conv(h, 16, 10) AS DECIMAL(20, 0))``
 ``dayofweek(t)`` (Sunday 0)              ``dayofweek(t) - 1`` (Spark counts Sunday as 1)
 ``timezone(tz, ts)``                     ``from_utc_timestamp(ts, tz)`` (sqlglot keeps it)
@@ -188,6 +189,8 @@ def _rewrite_for_spark(node: exp.Expression) -> exp.Expression:
             return exp.DataType.build("DECIMAL(20, 0)")
         if node.this in (exp.DataType.Type.INT128, exp.DataType.Type.UINT128):
             return exp.DataType.build("DECIMAL(38, 0)")
+        if node.this == exp.DataType.Type.JSON:
+            return exp.DataType.build("STRING")  # JSON text; Spark's JSON functions read strings
     if isinstance(node, exp.TimeToUnix):
         # DuckDB's epoch keeps the fraction of a second; Spark's unix_timestamp drops it.
         micros = _fn("unix_micros", exp.Cast(this=_t(node.this), to=exp.DataType.build("TIMESTAMP")))

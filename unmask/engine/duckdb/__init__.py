@@ -698,6 +698,9 @@ class DuckDBEngine:
 
         return DuckDBAPI(connection=self._con)
 
+    def save(self) -> None:
+        """Nothing to do: every table is written to the store's file as it is made."""
+
     def close(self) -> None:
         self._con.close()
 

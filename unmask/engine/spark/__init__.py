@@ -49,7 +49,8 @@ class _Translating(Dialect):
 
 
 def _message(e: BaseException) -> str:
-    text = str(e).strip().splitlines()
+    java = getattr(e, "java_exception", None)  # a Py4JJavaError's first line says nothing
+    text = (str(java.getMessage()) if java is not None else str(e)).strip().splitlines()
     return text[0][:500] if text else e.__class__.__name__
 
 
@@ -89,9 +90,11 @@ def _ident(name: str) -> str:
 class SparkEngine:
     name = "spark"
 
-    def __init__(self, master: str | None = None, remote: str | None = None, shuffle_partitions: int = 4) -> None:
+    def __init__(self, master: str | None = None, remote: str | None = None, shuffle_partitions: int = 4,
+                 store: Path | None = None) -> None:
         import pyspark
 
+        self._store = store
         self.version = pyspark.__version__
         self.dialect = _Translating()
         b = SparkSession.builder.appName("unmask")
@@ -114,6 +117,13 @@ class SparkEngine:
                 .config("spark.sql.session.timeZone", "UTC").getOrCreate()
         except Exception as e:  # no JVM, no server: one line for the CLI
             raise EngineError(_message(e), f"-- open spark {remote or master or 'local[2]'}", self.name) from e
+        if not os.environ.get("UNMASK_DEBUG"):
+            # PySpark logs each refused statement with its plan to stderr; EngineError says it.
+            logging.getLogger("SQLQueryContextLogger").setLevel(logging.CRITICAL)
+        if not remote and not os.environ.get("UNMASK_DEBUG"):
+            # Spark logs every refused statement with its SQL and a Java stack; the engine
+            # raises EngineError with the first line instead (UNMASK_DEBUG=1 keeps the logs).
+            self._spark.sparkContext.setLogLevel("OFF")
         self._views: set[str] = set()
         self._secret_values: dict[str, bytes] = {}
         for fname, (fn, arg_types, return_type) in BUILTINS.items():
@@ -356,6 +366,18 @@ class SparkEngine:
         from splink import SparkAPI
 
         return SparkAPI(spark_session=self._spark)  # type: ignore[no-untyped-call]
+
+    def save(self) -> None:
+        """The scan's tables as Parquet, ``store/<table>/`` (readers' staging views, named
+        ``__...``, stay behind: they hold the clear text a reader's layers were given)."""
+        if self._store is None:
+            return
+        try:
+            for t in self._spark.catalog.listTables():
+                if t.isTemporary and not t.name.startswith("__"):
+                    self._spark.table(t.name).write.mode("overwrite").parquet(str(self._store / t.name))
+        except (PySparkException, Py4JError) as e:
+            raise EngineError(_message(e), f"-- save the store to {self._store}", self.name) from e
 
     def close(self) -> None:
         for v in list(self._views):
