@@ -1,7 +1,7 @@
 """The one door to the database.
 
 Everything that touches the store goes through :class:`Engine`. The DuckDB engine is the
-default; a Spark engine would be one more sub-package implementing the same protocol. The
+default; the Spark engine (``engine/spark``, the ``spark`` extra) implements the same protocol. The
 factory lives here, not in ``base``, so the protocol never imports an implementation.
 """
 

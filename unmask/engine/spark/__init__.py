@@ -24,6 +24,7 @@ from pyspark.sql import DataFrame, SparkSession
 
 from unmask.engine.base import EngineError, Params, RawReject
 from unmask.engine.dialect import SPARK, Dialect, DialectError
+from unmask.engine.spark.dml import run_dml
 from unmask.engine.spark.scalars import BUILTINS, check_types, constant, vectorised
 
 _log = logging.getLogger("unmask.engine")
@@ -165,6 +166,8 @@ class SparkEngine:
         elif params is not None:
             args = list(params)
         try:
+            if run_dml(self._spark, text, args):
+                return self._spark.sql("SELECT 1 AS ok WHERE false")
             if not args:
                 return self._spark.sql(text)
             view = _temp_view(text)
@@ -174,7 +177,7 @@ class SparkEngine:
             # which then becomes the view.
             self._spark.sql(view[1], args=args).createOrReplaceTempView(view[0])
             return self._spark.sql("SELECT 1 AS ok WHERE false")
-        except (PySparkException, Py4JError) as e:
+        except (PySparkException, Py4JError, DialectError) as e:
             raise EngineError(_message(e), text, self.name) from e
 
     def _collect(self, sql: str, params: Params) -> tuple[list[str], list[tuple[Any, ...]]]:
