@@ -96,20 +96,17 @@ def sql_near(left: str, right: str) -> str:
 def sql_token_variants(column_sql: str) -> str:
     """SQL for the list of keyed 64-bit MACs (UBIGINT) of each one-character deletion of
     ``column_sql``'s normalised value (NULL when empty or short); needs ``$ipad`` and ``$opad``."""
-    # Unrolled, not a lambda over range(): Spark refuses a function that holds the key (a
-    # Python UDF there, see unmask.engine.spark) inside a lambda. Each deletion is computed only
-    # where the value is long enough, and the list cut to the value's length.
-    def one(i: int) -> str:
-        var = f"('{VARIANT_DOMAIN}' || left(__v, {i - 1}) || substr(__v, {i + 1}))"
-        return f"CASE WHEN length(__v) >= {i} THEN ('0x' || left({_sql_mac(var)}, 16))::UBIGINT END"
-
-    each = f"[{', '.join(one(i) for i in range(1, MAX_VARIANTS + 1))}][1:least(length(__v), {MAX_VARIANTS})]"
-    # The normalised value is bound by a lambda over a one-element list, not by a subquery: a
-    # reader runs this in its reading statement, and a subquery there is a join, after which
-    # DuckDB no longer keeps the file's row order that line numbers are counted from. Spark's
-    # dialect writes the bound value in place of __v (unmask.engine.dialect, _inline_binding).
-    return (f"list_transform([{_sql_norm(column_sql)}], "
-            f"lambda __v: CASE WHEN length(__v) >= {MIN_VARIANT_LEN} THEN {each} END)[1]")
+    # The value and the HMAC pads are bound by a lambda over a one-element list of one struct:
+    # - not by a subquery: a reader runs this in its reading statement, and a subquery there is
+    #   a join, after which DuckDB no longer keeps the file's row order that line numbers count;
+    # - the pads outside any lambda body: on Spark a pad is a function that holds the key (see
+    #   unmask.engine.spark, _secrets), and Spark refuses such a function inside a lambda.
+    var = f"('{VARIANT_DOMAIN}' || left(__r.v, __i - 1) || substr(__r.v, __i + 1))"
+    mac = f"sha256(__r.op || unhex(sha256(__r.ip || {var}::BLOB)))"
+    each = (f"list_transform(range(1, least(length(__r.v), {MAX_VARIANTS}) + 1), "
+            f"lambda __i: ('0x' || left({mac}, 16))::UBIGINT)")
+    return (f"list_transform([{{'v': {_sql_norm(column_sql)}, 'ip': $ipad::BLOB, 'op': $opad::BLOB}}], "
+            f"lambda __r: CASE WHEN length(__r.v) >= {MIN_VARIANT_LEN} THEN {each} END)[1]")
 
 
 # -- Which values are sensitive ---------------------------------------------------------------
