@@ -325,7 +325,8 @@ def test_export_iocs_reads_only_the_store(demo_scan: Demo, tmp_path: Path) -> No
 # -- nothing else reads the store ----------------------------------------------------------
 
 ENGINE_CALLS = frozenset({"query", "query_dicts", "execute", "export_jsonl", "insert_rows", "table_exists",
-                          "columns", "load_lines", "load_csv", "load_json_documents"})
+                          "columns", "load_lines", "load_csv", "load_json_documents",
+                          "load_json_records"})
 # Modules that present a finished scan: they go through unmask.results, never the engine.
 READERS = ("unmask/report", "unmask/check.py", "unmask/cli.py", "unmask/pipeline.py")
 # Packages that may query the engine: the scan's writing stages, the engine, and the read API.

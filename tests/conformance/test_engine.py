@@ -71,6 +71,29 @@ def test_json_documents_from_an_array_or_one_per_line(engine: Engine, tmp_path: 
     assert engine.query("SELECT count(*) FROM docs_b")[0][0] == 2
 
 
+def test_json_records_from_an_array_or_documents(engine: Engine, tmp_path: Path) -> None:
+    big = "x" * 80
+    arr = tmp_path / "a.json"
+    arr.write_text(f'[{{"a": 1}}, {{"a": "{big}"}},\n {{"a": 3}}]', encoding="utf-8")
+    # An element over the limit is left out, its position said; the others keep theirs.
+    assert engine.load_json_records(arr, "ra", array=True, max_bytes=70) == [2]
+    assert _rows(engine, "SELECT line, json_extract_string(j, '$.a') FROM ra ORDER BY line") == [(1, "1"), (3, "3")]
+    docs = tmp_path / "d.json"
+    docs.write_text('{"@odata.context": "x", "value": [{"a": 1}, {"a": 2}]}\n{"value": []}\n'
+                    f'[{{"a": 3}}, {{"a": 4}}]\n{{\n  "a": 5\n}}\n{{"a": "{big}"}}\n{{"a": 6}}', encoding="utf-8")
+    # A Graph page's values, an array's elements, a document itself; numbered across documents;
+    # the document over the limit (the 5th) is one record without text.
+    assert engine.load_json_records(docs, "rd", max_bytes=70) == [5]
+    assert _rows(engine, "SELECT line, json_extract_string(j, '$.a') FROM rd ORDER BY line") == [
+        (1, "1"), (2, "2"), (3, "3"), (4, "4"), (5, "5"), (6, None), (7, "6")]
+    bad = tmp_path / "b.json"
+    bad.write_text('{"a": 1}\n{"a": ', encoding="utf-8")
+    with pytest.raises(EngineError):
+        engine.load_json_records(bad, "rb")
+    engine.drop("ra")
+    engine.drop("rd")
+
+
 def test_scalars_from_the_udf_registry(engine: Engine) -> None:
     register_udfs(engine, "unmask_country")
     assert engine.query("SELECT unmask_country(x) FROM (SELECT unnest(['USA', 'U.S.', 'Korea', NULL]) AS x)") == [

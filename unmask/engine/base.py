@@ -158,6 +158,20 @@ class RecordReader(Protocol):
         """
         ...
 
+    def load_json_records(
+        self, path: Path, table: str, array: bool = False, max_bytes: int = 1 << 30
+    ) -> list[int]:
+        """Create ``table(line BIGINT, j JSON)``: one row per record, ``line`` its position from 1.
+
+        ``array``: the elements of the file's top-level array; one over ``max_bytes`` is left
+        out and its position returned. Otherwise the file holds JSON documents one after
+        another: a document's records are the elements of its ``value`` array (a Graph page),
+        or its own elements when it is an array, or the document itself; records are numbered
+        across documents, and a document over ``max_bytes`` is one record with a NULL ``j``
+        whose document number (from 1) is returned. Raises :class:`EngineError` when the file
+        is not JSON."""
+        ...
+
 
 
 @runtime_checkable

@@ -31,16 +31,25 @@ DuckDB                                   Spark
 ``jaro_winkler_similarity(a, b)``        ``jaro_winkler(a, b)`` (Splink's Spark UDFs, with
                                          ``damerau_levenshtein``)
 ``from_json(j, '[{"id": "VARCHAR"}]')``  ``from_json(j, 'array<struct<`id`:string>>')``
-``CREATE OR REPLACE TEMP TABLE t AS q``  ``CREATE OR REPLACE TEMPORARY VIEW t AS q`` (sqlglot
-                                         drops OR REPLACE); an empty temp table is a typed
+``CREATE [TEMP] TABLE t AS q``           ``CREATE OR REPLACE TEMPORARY VIEW t AS q`` (sqlglot
+                                         drops OR REPLACE); an empty table is a typed
                                          empty view that the engine's ``insert_rows`` fills
 ``DESCRIBE SELECT ...``                  ``DESCRIBE QUERY SELECT ...``
 ``string_agg(DISTINCT x, s)``            ``array_join(collect_set(x), s)`` (``listagg`` is 4.0)
 ``time_bucket(INTERVAL 5 MINUTE, ts)``   ``timestamp_seconds(floor(unix_seconds(ts) / 300) * 300)``
+``json_type(j) = 'OBJECT'`` (``ARRAY``)  ``json_object_keys(j)`` (``json_array_length``) is
+                                         not NULL; NULL for NULL; other kinds refused
+``json_valid(s)``, ``try(s::JSON)``      ``try_parse_json(s)`` is not NULL (duplicate keys
+                                         allowed, as DuckDB does)
+``json_extract(j, '$.a[*]')``            ``from_json(get_json_object(j, '$.a'), 'array<string>')``
+``json_merge_patch(o, json_object(k,v))`` ``v`` spliced before ``o``'s closing brace (``o`` an
+                                         object without the key ``k``)
+``unnest(xs), generate_subscripts(xs,1)`` ``inline(transform(xs, (v, p) -> named_struct(..)))``
+                                         (Spark allows one generator per SELECT)
 =======================================  ==================================================
 
-Constructs with no faithful rewrite (``rowid``, ``ASOF`` joins, ``hash()``, ``* EXCLUDE``, JSON
-wildcard paths, a ``regexp_replace`` that replaces only the first match) raise
+Constructs with no faithful rewrite (``rowid``, ``ASOF`` joins, ``hash()``, ``* EXCLUDE``, a JSON
+wildcard other than a last ``[*]``, a ``regexp_replace`` that replaces only the first match) raise
 :class:`DialectError` naming the construct, so a gap is found when the SQL is translated,
 never by a wrong result. What a dialect runs differently but can write portably is a method
 here (:meth:`Dialect.interval_join`); what needs the engine's own machinery is an engine
@@ -145,7 +154,131 @@ def _t(node: exp.Expression) -> exp.Expression:
     return node.transform(_rewrite_for_spark)
 
 
+def _subscripts(node: exp.Expression) -> bool:
+    return isinstance(node, exp.Anonymous) and node.name.lower() == "generate_subscripts"
+
+
+def _unnest_with_positions(select: exp.Select) -> exp.Select | None:
+    """``SELECT ..., unnest(xs) AS v, generate_subscripts(xs, 1) [op ...] AS i, ...``: DuckDB
+    walks the list and its positions in step; Spark allows one generator per SELECT, so both
+    become one ``inline(transform(xs, (v, p) -> named_struct(...)))`` with the position p + 1.
+    None when the SELECT has no ``generate_subscripts``."""
+    projs = select.expressions
+    marked = [i for i, p in enumerate(projs)
+              if isinstance(p.unalias(), exp.Explode) or any(_subscripts(a) for a in p.find_all(exp.Anonymous))]
+    if not any(_subscripts(a) for i in marked for a in projs[i].find_all(exp.Anonymous)):
+        return None
+    if marked != list(range(marked[0], marked[-1] + 1)) or any(not projs[i].alias for i in marked):
+        raise DialectError("unnest and generate_subscripts are translated only as adjacent, named columns")
+    lists: dict[str, exp.Expression] = {}
+    for i in marked:
+        body = projs[i].unalias()
+        if isinstance(body, exp.Explode):
+            lists[body.this.sql()] = body.this
+        for a in body.find_all(exp.Anonymous):
+            if _subscripts(a):
+                if len(a.expressions) != 2 or a.expressions[1].sql() != "1":
+                    raise DialectError("generate_subscripts is translated only for dimension 1")
+                lists[a.expressions[0].sql()] = a.expressions[0]
+    if len(lists) != 1:
+        raise DialectError("unnest and generate_subscripts are translated only over one list")
+    (xs,) = lists.values()
+    fields: list[exp.Expression] = []
+    for i in marked:
+        body = projs[i].unalias()
+        if isinstance(body, exp.Explode):
+            value: exp.Expression = exp.column("__v")
+        else:
+            value = body.copy().transform(
+                lambda n: exp.Paren(this=exp.Add(this=exp.column("__p"), expression=exp.Literal.number(1)))
+                if _subscripts(n) else n)
+        fields += [exp.Literal.string(projs[i].alias), value]
+    lam = exp.Lambda(this=_fn("named_struct", *fields),
+                     expressions=[exp.to_identifier("__v"), exp.to_identifier("__p")])
+    out = select.copy()
+    out.set("expressions", [p.copy() for p in projs[:marked[0]]] + [_fn("inline", _fn("transform", xs.copy(), lam))]
+            + [p.copy() for p in projs[marked[-1] + 1:]])
+    return out
+
+
+_JSON_KIND = {"OBJECT": "json_object_keys", "ARRAY": "json_array_length"}
+
+
+def _json_type_is(node: exp.EQ | exp.NEQ) -> exp.Expression:
+    """``json_type(x) = 'OBJECT'`` (or ``'ARRAY'``, or ``<>``): Spark has no json_type, but its
+    ``json_object_keys`` and ``json_array_length`` are NULL for any other kind of value; NULL
+    stays NULL, as in DuckDB."""
+    kind = node.expression
+    if not isinstance(kind, exp.Literal) or kind.name.upper() not in _JSON_KIND:
+        raise DialectError("json_type is translated only compared with 'OBJECT' or 'ARRAY'")
+    x = _t(node.this.this)
+    probe = _fn(_JSON_KIND[kind.name.upper()], x)
+    test = exp.Is(this=probe, expression=exp.null())
+    return exp.Case().when(exp.not_(exp.Is(this=x.copy(), expression=exp.null())),
+                           exp.not_(test) if isinstance(node, exp.EQ) else test)
+
+
+def _parses(x: exp.Expression) -> exp.Expression:
+    """Whether the text ``x`` is JSON (NULL for NULL), by Spark's own parser."""
+    ok = exp.not_(exp.Is(this=_fn("try_parse_json", x), expression=exp.null()))
+    return exp.Case().when(exp.not_(exp.Is(this=x.copy(), expression=exp.null())), ok)
+
+
+def _try(node: exp.Try) -> exp.Expression:
+    inner = node.this
+    if isinstance(inner, exp.Cast) and inner.to.this == exp.DataType.Type.JSON:
+        x = _t(inner.this)
+        return exp.Case().when(_parses(x), x.copy())  # text that parses, else NULL
+    if isinstance(inner, exp.JSONExtractScalar):
+        return _t(inner)  # get_json_object is already NULL on text that does not parse
+    raise DialectError("try() is translated only around a cast to JSON or json_extract_string")
+
+
+def _merge_one_key(node: exp.Anonymous) -> exp.Expression:
+    """``json_merge_patch(o, json_object('k', v))`` for an object ``o`` without the key ``k``:
+    ``v``'s JSON text spliced in before the closing brace."""
+    args = node.expressions
+    patch = args[1] if len(args) == 2 else None
+    pairs = patch.expressions if isinstance(patch, exp.JSONObject) else []
+    if len(pairs) != 1 or not isinstance(pairs[0], exp.JSONKeyValue) or not isinstance(pairs[0].this, exp.Literal):
+        raise DialectError("json_merge_patch is translated only with json_object of one literal key")
+    o, v = _t(args[0]), _t(pairs[0].expression)
+    trimmed = exp.RegexpReplace(this=o, expression=exp.Literal.string("\\s+$"), replacement=exp.Literal.string(""))
+    empty = exp.RegexpLike(this=trimmed.copy(), expression=exp.Literal.string("^\\{\\s*\\}$"))
+    head = _fn("left", trimmed.copy(), exp.Sub(this=exp.Length(this=trimmed.copy()), expression=exp.Literal.number(1)))
+    glue = exp.Case().when(empty, exp.Literal.string("")).else_(exp.Literal.string(","))
+    spliced = _fn("concat", head, glue, exp.Literal.string(json.dumps(pairs[0].this.name) + ":"), v,
+                  exp.Literal.string("}"))
+    return exp.Case().when(exp.Is(this=v.copy(), expression=exp.null()), o.copy()).else_(spliced)
+
+
+def _json_items(node: exp.JSONExtract) -> exp.Expression:
+    """``json_extract(x, '$.a[*]')``, the elements of the array at ``$.a`` as JSON texts: the
+    array read as ``array<string>`` (Spark keeps each element's JSON text). NULL when the value
+    is not an array (DuckDB: empty); the pipeline asks only after ``json_type(...) = 'ARRAY'``."""
+    parts = node.expression.expressions if isinstance(node.expression, exp.JSONPath) else []
+    if not parts or not isinstance(parts[-1], exp.JSONPathSubscript) \
+            or not isinstance(parts[-1].this, exp.JSONPathWildcard) \
+            or any(isinstance(p, exp.JSONPathWildcard) or isinstance(p.this, exp.JSONPathWildcard) for p in parts[:-1]):
+        raise DialectError("a JSON wildcard path is translated only as a last [*]")
+    prefix = exp.JSONPath(expressions=[p.copy() for p in parts[:-1]]).sql(dialect="duckdb").strip("'")
+    return _fn("from_json", _fn("get_json_object", _t(node.this), exp.Literal.string(prefix)),
+               exp.Literal.string("array<string>"))
+
+
 def _rewrite_for_spark(node: exp.Expression) -> exp.Expression:
+    if isinstance(node, exp.Select):
+        positions = _unnest_with_positions(node)
+        if positions is not None:
+            return positions.transform(_rewrite_for_spark)
+    if isinstance(node, (exp.EQ, exp.NEQ)) and isinstance(node.this, exp.JSONType):
+        return _json_type_is(node)
+    if isinstance(node, exp.JSONType):
+        raise DialectError("json_type is translated only compared with 'OBJECT' or 'ARRAY'")
+    if isinstance(node, exp.Try):
+        return _try(node)
+    if isinstance(node, exp.JSONExtract) and "[*]" in node.expression.sql():
+        return _json_items(node)
     if isinstance(node, exp.ArrayAgg) and isinstance(node.this, exp.Order):
         return _ordered_list(node.this)
     if isinstance(node, exp.Bracket) and node.expressions:
@@ -215,6 +348,10 @@ def _rewrite_for_spark(node: exp.Expression) -> exp.Expression:
             return _fn("element_at", _t(args[0]), exp.Literal.number(-1))
         if name == "make_timestamptz" and len(args) == 1:
             return _fn("timestamp_micros", _t(args[0]))
+        if name == "json_valid" and len(args) == 1:
+            return _parses(_t(args[0]))
+        if name == "json_merge_patch":
+            return _merge_one_key(node)
     return node
 
 
@@ -311,9 +448,10 @@ def _is_hex_to_unsigned(node: exp.Cast) -> bool:
 
 
 def _is_temp_table(tree: exp.Create) -> bool:
-    props = tree.args.get("properties")
-    temp = bool(props and any(isinstance(p, exp.TemporaryProperty) for p in props.expressions))
-    return temp and (tree.kind or "").upper() == "TABLE"
+    """Every table the pipeline creates, temporary or not: on Spark a scan's tables live in the
+    session (the engine writes them as Parquet when the scan is saved), never in a warehouse
+    folder Spark would create in the working directory."""
+    return (tree.kind or "").upper() == "TABLE"
 
 
 def _temp_view(tree: exp.Create) -> exp.Expression:
@@ -328,7 +466,10 @@ def _temp_view(tree: exp.Create) -> exp.Expression:
                 for c in target.expressions if isinstance(c, exp.ColumnDef)]
         query = exp.select(*cols).where(exp.false())
         target = target.this
-    view = exp.Create(this=target.copy(), kind="VIEW", replace=True, expression=query.transform(_rewrite_for_spark),
+    # IF NOT EXISTS is kept for the engine to honour (Spark refuses it on a temporary view).
+    keep = bool(tree.args.get("exists"))
+    view = exp.Create(this=target.copy(), kind="VIEW", replace=not keep, exists=keep,
+                      expression=query.transform(_rewrite_for_spark),
                       properties=exp.Properties(expressions=[exp.TemporaryProperty()]))
     return view
 
@@ -418,7 +559,7 @@ def _refuse_unportable(tree: exp.Expr) -> None:
     for fn in tree.find_all(exp.Anonymous):
         if fn.name.lower() == "hash":
             raise DialectError("hash() differs between engines: use md5 or sha256")
-    for path in tree.find_all(exp.JSONExtract, exp.JSONExtractScalar):
+    for path in tree.find_all(exp.JSONExtractScalar):
         if "[*]" in path.expression.sql():
             raise DialectError("a JSON wildcard path is a list in DuckDB and JSON text in Spark")
 

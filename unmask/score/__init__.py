@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from unmask.config import Config
 from unmask.engine import Engine
+from unmask.engine.sqlbuild import ident
 from unmask.model import BASE_WEIGHT, evidence_id_sql, fingerprint_sql
 
 WEAK_CAP = 0.8
@@ -63,11 +64,15 @@ def score(engine: Engine, config: Config) -> None:
         "SELECT 1 FROM evidence o WHERE o.subject_type = e.subject_type AND o.subject_id = e.subject_id "
         "AND NOT (o.signal = 'sanctions_name_match' AND o.strength = 'weak'))"
     )
+    # The evidence's own columns are listed (not ``* EXCLUDE``/``* REPLACE``, which only
+    # DuckDB has), so every engine runs this one statement.
+    cols = [c for c in engine.columns("evidence") if c != "decisive"]
     weak_sum = exact_sum("w1", "strength = 'weak'", "PARTITION BY subject_type, subject_id")
     engine.execute(
-        "CREATE OR REPLACE TABLE scored_evidence AS "  # noqa: S608 - only our exact sum is interpolated
-        "WITH w AS (SELECT e.* REPLACE (coalesce(e.decisive, false) AND e.strength = 'strong' AND f.decisive_w > 0 "
-        "  AS decisive), CASE WHEN e.decisive AND e.strength = 'strong' AND f.decisive_w > 0 THEN f.decisive_w "
+        "CREATE OR REPLACE TABLE scored_evidence AS "  # noqa: S608 - our column names and exact sum only
+        f"WITH w AS (SELECT {', '.join('e.' + ident(c) for c in cols)}, "
+        "  coalesce(e.decisive, false) AND e.strength = 'strong' AND f.decisive_w > 0 "
+        "  AS decisive, CASE WHEN e.decisive AND e.strength = 'strong' AND f.decisive_w > 0 THEN f.decisive_w "
         "  ELSE (CASE e.strength WHEN 'strong' THEN $s WHEN 'medium' THEN $m ELSE $w END) "
         "  * coalesce(f.factor, 1.0) END AS w0 FROM evidence_kept e LEFT JOIN signal_factor f USING (signal)), "
         "r AS (SELECT *, row_number() OVER (PARTITION BY subject_type, subject_id, family, signal "
@@ -78,7 +83,7 @@ def score(engine: Engine, config: Config) -> None:
         "c AS (SELECT *, w0 * pow(0.5, rk - 1) * pow($other, sk - 1) AS w1 FROM q), "
         f"k AS (SELECT *, {weak_sum} "
         "  AS weak_sum FROM c) "
-        "SELECT * EXCLUDE (w0, rk, top, sk, w1, weak_sum), "
+        f"SELECT {', '.join(ident(c) for c in engine.columns('evidence'))}, "
         "CASE WHEN strength = 'weak' AND weak_sum > $cap THEN w1 * $cap / weak_sum ELSE w1 END AS weight FROM k",
         {"s": BASE_WEIGHT["strong"], "m": BASE_WEIGHT["medium"], "w": BASE_WEIGHT["weak"], "cap": WEAK_CAP,
          "other": OTHER_SIGNAL},

@@ -87,7 +87,8 @@ FROM screen_q
 """)
     engine.execute("""
 CREATE OR REPLACE TEMP TABLE screen_p AS
-SELECT row_number() OVER () AS pid, p.*, q.qid FROM screen_parties p JOIN screen_q q USING (name, schema)
+SELECT row_number() OVER (ORDER BY p.subject_type, p.subject_id, p.role, p.source_file, p.line, p.name, p.schema,
+  p.dob, p.country) AS pid, p.*, q.qid FROM screen_parties p JOIN screen_q q USING (name, schema)
 """)
     engine.execute("""
 CREATE OR REPLACE TEMP TABLE screen_qcand AS

@@ -244,7 +244,10 @@ def _ts(e: str) -> str:
     abbrev = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in ZONE_ABBREVIATIONS.items())
     zone = f"regexp_extract({e}, '\\s*([A-Za-z]+)$', 1)"
     tail = f"regexp_extract({e}, '\\s*[A-Za-z]+$', 0)"
-    offset = f"regexp_extract({e}, '([+-])(\\d\\d):?(\\d\\d)$', ['sign', 'h', 'm'])"
+
+    def offset(group: int) -> str:  # group 2: the offset's hours, 3: its minutes
+        return f"regexp_extract({e}, '([+-])(\\d\\d):?(\\d\\d)$', {group})::INT"
+
     return (
         f"CASE WHEN NOT (strpos({e}, '-') > 0 OR strpos({e}, ':') > 0) THEN "
         f"  CASE WHEN regexp_full_match({e}, '\\d{{12,14}}') THEN make_timestamptz(({e})::BIGINT * 1000) "
@@ -254,7 +257,7 @@ def _ts(e: str) -> str:
         f"WHEN regexp_matches({e}, '[A-Za-z]$') THEN try_cast(left({e}, length({e}) - length({tail})) "
         f"  || CASE upper({zone}) {abbrev} END AS TIMESTAMPTZ) "
         f"WHEN regexp_matches({e}, '[T ][0-9:.]+[+-]\\d\\d:?\\d\\d$') THEN "
-        f"  CASE WHEN ({offset}).h::INT <= 14 AND ({offset}).m::INT < 60 THEN try_cast({e} AS TIMESTAMPTZ) END "
+        f"  CASE WHEN {offset(2)} <= 14 AND {offset(3)} < 60 THEN try_cast({e} AS TIMESTAMPTZ) END "
         f"ELSE try_cast({e} AS TIMESTAMPTZ) END"
     )
 
@@ -276,19 +279,26 @@ def finish(
     f = {"file": report.path}
     if part.key:
         # A later occurrence of an id (in this file or an earlier one) is rejected, with the
-        # place of the first: duplicates are reported, never merged.
+        # place of the first: duplicates are reported, never merged. Written as a new table
+        # joined to the first places (not UPDATE ... FROM), so every engine runs the same SQL.
         k = ident(part.key)
+        keep = ", ".join(f"s.{ident(c)}" for c in eng.columns(staged) if c != "_err")
+        keyed = f"{staged}_k"
         eng.execute(
-            f"UPDATE {ident(staged)} AS s SET _err = 'duplicate ' || $kname || ' (first seen at line ' "  # noqa: S608
-            f"|| f.first_line || ' of ' || f.first_file || ')' FROM ("
+            f"CREATE OR REPLACE TEMP TABLE {ident(keyed)} AS SELECT {keep}, coalesce(s._err, "  # noqa: S608
+            f"'duplicate ' || $kname || ' (first seen at line ' || f.first_line || ' of ' || f.first_file || ')') "
+            f"AS _err FROM {ident(staged)} s LEFT JOIN ("
             f"  SELECT {k} AS key, min_by(line, (file_order, line)) AS first_line, "
             f"  min_by(source_file, (file_order, line)) AS first_file FROM ("
             f"    SELECT {k}, line, source_file, 1 AS file_order FROM {ident(part.table)} "
             f"    UNION ALL SELECT {k}, line, $file, 2 FROM {ident(staged)} WHERE _err IS NULL) "
             f"  GROUP BY ALL) f "
-            f"WHERE s._err IS NULL AND s.{k} = f.key AND NOT (f.first_file = $file AND f.first_line = s.line)",
+            f"ON s._err IS NULL AND s.{k} = f.key AND NOT (f.first_file = $file AND f.first_line = s.line) "
+            f"ORDER BY s.line",
             {"kname": part.key, **f},
         )
+        eng.drop(staged)
+        staged = keyed
     eng.execute(
         f"INSERT INTO rejects SELECT $file, $part, line, $unit, _err FROM {ident(staged)} "  # noqa: S608
         "WHERE _err IS NOT NULL",

@@ -264,20 +264,22 @@ def _load_one_slow(
             return unreadable(ctx, report, f"cannot read as text lines: {_plain(e)}")
     else:
         unit = "record"
-        docs = f"__jd{next(_n)}"
+        recs = f"__jd{next(_n)}"
         array = layout == "array"
         # An array element is a record and keeps to the record limit; a whole document (a Graph
         # page) is held at once, so it may be larger, but not without bound.
         limit = ctx.config.max_line_bytes if array else document_limit(ctx.config.max_line_bytes)
         try:
-            over = eng.load_json_documents(readable, docs, array=array, max_bytes=limit)
+            over = eng.load_json_records(readable, recs, array=array, max_bytes=limit)
         except Exception as e:  # noqa: BLE001
             if "maximum_object_size" in str(e):
                 return unreadable(ctx, report, f"a JSON value is over {limit} bytes: export the records as "
                                                "JSON Lines, or raise max_line_bytes")
             return unreadable(ctx, report, f"not valid JSON: {_plain(e)}")
         raw_rejects = [RawReject(i, over_limit(limit)) for i in over]
-        _unroll(eng, docs, parsed, array=array)
+        eng.execute(f"CREATE TEMP TABLE {ident(parsed)} AS SELECT line, j, NULL::VARCHAR AS _perr "  # noqa: S608
+                    f"FROM {ident(recs)}")
+        eng.drop(recs)
     if explode:
         _explode(eng, parsed, explode)
     typed_layer, check_layer = _column_layers(part, paths, prefixes)
@@ -296,27 +298,6 @@ def _load_one_slow(
     return finish(ctx, part, staged, report, unit)
 
 
-def _unroll(eng: Engine, docs: str, parsed: str, array: bool) -> None:
-    """Records from whole documents: array elements, or a Graph page's ``value`` array."""
-    if array:  # elements stream straight from the reader, in file order; one over the limit
-        # (doc NULL) keeps its number and is already a reject
-        eng.execute(
-            f"CREATE TEMP TABLE {ident(parsed)} AS SELECT * FROM (SELECT row_number() OVER () AS line, "  # noqa: S608
-            f"doc AS j, NULL::VARCHAR AS _perr FROM {ident(docs)}) WHERE j IS NOT NULL"
-        )
-    else:
-        eng.execute(
-            f"CREATE TEMP TABLE {ident(parsed)} AS "  # noqa: S608
-            f"WITH d AS (SELECT row_number() OVER () AS doc_no, doc FROM {ident(docs)}), "
-            f"e AS (SELECT doc_no, CASE WHEN json_type(json_extract(doc, '$.value')) = 'ARRAY' "
-            f"THEN json_extract(doc, '$.value[*]') WHEN json_type(doc) = 'ARRAY' "
-            f"THEN json_extract(doc, '$[*]') ELSE [doc] END AS items FROM d), "
-            f"u AS (SELECT doc_no, unnest(items) AS j, generate_subscripts(items, 1) AS i FROM e) "
-            f"SELECT row_number() OVER (ORDER BY doc_no, i) AS line, j, NULL::VARCHAR AS _perr FROM u"
-        )
-    eng.execute(f"DROP TABLE {ident(docs)}")
-
-
 def _explode(eng: Engine, parsed: str, path: str) -> None:
     """Replace each record holding an array at ``path`` by one record per element."""
     tmp = f"__jx{next(_n)}"
@@ -327,7 +308,7 @@ def _explode(eng: Engine, parsed: str, path: str) -> None:
         f"THEN json_extract(j, {sql_str(path + '[*]')}) ELSE [NULL::JSON] END AS items "
         f"FROM {ident(parsed)}"
     )
-    eng.execute(f"DROP TABLE {ident(parsed)}")
+    eng.drop(parsed)
     eng.execute(
         f"CREATE TEMP TABLE {ident(parsed)} AS "  # noqa: S608
         f"SELECT line, CASE WHEN item IS NULL THEN parent "
@@ -335,4 +316,4 @@ def _explode(eng: Engine, parsed: str, path: str) -> None:
         f"SELECT line, parent, _perr, unnest(items) AS item, generate_subscripts(items, 1) AS i "
         f"FROM {ident(tmp)}) ORDER BY line, i"
     )
-    eng.execute(f"DROP TABLE {ident(tmp)}")
+    eng.drop(tmp)

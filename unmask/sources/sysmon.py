@@ -129,12 +129,17 @@ def load_evtx(ctx: LoadContext, path: Path) -> FileReport:
         dest.unlink(missing_ok=True)
     report_out.path = rel
     if damaged:
-        ctx.engine.execute(
-            "UPDATE rejects SET reason = d.reason FROM (SELECT unnest($lines) AS line, unnest($reasons) AS reason) d "
-            "WHERE rejects.file = $file AND rejects.part = $part AND rejects.line = d.line",
-            {"lines": [ln for ln, _r in damaged], "reasons": [r for _ln, r in damaged], "file": rel,
-             "part": SYSMON.id},
-        )
+        # The damaged records' rejects say why (each became an empty record, refused for what
+        # it lacks): rewritten with their reasons, as rows of ours, not UPDATE ... FROM.
+        eng, why = ctx.engine, dict(damaged)
+        found = [(ln, unit) for ln, unit in eng.query(
+            "SELECT line, unit FROM rejects WHERE file = $file AND part = $part", {"file": rel, "part": SYSMON.id})
+            if ln in why]
+        if found:
+            eng.execute("DELETE FROM rejects WHERE file = $file AND part = $part AND list_contains($lines, line)",
+                        {"file": rel, "part": SYSMON.id, "lines": [ln for ln, _u in found]})
+            eng.insert_rows("rejects", ("file", "part", "line", "unit", "reason"),
+                            [(rel, SYSMON.id, ln, unit, why[ln]) for ln, unit in found])
         report_out.status = "partial"
         report_out.note = f"{len(damaged)} damaged EVTX chunks or records could not be read; the others were kept"
     return report_out

@@ -644,6 +644,27 @@ class DuckDBEngine:
             f"SELECT line FROM (SELECT rowid + 1 AS line, doc FROM {ident(table)}) WHERE doc IS NULL"  # noqa: S608
         )]
 
+    def load_json_records(self, path: Path, table: str, array: bool = False, max_bytes: int = 1 << 30) -> list[int]:
+        docs = f"__jd_{table}"
+        over = self.load_json_documents(path, docs, array=array, max_bytes=max_bytes)
+        if array:  # elements in file order; one over the limit (doc NULL) is left out
+            self.execute(
+                f"CREATE OR REPLACE TEMP TABLE {ident(table)} AS SELECT * FROM ("  # noqa: S608
+                f"SELECT row_number() OVER () AS line, doc AS j FROM {ident(docs)}) WHERE j IS NOT NULL"
+            )
+        else:
+            self.execute(
+                f"CREATE OR REPLACE TEMP TABLE {ident(table)} AS "  # noqa: S608
+                f"WITH d AS (SELECT row_number() OVER () AS doc_no, doc FROM {ident(docs)}), "
+                f"e AS (SELECT doc_no, CASE WHEN json_type(json_extract(doc, '$.value')) = 'ARRAY' "
+                f"THEN json_extract(doc, '$.value[*]') WHEN json_type(doc) = 'ARRAY' "
+                f"THEN json_extract(doc, '$[*]') ELSE [doc] END AS items FROM d), "
+                f"u AS (SELECT doc_no, unnest(items) AS j, generate_subscripts(items, 1) AS i FROM e) "
+                f"SELECT row_number() OVER (ORDER BY doc_no, i) AS line, j FROM u"
+            )
+        self.execute(f"DROP TABLE {ident(docs)}")
+        return over
+
     def insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         if not rows:
             return

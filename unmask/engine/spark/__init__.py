@@ -55,8 +55,9 @@ def _message(e: BaseException) -> str:
     return text[0][:500] if text else e.__class__.__name__
 
 
-def _temp_view(sql: str) -> tuple[str, str] | None:
-    """``(name, query)`` of a ``CREATE OR REPLACE TEMPORARY VIEW name AS query``, else None."""
+def _temp_view(sql: str) -> tuple[str, str, bool] | None:
+    """``(name, query, only if new)`` of a ``CREATE [OR REPLACE] TEMPORARY VIEW [IF NOT EXISTS]
+    name AS query``, else None."""
     import sqlglot
     from sqlglot import exp
 
@@ -65,7 +66,7 @@ def _temp_view(sql: str) -> tuple[str, str] | None:
     tree = sqlglot.parse_one(sql, read="spark")
     if not isinstance(tree, exp.Create) or (tree.kind or "").upper() != "VIEW" or tree.expression is None:
         return None
-    return tree.this.sql(dialect="spark"), tree.expression.sql(dialect="spark")
+    return tree.this.name, tree.expression.sql(dialect="spark"), bool(tree.args.get("exists"))
 
 
 def _fit(value: Any, t: Any) -> Any:
@@ -115,7 +116,8 @@ class SparkEngine:
                     .config("spark.executorEnv.PYTHONPATH", os.pathsep.join(here))
         try:
             self._spark = b.config("spark.sql.shuffle.partitions", str(shuffle_partitions)) \
-                .config("spark.sql.session.timeZone", "UTC").getOrCreate()
+                .config("spark.sql.session.timeZone", "UTC") \
+                .config("spark.sql.variant.allowDuplicateKeys", "true").getOrCreate()  # JSON validity as DuckDB's
         except Exception as e:  # no JVM, no server: one line for the CLI
             raise EngineError(_message(e), f"-- open spark {remote or master or 'local[2]'}", self.name) from e
         if not os.environ.get("UNMASK_DEBUG"):
@@ -168,14 +170,22 @@ class SparkEngine:
         try:
             if run_dml(self._spark, text, args):
                 return self._spark.sql("SELECT 1 AS ok WHERE false")
-            if not args:
-                return self._spark.sql(text)
             view = _temp_view(text)
             if view is None:
-                return self._spark.sql(text, args=args)
-            # Spark refuses parameters in a view's query: the query is bound as a DataFrame,
-            # which then becomes the view.
-            self._spark.sql(view[1], args=args).createOrReplaceTempView(view[0])
+                return self._spark.sql(text, args=args) if args else self._spark.sql(text)
+            # A temp table is a view of a DataFrame, not of SQL text: Spark keeps a SQL view's
+            # text and resolves its names at each use, so it would follow a table replaced later
+            # (INSERT here rebuilds a view) or fail once one it read is dropped. The DataFrame's
+            # plan is resolved once. (It also takes parameters, which CREATE VIEW refuses.)
+            if view[2] and self._spark.catalog.tableExists(view[0]):
+                return self._spark.sql("SELECT 1 AS ok WHERE false")
+            df = self._spark.sql(view[1], args=args) if args else self._spark.sql(view[1])
+            if not view[0].startswith("__"):
+                # A table of the scan is computed once, as DuckDB's is, so later statements do
+                # not compute it again; readers' staging (``__...``) stays lazy: it may hold
+                # the clear text their layers were given.
+                df = df.localCheckpoint()
+            df.createOrReplaceTempView(view[0])
             return self._spark.sql("SELECT 1 AS ok WHERE false")
         except (PySparkException, Py4JError, DialectError) as e:
             raise EngineError(_message(e), text, self.name) from e
@@ -323,6 +333,24 @@ class SparkEngine:
         docs = docs.select(F.when(F.octet_length("doc") <= max_bytes, F.col("doc")).alias("doc"))
         docs.cache().createOrReplaceTempView(table)
         return []
+
+    def load_json_records(
+        self, path: Path, table: str, array: bool = False, max_bytes: int = 1 << 30
+    ) -> list[int]:
+        from unmask.engine.spark.readers import json_schema, split_json
+
+        # Split where the file is read (readers.json_records); not cached, like the lines.
+        rows = self._files([path]).select("content").mapInPandas(
+            split_json(array, max_bytes), json_schema())  # type: ignore[arg-type]
+        found = self._run_action(
+            lambda: rows.where("__why IS NOT NULL OR __over IS NOT NULL").select("__over", "__why").collect(), table)
+        why = [str(r[1]) for r in found if r[1] is not None]
+        if why:
+            raise EngineError(why[0], f"-- read JSON {path}", self.name)
+        keep = rows.where("j IS NOT NULL" if array else "__why IS NULL").select("line", "j")
+        keep.createOrReplaceTempView(table)
+        self._views.add(table)
+        return sorted(int(r[0]) for r in found)
 
     # -- rows, functions, export -------------------------------------------------------------
     def insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
