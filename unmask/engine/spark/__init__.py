@@ -49,6 +49,12 @@ class _Translating(Dialect):
         return SPARK.interval_join(select, probe, key, ranges, start, stop)
 
 
+# The readers' layers compute a value once (a record's list of JSON fields, a parsed time) for
+# many expressions above it; merging the layers would copy that value into every expression
+# that reads it, and Spark would parse a record's JSON once per copy.
+_NO_COLLAPSE = "org.apache.spark.sql.catalyst.optimizer.CollapseProject"
+
+
 def _message(e: BaseException) -> str:
     java = getattr(e, "java_exception", None)  # a Py4JJavaError's first line says nothing
     text = (str(java.getMessage()) if java is not None else str(e)).strip().splitlines()
@@ -114,10 +120,12 @@ class SparkEngine:
                 here = [p for p in sys.path if p and os.path.isdir(p)]
                 b = b.config("spark.pyspark.python", sys.executable) \
                     .config("spark.executorEnv.PYTHONPATH", os.pathsep.join(here))
+        # Duplicate keys are valid JSON to DuckDB (json_valid, try(s::JSON)), so to Spark too.
         try:
             self._spark = b.config("spark.sql.shuffle.partitions", str(shuffle_partitions)) \
                 .config("spark.sql.session.timeZone", "UTC") \
-                .config("spark.sql.variant.allowDuplicateKeys", "true").getOrCreate()  # JSON validity as DuckDB's
+                .config("spark.sql.variant.allowDuplicateKeys", "true") \
+                .config("spark.sql.optimizer.excludedRules", _NO_COLLAPSE).getOrCreate()
         except Exception as e:  # no JVM, no server: one line for the CLI
             raise EngineError(_message(e), f"-- open spark {remote or master or 'local[2]'}", self.name) from e
         if not os.environ.get("UNMASK_DEBUG"):
@@ -182,9 +190,12 @@ class SparkEngine:
             df = self._spark.sql(view[1], args=args) if args else self._spark.sql(view[1])
             if not view[0].startswith("__"):
                 # A table of the scan is computed once, as DuckDB's is, so later statements do
-                # not compute it again; readers' staging (``__...``) stays lazy: it may hold
-                # the clear text their layers were given.
+                # not compute it again.
                 df = df.localCheckpoint()
+            else:
+                # Readers' staging (``__...``) may hold the text their layers were given: kept
+                # in memory only, never on disk (dropping the view releases it).
+                df = df.persist(StorageLevel.MEMORY_ONLY)
             df.createOrReplaceTempView(view[0])
             return self._spark.sql("SELECT 1 AS ok WHERE false")
         except (PySparkException, Py4JError, DialectError) as e:

@@ -75,9 +75,9 @@ _DOB_SQL = (
 )
 
 
-def _iso_countries(col: str) -> str:
-    return (f"list_distinct(list_filter(list_transform({col}, lambda x: lower(unmask_country(x))), "
-            "lambda x: x IS NOT NULL))")
+def _iso_countries(col: str, key: str) -> str:
+    """The ISO codes of the country names in ``col``, from ``__ofac_cc`` (NULL stays NULL)."""
+    return f"CASE WHEN e.{col} IS NOT NULL THEN coalesce(c.{key}, []) END"
 
 
 def load(engine: Engine, folder: Path, list_id: str, max_line_bytes: int, shown_prefix: str) -> list[ListFile]:
@@ -116,10 +116,21 @@ SELECT r.ent_num AS entity_id,
   coalesce(a.add_countries, []) AS add_countries, r.remarks_all AS remarks, r.line
 FROM r LEFT JOIN a USING (ent_num)
 """)  # noqa: S608 - table names are ours
+    # Country names become codes once per distinct name (a Python scalar), joined back per row:
+    # not inside a lambda over each list, where Spark takes no Python function.
+    engine.execute("""
+CREATE OR REPLACE TEMP TABLE __ofac_cc AS
+WITH v AS (SELECT line, 'n' AS k, unnest(nat_names) AS name FROM __ofac_ent
+           UNION ALL SELECT line, 'a' AS k, unnest(add_countries) AS name FROM __ofac_ent),
+d AS (SELECT name, lower(unmask_country(name)) AS cc FROM (SELECT DISTINCT name FROM v))
+SELECT v.line, list(DISTINCT d.cc) FILTER (WHERE v.k = 'n') AS nat,
+  list(DISTINCT d.cc) FILTER (WHERE v.k = 'a') AS addr
+FROM v JOIN d USING (name) WHERE d.cc IS NOT NULL GROUP BY v.line
+""")
     engine.execute(
-        "INSERT INTO intel_entities SELECT $list, entity_id, schema, caption, programs, birth_dates, "  # noqa: S608
-        f"{_iso_countries('nat_names')}, {_iso_countries('add_countries')}, remarks, $src, line "
-        "FROM __ofac_ent",
+        "INSERT INTO intel_entities SELECT $list, e.entity_id, e.schema, e.caption, e.programs, e.birth_dates, "  # noqa: S608
+        f"{_iso_countries('nat_names', 'nat')}, {_iso_countries('add_countries', 'addr')}, e.remarks, $src, e.line "
+        "FROM __ofac_ent e LEFT JOIN __ofac_cc c USING (line)",
         {"list": list_id, "src": src["prim"]},
     )
     # Aliases of entities with no primary row (designated after the primary file's date) are
@@ -154,6 +165,6 @@ INSERT INTO intel_addresses
 SELECT $list, ent_num, address, city_state_postal, lower(unmask_country(country)) FROM {add}
 WHERE address IS NOT NULL OR city_state_postal IS NOT NULL
 """, {"list": list_id})  # noqa: S608
-    for t in (*tables.values(), "__ofac_ent"):
+    for t in (*tables.values(), "__ofac_ent", "__ofac_cc"):
         engine.drop(t)
     return files
