@@ -46,6 +46,8 @@ DuckDB                                   Spark
                                          object without the key ``k``)
 ``unnest(xs), generate_subscripts(xs,1)`` ``inline(transform(xs, (v, p) -> named_struct(..)))``
                                          (Spark allows one generator per SELECT)
+``f(unnest(xs))``                        ``explode(transform(xs, __x -> f(__x)))`` (a generator
+                                         only at the top of a column)
 =======================================  ==================================================
 
 Constructs with no faithful rewrite (``rowid``, ``ASOF`` joins, ``hash()``, ``* EXCLUDE``, a JSON
@@ -201,6 +203,30 @@ def _unnest_with_positions(select: exp.Select) -> exp.Select | None:
     return out
 
 
+def _lift_generators(select: exp.Select) -> exp.Select | None:
+    """``f(unnest(xs))`` in a SELECT list: Spark takes a generator only at the top of a column,
+    so it becomes ``explode(transform(xs, __x -> f(__x)))`` (f a scalar expression). None when
+    no column nests one."""
+    changed = False
+    out = select.copy()
+    projs = []
+    for p in out.expressions:
+        body = p.unalias()
+        gens = list(body.find_all(exp.Explode))
+        if len(gens) != 1 or gens[0] is body:
+            projs.append(p)
+            continue
+        xs = gens[0].this
+        gens[0].replace(exp.column("__x"))
+        lifted = exp.Explode(this=_fn("transform", xs, exp.Lambda(this=body, expressions=[exp.to_identifier("__x")])))
+        projs.append(exp.alias_(lifted, p.alias) if p.alias else lifted)
+        changed = True
+    if not changed:
+        return None
+    out.set("expressions", projs)
+    return out
+
+
 _JSON_KIND = {"OBJECT": "json_object_keys", "ARRAY": "json_array_length"}
 
 
@@ -271,6 +297,9 @@ def _rewrite_for_spark(node: exp.Expression) -> exp.Expression:
         positions = _unnest_with_positions(node)
         if positions is not None:
             return positions.transform(_rewrite_for_spark)
+        lifted = _lift_generators(node)
+        if lifted is not None:
+            return lifted.transform(_rewrite_for_spark)
     if isinstance(node, (exp.EQ, exp.NEQ)) and isinstance(node.this, exp.JSONType):
         return _json_type_is(node)
     if isinstance(node, exp.JSONType):
