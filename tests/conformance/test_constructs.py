@@ -117,6 +117,10 @@ def test_rows_inserted_deleted_and_updated(engine: Engine) -> None:
     assert sorted(engine.query("SELECT k, s, n FROM d")) == [(2, "B", 3.0), (12, "BX", None)]
     engine.execute(engine.dialect.transpile("DELETE FROM d WHERE n IS NULL"))
     assert engine.query("SELECT k FROM d") == [(2,)]
+    # An INSERT whose query has a WITH (Spark SQL writes the WITH first).
+    engine.execute(engine.dialect.transpile(
+        "INSERT INTO d (k, s) WITH x AS (SELECT k + 1 AS k FROM d) SELECT k, lower(unnest(['P', 'Q'])) FROM x"))
+    assert sorted(engine.query("SELECT k, s FROM d WHERE k = 3")) == [(3, "p"), (3, "q")]
 
 
 def test_an_update_from_a_join_is_refused_on_spark_not_guessed(engine: Engine) -> None:

@@ -31,9 +31,12 @@ def _q(name: str) -> str:
 def run_dml(spark: SparkSession, text: str, args: Any) -> bool:
     """Run ``text`` if it is an INSERT, DELETE or UPDATE (Spark SQL); False when it is none."""
     head = text.lstrip()[:6].upper()
-    if head not in ("INSERT", "DELETE", "UPDATE"):
+    with_first = head[:4] == "WITH" and head[4:5].isspace()  # Spark SQL writes WITH ... INSERT
+    if head not in ("INSERT", "DELETE", "UPDATE") and not with_first:
         return False
     tree = sqlglot.parse_one(text, read="spark")
+    if with_first and not isinstance(tree, exp.Insert):
+        return False
 
     def sql(q: str) -> DataFrame:
         return spark.sql(q, args=args) if args else spark.sql(q)
@@ -43,7 +46,10 @@ def run_dml(spark: SparkSession, text: str, args: Any) -> bool:
         cols = [c.name for c in target.expressions] if isinstance(target, exp.Schema) else None
         table = (target.this if isinstance(target, exp.Schema) else target).name
         old = spark.table(table)
-        new = sql(tree.expression.sql(dialect="spark"))
+        query = tree.expression.copy()
+        if tree.args.get("with_") is not None:  # WITH ... INSERT: the CTEs belong to the query
+            query.set("with_", tree.args["with_"].copy())
+        new = sql(query.sql(dialect="spark"))
         names = cols or old.columns[: len(new.columns)]
         new = new.toDF(*names)
         types = dict(old.dtypes)
