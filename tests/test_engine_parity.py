@@ -20,8 +20,8 @@ from unmask.engine import EngineChoice
 from unmask.pipeline import EngineGap, ScanResult, scan
 
 # The first stage Spark cannot run yet, and why (docs/architecture.md lists the constructs).
-SPARK_GAP = ("the sources stage does not run on Spark yet: the readers' duplicate-key check is an "
-             "UPDATE ... FROM, and Spark's temporary views take no UPDATE")
+SPARK_GAP = ("the intel stage does not run on Spark yet (the sources stage does); normalise, resolve, "
+             "screen, signals, link and score follow (docs/architecture.md)")
 
 SCAN_ENGINES = [
     pytest.param("spark", marks=[

@@ -77,15 +77,21 @@ def _temp_view(sql: str) -> tuple[str, str, bool] | None:
 
 def _fit(value: Any, t: Any) -> Any:
     """A Python value in the form Spark's type asks for: an unsigned 64-bit integer (UBIGINT
-    on DuckDB, DECIMAL(20, 0) here) is a Decimal."""
+    on DuckDB, DECIMAL(20, 0) here) is a Decimal; ISO text for a time or date is parsed."""
+    from datetime import date, datetime
     from decimal import Decimal
 
-    from pyspark.sql.types import ArrayType, DecimalType
+    from pyspark.sql.types import ArrayType, DateType, DecimalType, TimestampType
 
     if value is None:
         return None
     if isinstance(t, DecimalType) and isinstance(value, int):
         return Decimal(value)
+    # ISO text for a time or a date, which DuckDB casts on insert.
+    if isinstance(t, TimestampType) and isinstance(value, str):
+        return datetime.fromisoformat(value)
+    if isinstance(t, DateType) and isinstance(value, str):
+        return date.fromisoformat(value)
     if isinstance(t, ArrayType) and isinstance(value, (list, tuple)):
         return [_fit(v, t.elementType) for v in value]
     return value
