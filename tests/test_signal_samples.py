@@ -79,8 +79,19 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+# Signals whose SQL Spark does not run yet (issue 16), each with Spark's reason. Strict: a
+# sample that starts passing fails here until its signal leaves this list.
+SPARK_GAPS = {
+    "account_holder_mismatch": "a Python scalar in a LEFT JOIN's ON clause (Spark refuses it)",
+    "shared_residential_subnet": "a struct field read from a value that is a string on Spark",
+}
+
+
 @pytest.mark.parametrize(("sig", "sample"), CASES)
-def test_signal_on_its_sample(engine: Engine, schema: Schema, sig: Signal, sample: Sample) -> None:
+def test_signal_on_its_sample(engine: Engine, schema: Schema, sig: Signal, sample: Sample,
+                              request: pytest.FixtureRequest) -> None:
+    if engine.name == "spark" and sig.id in SPARK_GAPS:
+        request.applymarker(pytest.mark.xfail(reason=SPARK_GAPS[sig.id], strict=True))
     unread = [t for t in sample.rows if t not in sig.sql]
     assert not unread, f"the sample fills tables the signal does not read: {unread}"
     _fill(engine, schema, sample)

@@ -67,9 +67,12 @@ def _temp_view(sql: str) -> tuple[str, str, bool] | None:
     import sqlglot
     from sqlglot import exp
 
-    if "VIEW" not in sql.upper():
+    if "VIEW" not in sql.upper() or not sql.lstrip()[:6].upper() == "CREATE":
         return None
-    tree = sqlglot.parse_one(sql, read="spark")
+    try:
+        tree = sqlglot.parse_one(sql, read="spark")
+    except sqlglot.errors.ParseError:  # not a statement of ours to rewrite: Spark reads it
+        return None
     if not isinstance(tree, exp.Create) or (tree.kind or "").upper() != "VIEW" or tree.expression is None:
         return None
     return tree.this.name, tree.expression.sql(dialect="spark"), bool(tree.args.get("exists"))

@@ -34,7 +34,12 @@ def run_dml(spark: SparkSession, text: str, args: Any) -> bool:
     with_first = head[:4] == "WITH" and head[4:5].isspace()  # Spark SQL writes WITH ... INSERT
     if head not in ("INSERT", "DELETE", "UPDATE") and not with_first:
         return False
-    tree = sqlglot.parse_one(text, read="spark")
+    try:
+        tree = sqlglot.parse_one(text, read="spark")
+    except sqlglot.errors.ParseError:
+        if with_first:  # a query, not an INSERT: Spark reads it
+            return False
+        raise
     if with_first and not isinstance(tree, exp.Insert):
         return False
 
