@@ -77,10 +77,12 @@ def test_key_and_clear_values_show_in_no_plan_log_or_parquet(
 @needs_spark
 def test_a_value_bound_as_a_parameter_would_show_in_the_plan(spark: Engine) -> None:
     # The negative case: the detector above is not blind. A plain (text) parameter is written
-    # into the plan as a literal by Spark, which is why secrets never travel that way.
-    spark.execute("CREATE OR REPLACE TEMP TABLE shown AS SELECT $v AS v", {"v": "visible-literal-42"})
-    assert "visible-literal-42" in _plan("shown")
-    spark.drop("shown")
+    # into the plan as a literal by Spark, which is why secrets never travel that way. A reader's
+    # staging table (``__``) keeps its plan, as hr_tok above does; a scan's own table is
+    # checkpointed, and its plan shows rows, not how they were made.
+    spark.execute("CREATE OR REPLACE TEMP TABLE __shown AS SELECT $v AS v", {"v": "visible-literal-42"})
+    assert "visible-literal-42" in _plan("__shown")
+    spark.drop("__shown")
 
 
 def test_a_duckdb_scan_never_imports_pyspark(tmp_path: Path) -> None:

@@ -121,6 +121,13 @@ def test_rows_inserted_deleted_and_updated(engine: Engine) -> None:
     engine.execute(engine.dialect.transpile(
         "INSERT INTO d (k, s) WITH x AS (SELECT k + 1 AS k FROM d) SELECT k, lower(unnest(['P', 'Q'])) FROM x"))
     assert sorted(engine.query("SELECT k, s FROM d WHERE k = 3")) == [(3, "p"), (3, "q")]
+    # A statement after comments (a signal's SQL starts with its why): still an INSERT, and a
+    # temp table after a comment is still a table of the scan.
+    engine.execute(engine.dialect.transpile(
+        "-- why this form\nINSERT INTO d (k, s) WITH x AS (SELECT 7 AS k) SELECT k, 'c' FROM x"))
+    engine.execute(engine.dialect.transpile("/* why */ CREATE OR REPLACE TEMP TABLE d2 AS SELECT k FROM d"))
+    engine.execute("DELETE FROM d WHERE k = 7")
+    assert engine.query("SELECT k FROM d2 WHERE k = 7") == [(7,)]
 
 
 def test_an_update_from_a_join_is_refused_on_spark_not_guessed(engine: Engine) -> None:

@@ -24,7 +24,7 @@ from pyspark.sql import DataFrame, SparkSession
 
 from unmask.engine.base import EngineError, Params, RawReject
 from unmask.engine.dialect import SPARK, Dialect, DialectError
-from unmask.engine.spark.dml import run_dml
+from unmask.engine.spark.dml import head, run_dml
 from unmask.engine.spark.scalars import BUILTINS, check_types, constant, vectorised
 
 _log = logging.getLogger("unmask.engine")
@@ -67,7 +67,7 @@ def _temp_view(sql: str) -> tuple[str, str, bool] | None:
     import sqlglot
     from sqlglot import exp
 
-    if "VIEW" not in sql.upper() or not sql.lstrip()[:6].upper() == "CREATE":
+    if "VIEW" not in sql.upper() or head(sql) != "CREATE":
         return None
     try:
         tree = sqlglot.parse_one(sql, read="spark")

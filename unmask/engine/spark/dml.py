@@ -15,6 +15,7 @@ row its answer depends on the engine, and the pipeline writes it as a new table 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import sqlglot
@@ -28,11 +29,20 @@ def _q(name: str) -> str:
     return "`" + name.replace("`", "``") + "`"
 
 
+_LEADING_COMMENTS = re.compile(r"\s*(?:/\*.*?\*/\s*|--[^\n]*\n\s*)*", re.S)
+
+
+def head(text: str, n: int = 6) -> str:
+    """The statement's first ``n`` characters, upper case, after its leading comments (sqlglot
+    keeps a signal's leading ``--`` comments as ``/* */`` in front of the statement)."""
+    return text[_LEADING_COMMENTS.match(text).end():][:n].upper()  # type: ignore[union-attr]
+
+
 def run_dml(spark: SparkSession, text: str, args: Any) -> bool:
     """Run ``text`` if it is an INSERT, DELETE or UPDATE (Spark SQL); False when it is none."""
-    head = text.lstrip()[:6].upper()
-    with_first = head[:4] == "WITH" and head[4:5].isspace()  # Spark SQL writes WITH ... INSERT
-    if head not in ("INSERT", "DELETE", "UPDATE") and not with_first:
+    head_ = head(text)
+    with_first = head_[:4] == "WITH" and head_[4:5].isspace()  # Spark SQL writes WITH ... INSERT
+    if head_ not in ("INSERT", "DELETE", "UPDATE") and not with_first:
         return False
     try:
         tree = sqlglot.parse_one(text, read="spark")
