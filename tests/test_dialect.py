@@ -214,6 +214,8 @@ def test_each_rewrite(duck: str, spark: str) -> None:
     ("SELECT regexp_replace(s, 'a', 'b') FROM t", "first match"),
     ("SELECT * EXCLUDE (a) FROM t", "EXCLUDE"),
     ("SELECT hash(x) FROM t", "hash"),
+    ("SELECT * FROM t QUALIFY row_number() OVER (ORDER BY a) <= 2", "QUALIFY"),
+    ("SELECT t.* FROM t QUALIFY row_number() OVER (ORDER BY a) <= 2", "QUALIFY"),
     ("SELECT json_extract(j, '$.items[*].id') FROM t", "wildcard"),
     ("SELECT json_extract_string(j, '$.items[*]') FROM t", "wildcard"),
     ("SELECT json_type(j) FROM t", "json_type"),

@@ -34,6 +34,14 @@ def test_bound_values_by_name_and_position(engine: Engine) -> None:
     assert not engine.table_exists("t")
 
 
+def test_inserted_text_is_cast_to_the_column_type(engine: Engine) -> None:
+    # The ZIP table's rows arrive as CSV text; DuckDB casts them on insert, every engine must.
+    engine.execute("CREATE OR REPLACE TEMP TABLE g(zip5 VARCHAR, lat DOUBLE, n BIGINT)")
+    engine.insert_rows("g", ("zip5", "lat", "n"), [("07030", "40.8154", "3"), ("10001", None, None)])
+    assert engine.query("SELECT zip5, lat, n FROM g ORDER BY zip5") == [("07030", 40.8154, 3), ("10001", None, None)]
+    engine.drop("g")
+
+
 def test_errors_carry_the_sql_but_never_the_values(engine: Engine) -> None:
     with pytest.raises(EngineError) as e:
         engine.query("SELECT no_such_column FROM (SELECT $secret AS s)", {"secret": "123-45-6789"})

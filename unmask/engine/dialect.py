@@ -50,7 +50,8 @@ DuckDB                                   Spark
                                          only at the top of a column)
 =======================================  ==================================================
 
-Constructs with no faithful rewrite (``rowid``, ``ASOF`` joins, ``hash()``, ``* EXCLUDE``, a JSON
+Constructs with no faithful rewrite (``rowid``, ``ASOF`` joins, ``hash()``, ``* EXCLUDE``, ``QUALIFY``
+over ``SELECT *``, a JSON
 wildcard other than a last ``[*]``, a ``regexp_replace`` that replaces only the first match) raise
 :class:`DialectError` naming the construct, so a gap is found when the SQL is translated,
 never by a wrong result. What a dialect runs differently but can write portably is a method
@@ -585,6 +586,12 @@ def _refuse_unportable(tree: exp.Expr) -> None:
     for star in tree.find_all(exp.Star):
         if star.args.get("except_") or star.args.get("except"):
             raise DialectError("SELECT * EXCLUDE has no Spark equivalent: list the columns")
+    for sel in tree.find_all(exp.Select):
+        # sqlglot writes QUALIFY as a subquery with the window as a column `_w`; under a `*`
+        # that column stays in the result (one more column, and twice `_w` a level up).
+        if sel.args.get("qualify") is not None and any(isinstance(p, exp.Star) or p.is_star for p in sel.expressions):
+            raise DialectError("QUALIFY over SELECT * keeps its window column on Spark: rank in a subquery "
+                               "with named columns")
     for fn in tree.find_all(exp.Anonymous):
         if fn.name.lower() == "hash":
             raise DialectError("hash() differs between engines: use md5 or sha256")

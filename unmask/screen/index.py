@@ -106,16 +106,23 @@ WITH cand AS (
                       ELSE k.craft OR k.any_schema END
   GROUP BY p.qid, k.nid
 ), top AS (
-  SELECT cand.* FROM cand JOIN intel_name_ids n USING (nid)
   -- Two names at most of one entity: an entity listed under many spellings of one name
   -- ("KIM, Yong Chol", "Young-Chol", "Young-Cheol" ...) must not crowd out its namesakes.
-  QUALIFY row_number() OVER (PARTITION BY qid, n.list, n.entity_id ORDER BY weight DESC, nid) <= 2
+  -- (Ranks as named columns of a subquery, not QUALIFY: Spark rewrites QUALIFY over a `*` into
+  -- a subquery whose window column the next `*` carries along, then finds it twice.)
+  SELECT qid, nid, weight FROM (
+    SELECT cand.qid, cand.nid, cand.weight,
+      row_number() OVER (PARTITION BY qid, n.list, n.entity_id ORDER BY weight DESC, nid) AS in_entity
+    FROM cand JOIN intel_name_ids n USING (nid)
+  ) WHERE in_entity <= 2
 ), top2 AS (
-  SELECT * FROM top
   -- The best few by shared-key rarity, and none far below the best: a candidate that shares
   -- only a common word with the party, when another shares its rare ones, is not worth scoring.
-  QUALIFY row_number() OVER (PARTITION BY qid ORDER BY weight DESC, nid) <= $top
-    AND weight >= $ratio * max(weight) OVER (PARTITION BY qid)
+  SELECT qid, nid, weight FROM (
+    SELECT qid, nid, weight, row_number() OVER (PARTITION BY qid ORDER BY weight DESC, nid) AS in_party,
+      max(weight) OVER (PARTITION BY qid) AS best
+    FROM top
+  ) WHERE in_party <= $top AND weight >= $ratio * best
 )
 SELECT t.qid, n.list, n.entity_id, n.name AS list_name, n.kind, n.schema AS list_schema, t.weight
 FROM top2 t JOIN intel_name_ids n USING (nid)

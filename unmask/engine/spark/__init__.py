@@ -80,16 +80,22 @@ def _temp_view(sql: str) -> tuple[str, str, bool] | None:
 
 def _fit(value: Any, t: Any) -> Any:
     """A Python value in the form Spark's type asks for: an unsigned 64-bit integer (UBIGINT
-    on DuckDB, DECIMAL(20, 0) here) is a Decimal; ISO text for a time or date is parsed."""
+    on DuckDB, DECIMAL(20, 0) here) is a Decimal; text for a number, a time or a date is
+    parsed, as DuckDB casts it on insert."""
     from datetime import date, datetime
     from decimal import Decimal
 
-    from pyspark.sql.types import ArrayType, DateType, DecimalType, TimestampType
+    from pyspark.sql.types import ArrayType, DateType, DecimalType, FractionalType, IntegralType, TimestampType
 
     if value is None:
         return None
-    if isinstance(t, DecimalType) and isinstance(value, int):
+    if isinstance(t, DecimalType) and isinstance(value, int | str):
         return Decimal(value)
+    # Text for a number (a CSV field), which DuckDB casts on insert as it does ISO times.
+    if isinstance(t, FractionalType) and isinstance(value, str):
+        return float(value)
+    if isinstance(t, IntegralType) and isinstance(value, str):
+        return int(value)
     # ISO text for a time or a date, which DuckDB casts on insert.
     if isinstance(t, TimestampType) and isinstance(value, str):
         return datetime.fromisoformat(value)
