@@ -81,10 +81,7 @@ def _q(name: str) -> str:
 
 # Signals whose SQL Spark does not run yet (issue 16), each with Spark's reason. Strict: a
 # sample that starts passing fails here until its signal leaves this list.
-SPARK_GAPS = {
-    "account_holder_mismatch": "a Python scalar in a LEFT JOIN's ON clause (Spark refuses it)",
-    "shared_residential_subnet": "a struct field read from a value that is a string on Spark",
-}
+SPARK_GAPS: dict[str, str] = {}
 
 
 @pytest.mark.parametrize(("sig", "sample"), CASES)

@@ -26,6 +26,14 @@ WITH d AS (
   WHERE d.account_holder_name IS NOT NULL
     AND d.method IN ('direct_deposit', 'wire', 'paycard', 'platform')
     AND unmask_name_sim(e.full_name, d.account_holder_name) < 0.85
+), r AS (
+  -- A declared household member who holds the account, matched by an inner join and a WHERE
+  -- before the LEFT JOIN below: Spark takes no Python scalar in an outer join's ON clause.
+  SELECT k.employee_id, k.account_holder_name, m.kind
+  FROM (SELECT DISTINCT employee_id, account_holder_name FROM d) k
+  JOIN (SELECT h.a, p.full_name, any_value(h.kind) AS kind FROM households h
+        JOIN employees p ON p.employee_id = h.b GROUP BY ALL) m ON m.a = k.employee_id
+  WHERE unmask_name_sim(m.full_name, k.account_holder_name) >= 0.85
 )
 SELECT 'employee' AS subject_type, d.employee_id AS subject_id, d.source_file, d.line,
   d.effective_date::TIMESTAMPTZ AS observed_at,
@@ -36,11 +44,7 @@ SELECT 'employee' AS subject_type, d.employee_id AS subject_id, d.source_file, d
             ELSE '' END AS detail,
   CASE WHEN r.kind IS NOT NULL OR d.own_firm OR unmask_surname(d.account_holder_name) = unmask_surname(d.full_name)
        THEN 'weak' ELSE 'strong' END AS strength
-FROM d
-LEFT JOIN (
-  SELECT h.a, p.full_name, any_value(h.kind) AS kind FROM households h
-  JOIN employees p ON p.employee_id = h.b GROUP BY ALL
-) r ON r.a = d.employee_id AND unmask_name_sim(r.full_name, d.account_holder_name) >= 0.85
+FROM d LEFT JOIN r ON r.employee_id = d.employee_id AND r.account_holder_name = d.account_holder_name
 """,
     samples=(
         positive("pay goes to an account held by a stranger, or by a company HR never declared", {

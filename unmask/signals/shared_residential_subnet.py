@@ -30,12 +30,14 @@ WITH r AS (
   FROM r WHERE net <> '' GROUP BY employee_id, net HAVING count(DISTINCT d) >= 2
 ), sizes AS (SELECT net, count(*) AS workers FROM n GROUP BY net),
 pairs AS (
-  SELECT a.employee_id AS a, a.net, b.employee_id AS b
+  -- (x and y, not a and b: inside the EXISTS below, Spark reads a.employee_id as a field of
+  -- the households column h.a before it looks for the outer table a.)
+  SELECT x.employee_id AS a, x.net, y.employee_id AS b
   -- A /24 seen in two cities is a carrier's or a geolocation database's, not one home line's.
-  FROM n a JOIN n b ON a.net = b.net AND a.employee_id <> b.employee_id AND a.place = b.place
+  FROM n x JOIN n y ON x.net = y.net AND x.employee_id <> y.employee_id AND x.place = y.place
   -- One address shared is shared_residential_egress's evidence, not this.
-  WHERE NOT list_has_any(a.ips, b.ips)
-    AND NOT EXISTS (SELECT 1 FROM households h WHERE h.a = a.employee_id AND h.b = b.employee_id)
+  WHERE NOT list_has_any(x.ips, y.ips)
+    AND NOT EXISTS (SELECT 1 FROM households h WHERE h.a = x.employee_id AND h.b = y.employee_id)
 )
 SELECT 'employee' AS subject_type, p.a AS subject_id, min({'f': n.source_file, 'l': n.line}).f AS source_file,
   min({'f': n.source_file, 'l': n.line}).l AS line, min({'f': n.source_file, 'l': n.line, 't': n.ts}).t AS observed_at,
