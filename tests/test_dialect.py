@@ -213,6 +213,7 @@ def test_each_rewrite(duck: str, spark: str) -> None:
     ("SELECT * FROM a ASOF JOIN b ON a.x >= b.x", "ASOF"),
     ("SELECT regexp_replace(s, 'a', 'b') FROM t", "first match"),
     ("SELECT * EXCLUDE (a) FROM t", "EXCLUDE"),
+    ("SELECT e.* REPLACE (1 AS a) FROM e", "REPLACE"),
     ("SELECT hash(x) FROM t", "hash"),
     ("SELECT * FROM t QUALIFY row_number() OVER (ORDER BY a) <= 2", "QUALIFY"),
     ("SELECT t.* FROM t QUALIFY row_number() OVER (ORDER BY a) <= 2", "QUALIFY"),

@@ -20,9 +20,8 @@ from unmask.engine import EngineChoice
 from unmask.pipeline import EngineGap, ScanResult, scan
 
 # The first stage Spark cannot run yet, and why (docs/architecture.md lists the constructs).
-SPARK_GAP = ("the signals stage does not run on Spark yet (sources, intel, normalise, resolve, screen and Sigma do): "
-             "Python UDF in the ON clause of a LEFT OUTER JOIN (account_holder_mismatch); link, score and report "
-             "follow (docs/architecture.md)")
+SPARK_GAP = ("the link stage does not run on Spark yet (sources, intel, normalise, resolve, screen, Sigma and the "
+             "signals do); score and report follow (docs/architecture.md)")
 
 SCAN_ENGINES = [
     pytest.param("spark", marks=[

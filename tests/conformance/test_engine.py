@@ -112,6 +112,11 @@ def test_json_lines_export(engine: Engine, tmp_path: Path) -> None:
     out = tmp_path / "o.jsonl"
     n = engine.export_jsonl("SELECT 1 AS a, 'x' AS b UNION ALL SELECT 2, 'y'", out)
     assert n == 2 and sorted(json.loads(x)["a"] for x in out.read_text().splitlines()) == [1, 2]
+    # A struct is a JSON object on every engine (findings.jsonl's subject and evidence rows).
+    engine.export_jsonl("SELECT {'type': 'employee', 'ids': ['E1', 'E2']} AS subject, "
+                        "[{'signal': 's', 'weight': 1.5}] AS evidence", out)
+    assert json.loads(out.read_text()) == {"subject": {"type": "employee", "ids": ["E1", "E2"]},
+                                           "evidence": [{"signal": "s", "weight": 1.5}]}
 
 
 def test_translated_constructs_answer_alike(engine: Engine) -> None:

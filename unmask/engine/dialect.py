@@ -586,6 +586,8 @@ def _refuse_unportable(tree: exp.Expr) -> None:
     for star in tree.find_all(exp.Star):
         if star.args.get("except_") or star.args.get("except"):
             raise DialectError("SELECT * EXCLUDE has no Spark equivalent: list the columns")
+        if star.args.get("replace"):
+            raise DialectError("SELECT * REPLACE has no Spark equivalent: list the columns")
     for sel in tree.find_all(exp.Select):
         # sqlglot writes QUALIFY as a subquery with the window as a column `_w`; under a `*`
         # that column stays in the result (one more column, and twice `_w` a level up).

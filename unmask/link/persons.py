@@ -16,6 +16,7 @@ as persons (``resolve/records.py``):
 from __future__ import annotations
 
 from unmask.engine import Engine
+from unmask.engine.sqlbuild import ident
 
 # Rows of these signals on the two records of a claimed identity are about the identity itself.
 IDENTITY_SIGNALS = ("national_id_shared", "name_dob_shared", "same_person_records")
@@ -43,14 +44,19 @@ def honour_persons(engine: Engine) -> int:
         "JOIN evidence y ON y.group_key = x.group_key AND y.subject_type = c.b_type AND y.subject_id = c.b",
         {"sigs": list(IDENTITY_SIGNALS)},
     )
+    # The evidence's columns are listed, strength and detail rewritten in place (not
+    # ``* REPLACE``, which only DuckDB has), so every engine runs this one statement.
+    rewritten = {
+        "strength": "CASE WHEN c.victim THEN 'weak' WHEN c.victim = false THEN 'strong' ELSE e.strength END",
+        "detail": "CASE WHEN c.victim THEN e.detail || ' (this record came first: likely the person whose identity '"
+                  " || c.other || ' uses)' "
+                  "WHEN c.victim = false THEN e.detail || ' (claims the identity of the earlier ' || c.other || ')' "
+                  "ELSE e.detail END",
+    }
+    cols = ", ".join(f"{rewritten[c]} AS {ident(c)}" if c in rewritten else f"e.{ident(c)}"
+                     for c in engine.columns("evidence"))
     engine.execute(
-        "CREATE OR REPLACE TABLE evidence AS "
-        "SELECT e.* REPLACE ("
-        "  CASE WHEN c.victim THEN 'weak' WHEN c.victim = false THEN 'strong' ELSE e.strength END AS strength, "
-        "  CASE WHEN c.victim THEN e.detail || ' (this record came first: likely the person whose identity '"
-        "    || c.other || ' uses)' "
-        "  WHEN c.victim = false THEN e.detail || ' (claims the identity of the earlier ' || c.other || ')' "
-        "  ELSE e.detail END AS detail) "
+        f"CREATE OR REPLACE TABLE evidence AS SELECT {cols} "  # noqa: S608 - our column names and SQL
         "FROM evidence e "
         "LEFT JOIN group_persons g USING (group_key) "
         "LEFT JOIN (SELECT group_key, subject_type, subject_id, bool_or(victim) AS victim, "

@@ -106,6 +106,16 @@ def _fit(value: Any, t: Any) -> Any:
     return value
 
 
+def _json_value(v: Any) -> Any:
+    """What DuckDB's JSON writer gives for a value json cannot write: a number for a DECIMAL
+    (an unsigned 64-bit integer here), text for a time."""
+    from decimal import Decimal
+
+    if isinstance(v, Decimal):
+        return int(v) if v == v.to_integral_value() else float(v)
+    return str(v)
+
+
 def _ident(name: str) -> str:
     return "`" + name.replace("`", "``") + "`"
 
@@ -413,10 +423,15 @@ class SparkEngine:
             raise EngineError(_message(e), f"-- register {name}", self.name) from e
 
     def export_jsonl(self, sql: str, path: Path, params: Params = None) -> int:
-        names, rows = self._collect(sql, params)
+        df = self._df(sql, params)
+        try:
+            # A struct is a Row, which is a tuple: as a dict (recursively), DuckDB's JSON object.
+            rows = [r.asDict(recursive=True) for r in df.collect()]
+        except (PySparkException, Py4JError) as e:
+            raise EngineError(_message(e), sql, self.name) from e
         with path.open("w", encoding="utf-8") as out:
             for r in rows:
-                out.write(json.dumps(dict(zip(names, r, strict=True)), default=str) + "\n")
+                out.write(json.dumps(r, default=_json_value) + "\n")
         return len(rows)
 
     def splink_api(self) -> Any:
