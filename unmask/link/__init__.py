@@ -23,9 +23,11 @@ def build_clusters(engine: Engine, max_group: int = MAX_GROUP,
     """Create ``cluster_members``, ``cluster_links`` and ``clusters`` from evidence rows carrying a
     group_key. ``previous`` holds the last scan's ``(cluster_id, subject_type, subject_id)``
     rows, from which a changed cluster learns which earlier cluster it continues."""
+    # The group's smallest hint: min(), which every engine has, is DuckDB's first(value_hint
+    # ORDER BY value_hint) (NULLs last), which Spark does not parse.
     engine.execute(
         "CREATE OR REPLACE TABLE group_members AS SELECT DISTINCT group_key, via, subject_type, subject_id, "
-        "first(value_hint ORDER BY value_hint) OVER (PARTITION BY group_key) AS value_hint "
+        "min(value_hint) OVER (PARTITION BY group_key) AS value_hint "
         "FROM evidence WHERE group_key IS NOT NULL"
     )
     engine.execute(
