@@ -44,8 +44,11 @@ def exact_sum(expr: str, where: str = "", over: str = "") -> str:
     """SQL: the sum of a weight column in exact decimals. A sum of doubles depends on the order
     the engine adds them in, which varies with threads: members of equal weight would then
     differ in the last bit, and a weight rounded for the outputs could flip between runs."""
-    tail = (f" FILTER (WHERE {where})" if where else "") + (f" OVER ({over})" if over else "")
-    return f"CAST(sum(CAST({expr} AS DECIMAL(18, 9))){tail} AS DOUBLE)"
+    # ``where`` is a CASE inside the sum rather than FILTER (WHERE ...): the same answer (NULL when
+    # no row qualifies), and Spark takes no FILTER on a window aggregate (issue 16).
+    value = f"CASE WHEN {where} THEN CAST({expr} AS DECIMAL(18, 9)) END" if where else f"CAST({expr} AS DECIMAL(18, 9))"
+    tail = f" OVER ({over})" if over else ""
+    return f"CAST(sum({value}){tail} AS DOUBLE)"
 
 
 def score(engine: Engine, config: Config) -> None:
@@ -81,6 +84,7 @@ def score(engine: Engine, config: Config) -> None:
         "q AS (SELECT *, dense_rank() OVER (PARTITION BY subject_type, subject_id, family "
         "  ORDER BY top DESC, signal) AS sk FROM r), "
         "c AS (SELECT *, w0 * pow(0.5, rk - 1) * pow($other, sk - 1) AS w1 FROM q), "
+        # exact_sum puts a CASE inside the sum, not FILTER: Spark takes no FILTER on a window aggregate.
         f"k AS (SELECT *, {weak_sum} "
         "  AS weak_sum FROM c) "
         f"SELECT {', '.join(ident(c) for c in engine.columns('evidence'))}, "
