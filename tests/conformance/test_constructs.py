@@ -121,6 +121,11 @@ def test_rows_inserted_deleted_and_updated(engine: Engine) -> None:
     engine.execute(engine.dialect.transpile(
         "INSERT INTO d (k, s) WITH x AS (SELECT k + 1 AS k FROM d) SELECT k, lower(unnest(['P', 'Q'])) FROM x"))
     assert sorted(engine.query("SELECT k, s FROM d WHERE k = 3")) == [(3, "p"), (3, "q")]
+    # BY NAME: the columns are matched by name, not position (persona_network's rows).
+    engine.execute(engine.dialect.transpile(
+        "INSERT INTO d BY NAME WITH x AS (SELECT 'n' AS s, 5 AS k) SELECT s, k FROM x"))
+    assert engine.query("SELECT k, s, n FROM d WHERE k = 5") == [(5, "n", None)]
+    engine.execute("DELETE FROM d WHERE k = 5")
     # A statement after comments (a signal's SQL starts with its why): still an INSERT, and a
     # temp table after a comment is still a table of the scan.
     engine.execute(engine.dialect.transpile(

@@ -5,7 +5,8 @@ changes no view in place. Each statement is rebuilt as a query over the old rows
 result replaces the view (checkpointed, so the chain of plans does not grow with each
 statement):
 
-- ``INSERT INTO t [(cols)] query`` is the old rows UNION ALL the new ones, cast to t's types;
+- ``INSERT INTO t [(cols) | BY NAME] query`` is the old rows UNION ALL the new ones, cast to
+  t's types;
 - ``DELETE FROM t WHERE c`` keeps the rows where ``c`` is not true;
 - ``UPDATE t SET a = x WHERE c`` is ``CASE WHEN c THEN x ELSE a END`` for each column set.
 
@@ -65,7 +66,12 @@ def run_dml(spark: SparkSession, text: str, args: Any) -> bool:
         if tree.args.get("with_") is not None:  # WITH ... INSERT: the CTEs belong to the query
             query.set("with_", tree.args["with_"].copy())
         new = sql(query.sql(dialect="spark"))
-        names = cols or old.columns[: len(new.columns)]
+        if tree.args.get("by_name"):  # INSERT ... BY NAME: the query's own column names
+            names = list(new.columns)
+            if unknown := [c for c in names if c not in old.columns]:
+                raise DialectError(f"INSERT BY NAME into {table}: no column {unknown[0]}")
+        else:
+            names = cols or old.columns[: len(new.columns)]
         new = new.toDF(*names)
         types = dict(old.dtypes)
         parts = [f"CAST({_q(c)} AS {types[c]}) AS {_q(c)}" if c in names else f"CAST(NULL AS {types[c]}) AS {_q(c)}"
