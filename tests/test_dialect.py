@@ -203,6 +203,10 @@ def test_the_ip_range_lookup_is_a_range_join_on_spark() -> None:
     ("CREATE TABLE IF NOT EXISTS r(a VARCHAR)",
      "CREATE TEMPORARY VIEW IF NOT EXISTS r AS SELECT CAST(NULL AS STRING) AS a WHERE FALSE"),
     ("SELECT a FROM t WHERE b = $x AND c = ?", "b = :x AND c = ?"),
+    # findings.jsonl's times: the T and Z are text, quoted for Java (bare, T is refused and Z
+    # is a zone offset).
+    ("SELECT strftime(t, '%Y-%m-%dT%H:%M:%SZ') FROM x", "DATE_FORMAT(t, 'yyyy-MM-dd\\'T\\'HH:mm:ss\\'Z\\'')"),
+    ("SELECT strptime(s, '%d %b %Y') FROM x", "TO_TIMESTAMP(s, 'dd MMM yyyy')"),
 ])
 def test_each_rewrite(duck: str, spark: str) -> None:
     assert spark in SPARK.transpile(duck)
@@ -215,6 +219,7 @@ def test_each_rewrite(duck: str, spark: str) -> None:
     ("SELECT * EXCLUDE (a) FROM t", "EXCLUDE"),
     ("SELECT e.* REPLACE (1 AS a) FROM e", "REPLACE"),
     ("SELECT hash(x) FROM t", "hash"),
+    ("SELECT strftime(t, '%s') FROM x", "strftime directive"),
     ("SELECT * FROM t QUALIFY row_number() OVER (ORDER BY a) <= 2", "QUALIFY"),
     ("SELECT t.* FROM t QUALIFY row_number() OVER (ORDER BY a) <= 2", "QUALIFY"),
     ("SELECT json_extract(j, '$.items[*].id') FROM t", "wildcard"),

@@ -27,6 +27,8 @@ DuckDB                                   Spark
 ``timezone(tz, ts)``                     ``from_utc_timestamp(ts, tz)`` (sqlglot keeps it)
 ``epoch(ts)`` (seconds, fraction kept)   ``unix_micros(ts) / 1e6`` (``unix_timestamp`` truncates)
 ``make_timestamptz(micros)``             ``timestamp_micros(micros)``
+``strftime(t, '%Y-%m-%dT%H:%M:%SZ')``    ``date_format(t, "yyyy-MM-dd'T'HH:mm:ss'Z'")`` (text
+                                         quoted; sqlglot leaves T and Z bare)
 ``json_extract_string(j, ['$.a', ..])``  ``array(get_json_object(j, '$.a'), ..)``
 ``jaro_winkler_similarity(a, b)``        ``jaro_winkler(a, b)`` (Splink's Spark UDFs, with
                                          ``damerau_levenshtein``)
@@ -362,6 +364,10 @@ def _rewrite_for_spark(node: exp.Expression) -> exp.Expression:
         # DuckDB parses the document once for a list of paths; Spark asks once per path.
         paths = node.expression.expressions
         return exp.Array(expressions=[_fn("get_json_object", _t(node.this), p.copy()) for p in paths])
+    if isinstance(node, (exp.TimeToStr, exp.StrToTime)) and isinstance(node.args.get("format"), exp.Literal):
+        # Already Java's pattern: built as a call, so sqlglot does not map its letters again.
+        pattern = exp.Literal.string(_java_time_format(node.args["format"].name))
+        return _fn("date_format" if isinstance(node, exp.TimeToStr) else "to_timestamp", _t(node.this), pattern)
     if isinstance(node, exp.GroupConcat):
         return _string_agg(node)
     if isinstance(node, exp.DateBin):
@@ -469,6 +475,37 @@ def _java_replacement(repl: exp.Expression) -> exp.Expression:
         out.append("\\$" if c == "$" else c)
         i += 1
     return exp.Literal.string("".join(out))
+
+
+_JAVA_TIME = {"Y": "yyyy", "y": "yy", "m": "MM", "d": "dd", "H": "HH", "M": "mm", "S": "ss", "b": "MMM",
+              "B": "MMMM", "a": "EEE", "A": "EEEE", "j": "DDD"}
+
+
+def _java_time_format(fmt: str) -> str:
+    """A strftime format as a Java DateTimeFormatter pattern. Text between the directives is
+    quoted: sqlglot's own mapping leaves ``T`` and ``Z`` bare, which Java refuses (``T``) or
+    reads as a zone offset (``Z``)."""
+    out, text, i = [], "", 0
+    while i < len(fmt):
+        if fmt[i] == "%" and i + 1 < len(fmt):
+            d = fmt[i + 1]
+            if d == "%":
+                text += "%"
+            elif d in _JAVA_TIME:
+                if text:
+                    out.append("'" + text.replace("'", "''") + "'" if any(c.isalpha() or c == "'" for c in text)
+                               else text)
+                    text = ""
+                out.append(_JAVA_TIME[d])
+            else:
+                raise DialectError(f"strftime directive %{d} has no Java rewrite")
+            i += 2
+            continue
+        text += fmt[i]
+        i += 1
+    if text:
+        out.append("'" + text.replace("'", "''") + "'" if any(c.isalpha() or c == "'" for c in text) else text)
+    return "".join(out)
 
 
 def _is_hex_to_unsigned(node: exp.Cast) -> bool:
