@@ -434,6 +434,39 @@ class SparkEngine:
                 out.write(json.dumps(r, default=_json_value) + "\n")
         return len(rows)
 
+    def export_parquet(self, sql: str, path: Path, params: Params = None) -> None:
+        """One Parquet file at ``path``, as the DuckDB engine writes (the parse cache is a file that
+        :func:`unmask.normalise.memo.adopt` renames into place, one ``os.replace``).
+
+        Spark writes a folder of part files; here one executor writes the rows as a single
+        part (``coalesce(1)``: the rows never pass through the driver) into a folder beside
+        ``path``, whose one part file is then renamed to ``path``. That rename needs ``path`` on
+        a filesystem the driver sees, which OUT is (the JSON Lines outputs are written there too)."""
+        import shutil
+
+        df = self._df(sql, params)
+        parts = path.with_name(f".{path.name}.parts")
+        shutil.rmtree(parts, ignore_errors=True)
+        try:
+            df.coalesce(1).write.mode("overwrite").parquet(str(parts))
+            written = sorted(parts.glob("part-*.parquet"))
+            if len(written) != 1:
+                raise EngineError(f"{len(written)} Parquet parts written, 1 expected", f"-- export {path}", self.name)
+            os.replace(written[0], path)
+        except (PySparkException, Py4JError) as e:
+            raise EngineError(_message(e), sql, self.name) from e
+        finally:
+            shutil.rmtree(parts, ignore_errors=True)
+
+    def load_parquet(self, table: str, path: Path) -> None:
+        try:
+            # Computed once, as every table of the scan is: the file may be replaced afterwards
+            # (the parse cache is, once the scan is published), and a damaged file fails here.
+            df = self._spark.read.parquet(str(path)).localCheckpoint()
+        except (PySparkException, Py4JError) as e:
+            raise EngineError(_message(e), f"-- read Parquet {path}", self.name) from e
+        df.createOrReplaceTempView(table)
+
     def splink_api(self) -> Any:
         from splink import SparkAPI
 
