@@ -64,20 +64,27 @@ REOPENED_SQL = f"""
 SELECT subject.type, subject.id FROM ({FINDINGS_SQL}) WHERE decision.reopened ORDER BY ALL
 """  # noqa: S608 - only our constants are interpolated
 
+# The members are listed in a CTE and the links and the decision read beside it, not inside a
+# GROUP BY: Spark takes no correlated subquery in a grouped SELECT (it cannot tell the
+# correlation is a grouping column), and clusters and verdicts have one row per cluster.
 # Biggest clusters first, for a reader; the ids themselves carry no rank.
 CLUSTERS_SQL = """
-SELECT c.cluster_id, k.continues, v.kind,
+WITH m AS (
+  SELECT c.cluster_id,
+    list({'type': c.subject_type, 'id': c.subject_id, 'role': r.role} ORDER BY c.subject_type, c.subject_id) AS members
+  FROM cluster_members c JOIN cluster_roles r USING (cluster_id, subject_type, subject_id)
+  GROUP BY c.cluster_id
+)
+SELECT m.cluster_id, k.continues, v.kind,
   {'score': v.score, 'band': v.band, 'summary': v.summary} AS verdict,
-  list({'type': c.subject_type, 'id': c.subject_id, 'role': r.role} ORDER BY c.subject_type, c.subject_id) AS members,
+  m.members,
   coalesce((SELECT list({'a': l.a, 'b': l.b, 'via': l.via, 'value_hint': l.value_hint} ORDER BY l.via, l.a, l.b)
-            FROM cluster_links l WHERE l.cluster_id = c.cluster_id), []) AS links,
+            FROM cluster_links l WHERE l.cluster_id = m.cluster_id), []) AS links,
   (SELECT {'status': d.decision, 'reason': d.reason, 'note': d.note, 'by': d.author, 'at': d.decided_at,
            'judgement': d.judgement}
-   FROM decisions d WHERE d.key_kind = 'cluster' AND d.key_id = c.cluster_id) AS decision
-FROM cluster_members c JOIN clusters k USING (cluster_id) JOIN cluster_verdicts v USING (cluster_id)
-JOIN cluster_roles r USING (cluster_id, subject_type, subject_id)
-GROUP BY c.cluster_id, k.continues, k.members, v.kind, v.score, v.band, v.summary
-ORDER BY k.members DESC, c.cluster_id
+   FROM decisions d WHERE d.key_kind = 'cluster' AND d.key_id = m.cluster_id) AS decision
+FROM m JOIN clusters k USING (cluster_id) JOIN cluster_verdicts v USING (cluster_id)
+ORDER BY k.members DESC, m.cluster_id
 """
 
 REJECTS_SQL = """

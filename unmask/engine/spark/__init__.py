@@ -145,12 +145,18 @@ class SparkEngine:
                 here = [p for p in sys.path if p and os.path.isdir(p)]
                 b = b.config("spark.pyspark.python", sys.executable) \
                     .config("spark.executorEnv.PYTHONPATH", os.pathsep.join(here))
+        # Constraint propagation is off: an INSERT here is the old checkpointed rows UNION ALL the
+        # new ones (dml.py), and checkpointing that union rewrites the children's constraints,
+        # which Spark 4.0.1 looks up by attributes the checkpoint no longer has ("key not found:
+        # subject_type#1957" in UnionBase.rewriteConstraints: score's propagated rows). It only
+        # costs inferred IS NOT NULL filters.
         # Duplicate keys are valid JSON to DuckDB (json_valid, try(s::JSON)), so to Spark too.
         try:
             self._spark = b.config("spark.sql.shuffle.partitions", str(shuffle_partitions)) \
                 .config("spark.sql.session.timeZone", "UTC") \
                 .config("spark.sql.variant.allowDuplicateKeys", "true") \
-                .config("spark.sql.optimizer.excludedRules", _NO_COLLAPSE).getOrCreate()
+                .config("spark.sql.optimizer.excludedRules", _NO_COLLAPSE) \
+                .config("spark.sql.constraintPropagation.enabled", "false").getOrCreate()
         except Exception as e:  # no JVM, no server: one line for the CLI
             raise EngineError(_message(e), f"-- open spark {remote or master or 'local[2]'}", self.name) from e
         if not os.environ.get("UNMASK_DEBUG"):
