@@ -161,6 +161,9 @@ def test_the_ip_range_lookup_is_a_range_join_on_spark() -> None:
     ("SELECT string_agg(DISTINCT b, '; ') FROM t", "ARRAY_JOIN(COLLECT_SET(b), '; ')"),
     ("SELECT xs[2:5] FROM t", "SLICE(xs, 2, (5) - (2) + 1)"),
     ("SELECT xs[1] FROM t", "xs[0]"),  # 1-based in DuckDB, 0-based in Spark
+    # A quoted key in a list of paths: Spark's get_json_object reads only the bracket form.
+    ("SELECT json_extract_string(raw, ['$.a', '$.\"@timestamp\"']) FROM t",
+     "ARRAY(GET_JSON_OBJECT(raw, '$.a'), GET_JSON_OBJECT(raw, '$[\\'@timestamp\\']'))"),
     ("SELECT xs[-1], list_last(xs) FROM t", "ELEMENT_AT(xs, -1), ELEMENT_AT(xs, -1)"),
     ("SELECT len(xs), length(s) FROM t", "SIZE(xs), LENGTH(s)"),
     ("SELECT regexp_matches(s, 'anydesk', 'i') FROM t", "s RLIKE '(?i)' || 'anydesk'"),

@@ -60,6 +60,23 @@ def test_text_lines_keep_their_physical_numbers(engine: Engine, tmp_path: Path) 
     engine.drop("lines")
 
 
+def test_a_lines_second_layer_still_sees_the_text(engine: Engine, tmp_path: Path) -> None:
+    # The JSON Lines reader's second layer asks whether a line the first could not use is valid
+    # JSON at all (sources/jsonload.py, _PERR over raw): the DuckDB engine's reading statement
+    # keeps raw beside the first layer, so every engine must. The third layer sees the second's
+    # columns only.
+    p = tmp_path / "a.jsonl"
+    p.write_text('{"id": 1}\nnot json\n', encoding="utf-8")
+    engine.load_lines([p], "lines", 200, layers=(
+        "CASE WHEN left(raw, 1) = '{' THEN raw END AS x", "x, CASE WHEN x IS NULL THEN length(raw) END AS bad",
+        "bad"), materialize=True)
+    assert engine.query("SELECT line, bad FROM lines ORDER BY line") == [(1, None), (2, 8)]
+    with pytest.raises(EngineError):
+        engine.load_lines([p], "lines2", 200, layers=("raw AS x", "x", "raw"), materialize=True)
+        engine.query("SELECT * FROM lines2")
+    engine.drop("lines")
+
+
 def test_csv_records_keep_their_lines_and_bad_rows_are_one_reject(engine: Engine, tmp_path: Path) -> None:
     p = tmp_path / "e.csv"
     p.write_text("id,name\nE1,Ann\nE2,Bo,extra\nE3,Cy\n", encoding="utf-8")

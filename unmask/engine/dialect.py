@@ -362,8 +362,15 @@ def _rewrite_for_spark(node: exp.Expression) -> exp.Expression:
         return exp.Paren(this=exp.Div(this=micros, expression=exp.Literal.number("1000000.0")))
     if isinstance(node, exp.JSONExtractScalar) and isinstance(node.expression, exp.Array):
         # DuckDB parses the document once for a list of paths; Spark asks once per path.
+        # Each path is parsed as a JSON path, so sqlglot writes it in Spark's syntax: DuckDB's
+        # quoted key ``$."@timestamp"`` is ``$['@timestamp']`` to get_json_object, which reads
+        # the quoted form as no path at all (NULL: the audit log's times were lost).
+        from sqlglot import jsonpath
+
         paths = node.expression.expressions
-        return exp.Array(expressions=[_fn("get_json_object", _t(node.this), p.copy()) for p in paths])
+        return exp.Array(expressions=[
+            exp.JSONExtractScalar(this=_t(node.this), expression=jsonpath.parse(p.name)) if p.is_string
+            else _fn("get_json_object", _t(node.this), p.copy()) for p in paths])
     if isinstance(node, (exp.TimeToStr, exp.StrToTime)) and isinstance(node.args.get("format"), exp.Literal):
         # Already Java's pattern: built as a call, so sqlglot does not map its letters again.
         pattern = exp.Literal.string(_java_time_format(node.args["format"].name))

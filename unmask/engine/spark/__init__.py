@@ -26,6 +26,7 @@ from unmask.engine.base import EngineError, Params, RawReject
 from unmask.engine.dialect import SPARK, Dialect, DialectError
 from unmask.engine.spark.dml import head, run_dml
 from unmask.engine.spark.scalars import BUILTINS, check_types, constant, vectorised
+from unmask.engine.sqlbuild import ident
 
 _log = logging.getLogger("unmask.engine")
 
@@ -271,20 +272,27 @@ class SparkEngine:
         return df
 
     def _layered(self, base: DataFrame, keys: Sequence[str], layers: Sequence[str],
-                 params: Mapping[str, Any] | None, table: str, materialize: bool) -> None:
+                 params: Mapping[str, Any] | None, table: str, materialize: bool, carry: str = "") -> None:
         """``keys`` then each layer's columns over ``base``, as the temp view ``table``.
 
-        The keys are carried under private names so a layer's ``*`` cannot repeat them."""
+        The keys are carried under private names so a layer's ``*`` cannot repeat them.
+        ``carry``: a column of ``base`` the second layer sees too (a line's ``raw``, as in the
+        DuckDB engine's reading statement, where a JSON record's second layer asks whether the
+        text it could not use is valid JSON at all)."""
         from pyspark.sql import functions as F
 
         hidden = [f"__k_{k}" for k in keys]
         cur = base.select(*[F.col(k).alias(h) for k, h in zip(keys, hidden, strict=True)],
                           *[c for c in base.columns if c not in keys])
+        kept = "__carried"
         for n, layer in enumerate(layers):
             view = f"__layer{n}_{table}"
             # Only the layer's own columns are visible to it, as on DuckDB.
+            if n == 1 and carry:
+                cur = cur.withColumnRenamed(kept, carry) if carry not in cur.columns else cur.drop(kept)
             cur.createOrReplaceTempView(view)
-            cur = self._df(f"SELECT {', '.join(hidden)}, {layer} FROM {view}", params)  # noqa: S608
+            extra = f", {ident(carry)} AS {kept}" if n == 0 and carry and len(layers) > 1 else ""
+            cur = self._df(f"SELECT {', '.join(hidden)}, {layer}{extra} FROM {view}", params)  # noqa: S608
             self._spark.catalog.dropTempView(view)  # the new frame holds its resolved plan
             names = cur.columns
             if len(set(names)) != len(names):  # a `*` brought the keys again: keep the first
@@ -292,9 +300,13 @@ class SparkEngine:
                     *[F.col(f"__c{i}").alias(x) for i, x in enumerate(names) if x not in hidden or i < len(hidden)])
         out = cur.select(*[F.col(h).alias(k) for k, h in zip(keys, hidden, strict=True)],
                          *[c for c in cur.columns if c not in hidden])
+        # Always kept, in memory only (a reader's rows may hold text never meant for a disk;
+        # dropping the view releases it). The cache is also a wall for the optimizer: a filter
+        # on the view (the readers' ``WHERE _err IS NOT NULL``) is otherwise pushed down
+        # through the layers, each layer's expression is copied into it, and a record's JSON was
+        # parsed once per copy (the Okta file: 35 s for 2,592 lines; Entra's: out of heap).
+        out = out.persist(StorageLevel.MEMORY_ONLY)
         if materialize:
-            # In memory only: a reader's rows may hold text that was never meant for a disk.
-            out = out.persist(StorageLevel.MEMORY_ONLY)
             self._run_action(out.count, table)
         out.createOrReplaceTempView(table)
         self._views.add(table)
@@ -322,8 +334,8 @@ class SparkEngine:
         from unmask.engine.spark.readers import line_schema, split_lines
 
         # Each file is split where it is read (readers.py): the lines, and the rejects beside
-        # them. Nothing is cached: the split runs again when the view is used, so the clear
-        # text is never held in a cache that could spill to disk.
+        # them. The split is not cached (only the layers' typed result is, in memory): it runs again
+        # when needed, so the clear text is never held in a cache that could spill to disk.
         rows = self._files(paths).mapInPandas(split_lines(max_line_bytes), line_schema())  # type: ignore[arg-type]
         found = self._run_action(
             lambda: rows.where("__why IS NOT NULL").select("__file", "line", "__why", "__stop").collect(), table)
@@ -331,7 +343,7 @@ class SparkEngine:
         for r in found:
             per_file[int(r[0])].append(r)
         self._layered(rows.where("__why IS NULL").select("__file", "line", "raw"), ["__file", "line"], layers,
-                      params, table, materialize)
+                      params, table, materialize, carry="raw")
         return [self._rejects([(r[1], r[2], r[3]) for r in rs]) for rs in per_file]
 
     def drop(self, name: str) -> None:
