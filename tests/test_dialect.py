@@ -161,6 +161,9 @@ def test_the_ip_range_lookup_is_a_range_join_on_spark() -> None:
     ("SELECT string_agg(DISTINCT b, '; ') FROM t", "ARRAY_JOIN(COLLECT_SET(b), '; ')"),
     ("SELECT xs[2:5] FROM t", "SLICE(xs, 2, (5) - (2) + 1)"),
     ("SELECT xs[1] FROM t", "xs[0]"),  # 1-based in DuckDB, 0-based in Spark
+    ("SELECT list(DISTINCT f ORDER BY f) FILTER (WHERE f IS NOT NULL) FROM t",
+     "ARRAY_SORT(COLLECT_SET(f) FILTER(WHERE NOT f IS NULL))"),
+    ("SELECT unnest(xs) AS a, unnest(ys) AS b FROM t", "INLINE(ARRAYS_ZIP(xs, ys)) AS (a, b)"),
     # A quoted key in a list of paths: Spark's get_json_object reads only the bracket form.
     ("SELECT json_extract_string(raw, ['$.a', '$.\"@timestamp\"']) FROM t",
      "ARRAY(GET_JSON_OBJECT(raw, '$.a'), GET_JSON_OBJECT(raw, '$[\\'@timestamp\\']'))"),

@@ -149,6 +149,10 @@ def test_translated_constructs_answer_alike(engine: Engine) -> None:
     assert _rows(engine, "SELECT count(*) FROM v WHERE regexp_full_match(s, '[a-z]')") == [(2,)]
     assert _rows(engine, "SELECT dayofweek(DATE '2026-12-06')") == [(0,)]  # a Sunday
     assert _rows(engine, "SELECT md5('unmask')") == [(hashlib.md5(b"unmask").hexdigest(),)]
+    # Two unnests in one SELECT walk their lists in step (Sigma pairs each rule id with its
+    # index this way); Spark's two generators paired every id with every index.
+    assert sorted(_rows(engine, "SELECT unnest(['r1', 'r2', 'r3']) AS rule_id, unnest([1, 2]) AS idx")) == [
+        ("r1", 1), ("r2", 2), ("r3", None)]
 
 
 def test_rejects_are_per_file_and_never_quote_the_record(engine: Engine, tmp_path: Path) -> None:

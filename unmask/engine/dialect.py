@@ -206,6 +206,24 @@ def _unnest_with_positions(select: exp.Select) -> exp.Select | None:
     return out
 
 
+def _zip_unnests(select: exp.Select) -> exp.Select | None:
+    """``SELECT unnest(xs) AS a, unnest(ys) AS b``: DuckDB walks the lists in step (the shorter
+    padded with NULL); Spark allows one generator per SELECT (or, with several, pairs every
+    element with every other), so they become one ``inline(arrays_zip(xs, ys)) AS (a, b)``,
+    which pads alike. None when the SELECT has fewer than two such columns."""
+    projs = select.expressions
+    marked = [i for i, p in enumerate(projs) if isinstance(p.unalias(), exp.Explode)]
+    if len(marked) < 2:
+        return None
+    if marked != list(range(marked[0], marked[-1] + 1)) or any(not projs[i].alias for i in marked):
+        raise DialectError("several unnest columns are translated only as adjacent, named columns")
+    zipped = exp.Aliases(this=_fn("inline", _fn("arrays_zip", *[projs[i].unalias().this.copy() for i in marked])),
+                         expressions=[exp.to_identifier(projs[i].alias) for i in marked])
+    out = select.copy()
+    out.set("expressions", [p.copy() for p in projs[:marked[0]]] + [zipped] + [p.copy() for p in projs[marked[-1] + 1:]])
+    return out
+
+
 def _lift_generators(select: exp.Select) -> exp.Select | None:
     """``f(unnest(xs))`` in a SELECT list: Spark takes a generator only at the top of a column,
     so it becomes ``explode(transform(xs, __x -> f(__x)))`` (f a scalar expression). None when
@@ -300,6 +318,9 @@ def _rewrite_for_spark(node: exp.Expression) -> exp.Expression:
         positions = _unnest_with_positions(node)
         if positions is not None:
             return positions.transform(_rewrite_for_spark)
+        zipped = _zip_unnests(node)
+        if zipped is not None:
+            return zipped.transform(_rewrite_for_spark)
         lifted = _lift_generators(node)
         if lifted is not None:
             return lifted.transform(_rewrite_for_spark)
@@ -311,6 +332,8 @@ def _rewrite_for_spark(node: exp.Expression) -> exp.Expression:
         return _try(node)
     if isinstance(node, exp.JSONExtract) and "[*]" in node.expression.sql():
         return _json_items(node)
+    if isinstance(node, exp.Filter) and isinstance(node.this, exp.ArrayAgg) and isinstance(node.this.this, exp.Order):
+        return _filtered_list(node)
     if isinstance(node, exp.ArrayAgg) and isinstance(node.this, exp.Order):
         return _ordered_list(node.this)
     if isinstance(node, exp.Bracket) and node.expressions:
@@ -546,6 +569,15 @@ def _temp_view(tree: exp.Create) -> exp.Expression:
                       expression=query.transform(_rewrite_for_spark),
                       properties=exp.Properties(expressions=[exp.TemporaryProperty()]))
     return view
+
+
+def _filtered_list(node: exp.Filter) -> exp.Expression:
+    """``list(x ORDER BY ...) FILTER (WHERE c)``: the FILTER goes on the collecting aggregate
+    inside the sort (Spark: "array_sort does not support FILTER CLAUSE")."""
+    out = _ordered_list(node.this.this)
+    agg = next(a for a in out.find_all(exp.Anonymous) if a.name.lower() in ("collect_set", "collect_list"))
+    agg.replace(exp.Filter(this=agg.copy(), expression=_t(node.expression)))
+    return out
 
 
 def _ordered_list(order: exp.Order) -> exp.Expression:
