@@ -220,7 +220,8 @@ def _zip_unnests(select: exp.Select) -> exp.Select | None:
     zipped = exp.Aliases(this=_fn("inline", _fn("arrays_zip", *[projs[i].unalias().this.copy() for i in marked])),
                          expressions=[exp.to_identifier(projs[i].alias) for i in marked])
     out = select.copy()
-    out.set("expressions", [p.copy() for p in projs[:marked[0]]] + [zipped] + [p.copy() for p in projs[marked[-1] + 1:]])
+    out.set("expressions",
+            [p.copy() for p in projs[:marked[0]]] + [zipped] + [p.copy() for p in projs[marked[-1] + 1:]])
     return out
 
 

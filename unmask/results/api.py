@@ -124,9 +124,10 @@ WHERE ($bands::VARCHAR[] IS NULL OR list_contains($bands::VARCHAR[], f.band))
        OR f.subject_type || ':' || f.subject_id NOT IN (SELECT unnest($not_keys::VARCHAR[])))
 """
 _PAGE_COLS = "f.subject_type, f.subject_id, f.full_name, f.score, f.band, f.rank, f.signals, f.families, f.clusters"
-# One pass when the list is computed on the fly (the report asks once).
+# One pass when the list is computed on the fly (the report asks once). LIMIT and OFFSET are
+# INTEGER and "no limit" is the largest one: Spark takes no BIGINT and no NULL there.
 _FINDINGS_PAGE = ("SELECT " + _PAGE_COLS + ", count(*) OVER () AS total\nFROM ({source}) f" + _FILTERS
-                  + "ORDER BY f.rank\nLIMIT $limit::BIGINT OFFSET $offset::BIGINT\n")
+                  + "ORDER BY f.rank\nLIMIT coalesce($limit::INTEGER, 2147483647) OFFSET $offset::INTEGER\n")
 _FROZEN = "_unmask_findings"  # the findings list built once (Results.freeze)
 # The database of what freeze() builds, read before the store; one per frozen Results, since
 # DuckDB gives every connection to one file in a process the same database (and attachments).
@@ -136,7 +137,7 @@ _scratch_ids = itertools.count(1)
 # the page's rows are read whole (sorting 100k rows of lists to keep 50 costs ~100 ms).
 _FINDINGS_FROZEN_SQL = (
     f"WITH hit AS (SELECT f.rank FROM {_FROZEN} f" + _FILTERS + "), "  # noqa: S608 - constants
-    "page AS (SELECT rank FROM hit ORDER BY rank LIMIT $limit::BIGINT OFFSET $offset::BIGINT)\n"
+    "page AS (SELECT rank FROM hit ORDER BY rank LIMIT coalesce($limit::INTEGER, 2147483647) OFFSET $offset::INTEGER)\n"
     f"SELECT {_PAGE_COLS}, (SELECT count(*) FROM hit) AS total FROM {_FROZEN} f "
     "WHERE f.rank IN (SELECT rank FROM page) ORDER BY f.rank\n")
 # DuckDB prunes a scan by each row group's min and max: sorting a table by the subject makes a
@@ -582,7 +583,7 @@ class Results:
     # -- what could not be read ------------------------------------------------------------
 
     def rejects(self, limit: int | None = None) -> list[Reject]:
-        rows = self._eng.query(jsonl.REJECTS_SQL + " LIMIT $n::BIGINT", {"n": limit})
+        rows = self._eng.query(jsonl.REJECTS_SQL + " LIMIT $n::INTEGER", {"n": limit})
         return [Reject(f, part, None if line is None else int(line), unit, reason)
                 for f, part, line, unit, reason in rows]
 

@@ -15,6 +15,8 @@ SIGNAL = Signal(
         "W: §3.H net_anonymizer_or_hosting_asn is M, but a SigmaHQ Okta rule on its own (an anonymising proxy) is"
         " mostly privacy VPNs and corporate SASE."
     ),
+    # What is shown is the first event's (by file and line), not any_value: the same on every
+    # engine and run.
     sql="""
 SELECT 'employee' AS subject_type, e.employee_id AS subject_id, min({'f': s.source_file, 'l': s.line}).f AS source_file,
   min({'f': s.source_file, 'l': s.line}).l AS line, min(s.observed_at) AS observed_at,

@@ -36,6 +36,8 @@ SIGNAL = Signal(
         "M for a SigmaHQ rule of level high or medium, S for critical, W for low: the rule authors' own level, "
         "read through §5.1."
     ),
+    # What is shown is the first event's (by file and line), not any_value: the same on every
+    # engine and run.
     sql="""
 SELECT 'employee' AS subject_type, h.employee_id AS subject_id, min({'f': s.source_file, 'l': s.line}).f AS source_file,
   min({'f': s.source_file, 'l': s.line}).l AS line, min(s.observed_at) AS observed_at,
