@@ -208,6 +208,11 @@ def _fast(where: str) -> tuple[str, str | None, tuple[str, ...], tuple[str, ...]
     raw: set[str] = set()
 
     def lowered(node: exp.Expression) -> exp.Expression:
+        # pySigma's NULL-safe NOT is ``NOT coalesce(cond, 0)``: the 0 is false to DuckDB, a type
+        # mismatch to Spark (the rule was skipped there), so it is written ``false``.
+        if isinstance(node, exp.Coalesce) and len(node.expressions) == 1 \
+                and isinstance(node.expressions[0], exp.Literal) and node.expressions[0].name == "0":
+            return exp.Coalesce(this=node.this.transform(lowered), expressions=[exp.false()])
         if isinstance(node, exp.EQ) and isinstance(node.this, exp.Lower):
             return exp.EQ(this=node.this.this, expression=node.expression)
         if isinstance(node, exp.Escape) and isinstance(node.this, exp.ILike) \
