@@ -17,16 +17,20 @@ import pytest
 
 from tests.conftest import _spark_missing
 from unmask.engine import EngineChoice
-from unmask.pipeline import EngineGap, ScanResult, scan
+from unmask.pipeline import ScanResult, scan
 
-# The first stage Spark cannot run yet, and why (docs/architecture.md lists the constructs).
-SPARK_GAP = ("the link stage does not run on Spark yet (sources, intel, normalise, resolve, screen, Sigma and the "
-             "signals do); score and report follow (docs/architecture.md)")
+# The whole scan runs on Spark and gives the same subjects, bands and cluster member sets; the
+# evidence differs for one reason (docs/architecture.md): Splink's training fails on Spark, so
+# same_person_records is missing for E1007 and E1306, and the weights of their other rows, and of
+# the cluster propagation to E1300-E1303, move with it.
+SPARK_GAP = ("Splink's training fails on Spark (Py4JJavaError: person resolution not trained), so the "
+             "same_person_records rows are missing and the evidence weights of E1007, E1306 and, through "
+             "cluster propagation, E1300-E1303 differ; subjects, bands and clusters agree")
 
 SCAN_ENGINES = [
     pytest.param("spark", marks=[
         pytest.mark.skipif(bool(_spark_missing()), reason=_spark_missing() or "spark"),
-        pytest.mark.xfail(reason=SPARK_GAP, raises=EngineGap, strict=True),
+        pytest.mark.xfail(reason=SPARK_GAP, raises=AssertionError, strict=True),
     ]),
 ]
 
@@ -60,6 +64,18 @@ def same_answers(ref: Path, got: Path) -> list[str]:
     return diff
 
 
+class CoarseMismatch(Exception):  # noqa: N818 - named for what it reports
+    """Subjects, bands or clusters differ: not the known gap the xfail names (AssertionError)."""
+
+
+def same_subjects_bands_clusters(ref: Path, got: Path) -> list[str]:
+    """The coarser comparison an engine with a known evidence gap must still pass."""
+    a, b = _findings(ref), _findings(got)
+    diff = [f"subject only in one scan: {k}" for k in sorted(set(a) ^ set(b))]
+    diff += [f"{k}: {a[k]['band']} -> {b[k]['band']}" for k in sorted(set(a) & set(b)) if a[k]["band"] != b[k]["band"]]
+    return diff + [f"cluster in one scan only: {sorted(c)}" for c in _clusters(ref) ^ _clusters(got)]
+
+
 def test_the_comparison_sees_a_changed_score(demo_scan: tuple[Any, ScanResult, Path], tmp_path: Path) -> None:
     # The negative case: a copy with one score moved by more than 1e-9 and one evidence row
     # dropped is told apart, so an engine that drifts cannot pass.
@@ -81,4 +97,8 @@ def test_every_engine_gives_the_duckdb_answers_on_the_small_demo(
     _, result, root = demo_scan
     got = scan(root / "bundle", tmp_path / "out", engine=EngineChoice(kind))
     assert got.manifest["engine"]["name"] == kind
+    # Subjects, bands and clusters must agree even while the xfail's evidence gap is open: a
+    # difference there raises something other than the AssertionError the xfail expects.
+    if coarse := same_subjects_bands_clusters(result.out, tmp_path / "out"):
+        raise CoarseMismatch(coarse)
     assert same_answers(result.out, tmp_path / "out") == []
