@@ -25,6 +25,7 @@ from unmask.values.udfs import UDFS
 # Spark SQL (3.5) built-in functions the translations may call, as Spark's generator writes
 # them, plus the string distances Splink registers on Spark and the pipeline's own scalars.
 SPARK_FUNCTIONS = {
+    "ARRAYS_ZIP",  # two unnests walked in step (inline(arrays_zip(...)))
     "ABS", "ANY_VALUE", "ARRAY", "ARRAYS_OVERLAP", "ARRAY_CONTAINS", "ARRAY_DISTINCT", "ARRAY_JOIN", "ARRAY_MAX",
     "ARRAY_MIN", "ARRAY_SORT", "ASIN", "ATAN2", "AVG", "BIT_COUNT", "BOOL_AND", "BOOL_OR", "CAST", "CHR", "COALESCE",
     "COLLECT_LIST", "COLLECT_SET", "CONCAT", "CONCAT_WS", "CONTAINS", "CONV", "COS", "COUNT", "DATE_FORMAT", "DAY",
