@@ -488,7 +488,11 @@ class SparkEngine:
     def splink_api(self) -> Any:
         from splink import SparkAPI
 
-        return SparkAPI(spark_session=self._spark)  # type: ignore[no-untyped-call]
+        # Splink breaks its plans' lineage by writing Parquet to the SparkContext's checkpoint
+        # folder by default, which needs one set (sparkContext, not reachable under Spark
+        # Connect); persisted frames need none (the training failed: "Checkpoint directory has
+        # not been set in the SparkContext").
+        return SparkAPI(spark_session=self._spark, break_lineage_method="persist")  # type: ignore[no-untyped-call]
 
     def save(self) -> None:
         """The scan's tables as Parquet, ``store/<table>/`` (readers' staging views, named
