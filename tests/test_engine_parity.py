@@ -19,13 +19,13 @@ from tests.conftest import _spark_missing
 from unmask.engine import EngineChoice
 from unmask.pipeline import ScanResult, scan
 
-# The whole scan runs on Spark and gives the same subjects, bands and cluster member sets; the
-# evidence differs for one reason (docs/architecture.md): Splink's training fails on Spark, so
-# same_person_records is missing for E1007 and E1306, and the weights of their other rows, and of
-# the cluster propagation to E1300-E1303, move with it.
-SPARK_GAP = ("Splink's training fails on Spark (Py4JJavaError: person resolution not trained), so the "
-             "same_person_records rows are missing and the evidence weights of E1007, E1306 and, through "
-             "cluster propagation, E1300-E1303 differ; subjects, bands and clusters agree")
+# The whole scan runs on Spark and gives the same subjects, bands, cluster member sets and
+# rejects; the evidence of two subjects differs for one reason (docs/architecture.md): Splink's
+# training fails on Spark, so same_person_records is missing for E1007 and E1306, and the weights
+# of their other rows move with it.
+SPARK_GAP = ("Splink's training fails on Spark (ArrayIndexOutOfBoundsException, after the checkpoint folder "
+             "it needed was replaced by persist), so same_person_records is missing for E1007 and E1306 and "
+             "their evidence weights and scores differ; every other subject, every band and cluster agree")
 
 SCAN_ENGINES = [
     pytest.param("spark", marks=[
