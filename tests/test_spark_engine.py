@@ -29,10 +29,9 @@ def spark() -> Iterator[Engine]:
     eng.close()
 
 
-def _plan(table: str) -> str:
-    from pyspark.sql import SparkSession
-
-    s = SparkSession.builder.getOrCreate()
+def _plan(eng: Engine, table: str) -> str:
+    # The engine's own session: its tables are views of that session alone.
+    s = eng._spark  # type: ignore[attr-defined]
     return "\n".join(str(r[0]) for r in s.sql(f"EXPLAIN EXTENDED SELECT * FROM {table}").collect())  # noqa: S608
 
 
@@ -45,8 +44,6 @@ def test_key_and_clear_values_show_in_no_plan_log_or_parquet(
     spark: Engine, tmp_path: Path, caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from pyspark.sql import SparkSession
-
     monkeypatch.setenv("UNMASK_TOKEN_KEY", "secret-key-for-the-spark-test-" + "7" * 8)
     tok = load_tokenizer()
     ipad, opad = tok.pads()
@@ -57,12 +54,12 @@ def test_key_and_clear_values_show_in_no_plan_log_or_parquet(
         rejects = spark.load_csv(p, ["id", "ssn"], "hr_tok", 10_000, layers=(f"c0 AS id, {sql_token('c1')} AS ssn",),
                                  params={"ipad": ipad, "opad": opad}, materialize=True)
         rows = spark.query("SELECT id, ssn FROM hr_tok ORDER BY id")
-        plan = _plan("hr_tok")
+        plan = _plan(spark, "hr_tok")
     assert rejects == []
     # The same tokens as the Python twin (and so as DuckDB): the closure carries the right key.
     assert rows == [("E1", tok.token(clear[0])), ("E2", tok.token(clear[1]))]
     out = tmp_path / "store"
-    SparkSession.builder.getOrCreate().table("hr_tok").write.parquet(str(out))
+    spark._spark.table("hr_tok").write.parquet(str(out))  # type: ignore[attr-defined]
     files = b"".join(f.read_bytes() for f in out.rglob("*") if f.is_file())
     assert files.count(b"E1") >= 1  # the check reads the data that was written
     needles = [tok.key, tok.key.hex().encode(), ipad, opad, ipad.hex().encode(), opad.hex().encode(),
@@ -81,8 +78,24 @@ def test_a_value_bound_as_a_parameter_would_show_in_the_plan(spark: Engine) -> N
     # staging table (``__``) keeps its plan, as hr_tok above does; a scan's own table is
     # checkpointed, and its plan shows rows, not how they were made.
     spark.execute("CREATE OR REPLACE TEMP TABLE __shown AS SELECT $v AS v", {"v": "visible-literal-42"})
-    assert "visible-literal-42" in _plan("__shown")
+    assert "visible-literal-42" in _plan(spark, "__shown")
     spark.drop("__shown")
+
+
+@needs_spark
+def test_two_engines_in_one_process_see_only_their_own_tables(spark: Engine) -> None:
+    # Two scans in one process (a notebook, this test suite) share the SparkContext, never the
+    # tables: a second engine's reader must not find the first's employees.
+    spark.execute("CREATE OR REPLACE TABLE employees AS SELECT 'E1000' AS employee_id")
+    other = open_engine(None, kind="spark")
+    try:
+        assert not other.table_exists("employees")
+        other.execute("CREATE OR REPLACE TABLE employees AS SELECT 'E2000' AS employee_id")
+        assert other.query("SELECT employee_id FROM employees") == [("E2000",)]
+        assert spark.query("SELECT employee_id FROM employees") == [("E1000",)]
+    finally:
+        other.close()
+        spark.drop("employees")
 
 
 def test_a_duckdb_scan_never_imports_pyspark(tmp_path: Path) -> None:

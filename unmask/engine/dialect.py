@@ -12,7 +12,8 @@ DuckDB                                   Spark
 ``list(DISTINCT x ORDER BY x)``          ``array_sort(collect_set(x))`` (sqlglot drops ORDER)
 ``list(v ORDER BY k DESC, ...)``         ``transform(array_sort(collect_list(struct(k, v)), cmp), ...)``
 ``xs[1:10]`` (1-based, inclusive)        ``slice(xs, 1, 10)`` (sqlglot keeps the brackets)
-``xs[-1]``, ``list_last(xs)``            ``element_at(xs, -1)`` (sqlglot writes ``xs[-2]``)
+``xs[-1]``, ``list_last(xs)``            ``try_element_at(xs, -1)`` (sqlglot writes ``xs[-2]``)
+``xs[i]`` (NULL past the end)            ``try_element_at(xs, i)`` (``xs[i - 1]`` raises under ANSI)
 ``len(xs)``                              ``size(xs)`` (sqlglot writes ``length``)
 ``regexp_matches(s, p, 'i')``            ``s RLIKE '(?i)' || p`` (sqlglot drops the flag)
 ``regexp_replace(s, p, '\\1', 'gi')``    ``regexp_replace(s, '(?i)' || p, '$1')``; without
@@ -105,6 +106,10 @@ class Dialect(ABC):
     @abstractmethod
     def transpile(self, sql: str) -> str:
         """The pipeline's SQL (DuckDB syntax) in this dialect."""
+
+    def expression(self, sql: str) -> str:
+        """One expression of the pipeline's SQL (DuckDB syntax) in this dialect."""
+        return self.transpile(f"SELECT {sql}").removeprefix("SELECT ")
 
     def quote(self, name: str) -> str:
         """A quoted identifier in this dialect."""
@@ -412,7 +417,7 @@ def _rewrite_for_spark(node: exp.Expression) -> exp.Expression:
             # the pipeline stores is a TIMESTAMPTZ.
             return _fn("from_utc_timestamp", _t(args[1]), _t(args[0]))
         if name == "list_last" and len(args) == 1:
-            return _fn("element_at", _t(args[0]), exp.Literal.number(-1))
+            return _fn("try_element_at", _t(args[0]), exp.Literal.number(-1))
         if name == "make_timestamptz" and len(args) == 1:
             return _fn("timestamp_micros", _t(args[0]))
         if name == "json_valid" and len(args) == 1:
@@ -463,8 +468,14 @@ def _bracket(node: exp.Bracket) -> exp.Expression:
         return _fn("slice", inner, start, exp.Add(this=length, expression=exp.Literal.number(1)))
     if isinstance(key, exp.Neg) and key.this.is_int:
         # sqlglot has already moved the 1-based index to 0-based (-1 became -2); Spark's
-        # element_at counts from 1, and from the end when negative, as DuckDB does.
-        return _fn("element_at", inner, exp.Literal.number(-int(key.this.name) + 1))
+        # try_element_at counts from 1, and from the end when negative, as DuckDB does.
+        return _fn("try_element_at", inner, exp.Literal.number(-int(key.this.name) + 1))
+    if not (isinstance(key, exp.Literal) and key.is_string):
+        # A position past the end is NULL to DuckDB and an error to Spark's [] under ANSI
+        # (a list of a national ID's deletions is as long as the ID): try_element_at is NULL.
+        out = exp.Bracket(this=inner, expressions=[_t(key)])
+        out.set("safe", True)
+        return out
     return node
 
 

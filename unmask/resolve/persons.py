@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from unmask.engine import Engine
+from unmask.engine.dialect import DUCKDB, Dialect
 from unmask.sensitive import sql_near
 
 MIN_RECORDS = 100  # u needs some thousands of pairs; below that the records are too few to sample
@@ -96,20 +97,22 @@ def dob_pairs(engine: Engine, tables: list[str]) -> int:
     return int(row[0][0])
 
 
-def _national_id() -> Any:
+def _national_id(dialect: Dialect) -> Any:
     """Equal tokens, else one typo apart (a shared deletion-variant token), else different."""
     import splink.comparison_level_library as cll
     from splink.comparison_library import CustomComparison
+
+    # Written in DuckDB's syntax (1-based list positions) and put in the engine's by our own
+    # dialect, not Splink's translation: that writes Spark's ``xs[i - 1]``, which raises past the
+    # end of a short ID's list under ANSI where DuckDB gives NULL (the dialect's try_element_at).
+    near = dialect.expression(sql_near("national_id_near_l", "national_id_near_r"))
 
     return CustomComparison(
         output_column_name="national_id",
         comparison_levels=[
             cll.NullLevel("national_id"),
             cll.ExactMatchLevel("national_id"),
-            # Written in DuckDB's syntax (1-based list positions): Splink translates it for
-            # another backend.
-            cll.CustomLevel(sql_near("national_id_near_l", "national_id_near_r"), "one typo apart",
-                            base_dialect_str="duckdb"),
+            cll.CustomLevel(near, "one typo apart", base_dialect_str=dialect.name),
             cll.ElseLevel(),
         ],
         comparison_description="national ID token: equal, one typo apart, different",
@@ -125,7 +128,7 @@ def priors() -> dict[str, list[float]]:
 
 
 def settings(link_type: str = "dedupe_only", columns: tuple[str, ...] = COLUMNS, narrow_dob: bool = False,
-             use_priors: bool = True) -> Any:
+             use_priors: bool = True, dialect: Dialect = DUCKDB) -> Any:
     """Splink settings over whichever of COLUMNS the records carry, starting from the priors."""
     import splink.comparison_library as cl
     from splink import SettingsCreator, block_on
@@ -139,7 +142,7 @@ def settings(link_type: str = "dedupe_only", columns: tuple[str, ...] = COLUMNS,
     ]
     comparisons += [(name, c) for name, c in (
         ("email", cl.EmailComparison("email")), ("phone", cl.ExactMatch("phone")),
-        ("national_id", _national_id()),
+        ("national_id", _national_id(dialect)),
         ("street", cl.JaroWinklerAtThresholds("street", [0.95, 0.88])),
         # A postcode one typo off is still the same place; common postcodes weigh less.
         ("postcode", cl.DamerauLevenshteinAtThresholds("postcode", [1]).configure(term_frequency_adjustments=True)),
@@ -187,7 +190,7 @@ def train(engine: Engine, tables: list[str], link_type: str = "dedupe_only", rep
     inputs = [api.register(t) for t in tables]
     source = inputs if len(inputs) > 1 else inputs[0]
     # Progress belongs to the scan, not Splink.
-    linker = Linker(source, settings(link_type, columns, narrow_dob), log_level=logging.ERROR)
+    linker = Linker(source, settings(link_type, columns, narrow_dob, dialect=engine.dialect), log_level=logging.ERROR)
     have = set(columns)
     deterministic: list[Any] = [block_on("first_name", "surname", "dob")]
     deterministic += [block_on(c) for c in ("national_id", "email") if c in have]

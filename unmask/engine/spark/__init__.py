@@ -152,12 +152,21 @@ class SparkEngine:
         # subject_type#1957" in UnionBase.rewriteConstraints: score's propagated rows). It only
         # costs inferred IS NOT NULL filters.
         # Duplicate keys are valid JSON to DuckDB (json_valid, try(s::JSON)), so to Spark too.
+        conf = {"spark.sql.shuffle.partitions": str(shuffle_partitions), "spark.sql.session.timeZone": "UTC",
+                "spark.sql.variant.allowDuplicateKeys": "true", "spark.sql.optimizer.excludedRules": _NO_COLLAPSE,
+                "spark.sql.constraintPropagation.enabled": "false"}
         try:
-            self._spark = b.config("spark.sql.shuffle.partitions", str(shuffle_partitions)) \
-                .config("spark.sql.session.timeZone", "UTC") \
-                .config("spark.sql.variant.allowDuplicateKeys", "true") \
-                .config("spark.sql.optimizer.excludedRules", _NO_COLLAPSE) \
-                .config("spark.sql.constraintPropagation.enabled", "false").getOrCreate()
+            # A session of its own: a scan's tables are the session's temporary views, and a
+            # second scan in the same process (a notebook, the test suite) must not see the
+            # first's (getOrCreate hands back the one session: its employees were read again
+            # as the next bundle's). The SparkContext, or the Connect server, is shared.
+            self._spark: SparkSession
+            if remote:
+                self._spark = b.create()
+            else:
+                self._spark = b.getOrCreate().newSession()
+            for k, v in conf.items():
+                self._spark.conf.set(k, v)
         except Exception as e:  # no JVM, no server: one line for the CLI
             raise EngineError(_message(e), f"-- open spark {remote or master or 'local[2]'}", self.name) from e
         if not os.environ.get("UNMASK_DEBUG"):

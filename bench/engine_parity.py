@@ -1,0 +1,109 @@
+"""The same scan on two engines gives the same answers (issue 16), on any demo bundle.
+
+    python -m bench.engine_parity --size medium --seeds 7 11 --work /tmp/parity [--json out.json]
+
+For each seed: writes the demo bundle, scans it with DuckDB and with Spark local mode (each a
+whole ``unmask scan`` process: wall, CPU and the process tree's peak RSS), and compares the outputs with
+:func:`same_answers`: the same subjects, bands and evidence rows, scores within 1e-9, the same
+cluster member sets and the same rejects. Prints one JSON object; exit 1 when any seed differs.
+``tests/test_engine_parity.py`` runs the same comparison on the small demo in CI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+
+def rows(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+
+
+def findings(out: Path) -> dict[tuple[str, str], dict[str, Any]]:
+    return {(f["subject"]["type"], f["subject"]["id"]): f for f in rows(out / "findings.jsonl")}
+
+
+def evidence(f: dict[str, Any]) -> list[tuple[Any, ...]]:
+    return sorted((e["signal"], e["source"], e.get("observed_at"), e["detail"], e["weight"]) for e in f["evidence"])
+
+
+def clusters(out: Path) -> set[frozenset[str]]:
+    return {frozenset(f"{m['type']}:{m['id']}" for m in c["members"]) for c in rows(out / "clusters.jsonl")}
+
+
+def rejects(out: Path) -> set[tuple[str, int, str]]:
+    return {(r["file"], r["line"], r["reason"]) for r in rows(out / "rejects.jsonl")}
+
+
+def same_answers(ref: Path, got: Path) -> list[str]:
+    """The differences between two scans' outputs (none when they agree)."""
+    a, b = findings(ref), findings(got)
+    diff = [f"subject only in one scan: {k}" for k in sorted(set(a) ^ set(b))]
+    for k in sorted(set(a) & set(b)):
+        if a[k]["band"] != b[k]["band"] or abs(a[k]["score"] - b[k]["score"]) > 1e-9:
+            diff.append(f"{k}: {a[k]['band']} {a[k]['score']} -> {b[k]['band']} {b[k]['score']}")
+        if evidence(a[k]) != evidence(b[k]):
+            diff.append(f"{k}: evidence differs")
+    diff += [f"cluster in one scan only: {sorted(c)}" for c in clusters(ref) ^ clusters(got)]
+    diff += [f"reject in one scan only: {r}" for r in sorted(rejects(ref) ^ rejects(got))]
+    return diff
+
+
+def _timed_scan(bundle: Path, out: Path, engine: str) -> dict[str, float]:
+    """One whole ``unmask scan`` process: wall seconds, CPU seconds and the peak of the summed
+    RSS of its process tree (the Spark JVM and Python workers included), sampled every 0.2 s."""
+    import psutil
+
+    t0 = time.perf_counter()
+    proc = psutil.Popen([sys.executable, "-m", "unmask.cli", "scan", str(bundle), "--out", str(out),
+                         "--engine", engine, "--quiet"], env=os.environ.copy())
+    peak, cpu = 0, 0.0
+    while proc.poll() is None:
+        try:
+            tree = [proc, *proc.children(recursive=True)]
+            peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+            cpu = max(cpu, sum(sum(p.cpu_times()[:4]) for p in tree if p.is_running()))
+        except psutil.Error:
+            pass
+        time.sleep(0.2)
+    if proc.returncode != 0:
+        raise SystemExit(f"the {engine} scan of {bundle} failed (exit {proc.returncode})")
+    return {"wall_s": round(time.perf_counter() - t0, 1), "cpu_s": round(cpu, 1), "peak_rss_gb": round(peak / 2**30, 2)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    from unmask.demo import generate
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--size", default="medium", choices=["small", "medium", "large"])
+    ap.add_argument("--seeds", type=int, nargs="+", default=[7, 11])
+    ap.add_argument("--work", type=Path, required=True)
+    ap.add_argument("--json", type=Path)
+    a = ap.parse_args(argv)
+    report: dict[str, Any] = {"size": a.size, "seeds": {}}
+    ok = True
+    for seed in a.seeds:
+        root = a.work / f"{a.size}-{seed}"
+        generate(root / "bundle", seed=seed, size=a.size)
+        times = {e: _timed_scan(root / "bundle", root / e, e) for e in ("duckdb", "spark")}
+        diff = same_answers(root / "duckdb", root / "spark")
+        ok &= not diff
+        ref = findings(root / "duckdb")
+        report["seeds"][seed] = {
+            "subjects": len(ref), "high_or_critical": sum(f["band"] in ("critical", "high") for f in ref.values()),
+            "evidence_rows": sum(len(f["evidence"]) for f in ref.values()), "clusters": len(clusters(root / "duckdb")),
+            "rejects": len(rejects(root / "duckdb")), "differences": diff[:50], "times": times}
+    text = json.dumps(report, indent=2)
+    print(text)
+    if a.json:
+        a.json.write_text(text + "\n", encoding="utf-8")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
