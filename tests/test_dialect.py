@@ -29,7 +29,7 @@ SPARK_FUNCTIONS = {
     "ABS", "ANY_VALUE", "ARRAY", "ARRAYS_OVERLAP", "ARRAY_CONTAINS", "ARRAY_DISTINCT", "ARRAY_JOIN", "ARRAY_MAX",
     "ARRAY_MIN", "ARRAY_SORT", "ASIN", "ATAN2", "AVG", "BIT_COUNT", "BOOL_AND", "BOOL_OR", "CAST", "CHR", "COALESCE",
     "COLLECT_LIST", "COLLECT_SET", "CONCAT", "CONCAT_WS", "CONTAINS", "CONV", "COS", "COUNT", "DATE_FORMAT", "DAY",
-    "DAYOFWEEK", "ELEMENT_AT", "ENDSWITH", "EXISTS", "EXP", "EXPLODE", "FILTER", "FIRST", "FLOOR", "FROM_JSON",
+    "DAYOFWEEK", "ELEMENT_AT", "TRY_ELEMENT_AT", "ENDSWITH", "EXISTS", "EXP", "EXPLODE", "FILTER", "FIRST", "FLOOR", "FROM_JSON",
     "FROM_UTC_TIMESTAMP", "GET_JSON_OBJECT", "GREATEST", "HOUR", "IF", "LAG", "LEAD", "LEAST", "LEFT", "LENGTH", "LN",
     "LOCATE", "LOWER", "LPAD", "MAX", "MAX_BY", "MD5", "MIN", "MINUTE", "MIN_BY", "MODE", "MONTH", "NULLIF", "PI",
     "POWER", "RADIANS", "REGEXP_EXTRACT", "REGEXP_EXTRACT_ALL", "REGEXP_REPLACE", "REPLACE", "REVERSE", "RIGHT",
@@ -161,14 +161,15 @@ def test_the_ip_range_lookup_is_a_range_join_on_spark() -> None:
     ("SELECT list(b ORDER BY c DESC) FROM t", "TRANSFORM(ARRAY_SORT(COLLECT_LIST(STRUCT(c AS k0, b AS v)), (a, b) ->"),
     ("SELECT string_agg(DISTINCT b, '; ') FROM t", "ARRAY_JOIN(COLLECT_SET(b), '; ')"),
     ("SELECT xs[2:5] FROM t", "SLICE(xs, 2, (5) - (2) + 1)"),
-    ("SELECT xs[1] FROM t", "xs[0]"),  # 1-based in DuckDB, 0-based in Spark
+    # 1-based in both; NULL past the end in DuckDB, and so in Spark (xs[0] would raise under ANSI)
+    ("SELECT xs[1], xs[i + 1] FROM t", "TRY_ELEMENT_AT(xs, 1), TRY_ELEMENT_AT(xs, i + 1)"),
     ("SELECT list(DISTINCT f ORDER BY f) FILTER (WHERE f IS NOT NULL) FROM t",
      "ARRAY_SORT(COLLECT_SET(f) FILTER(WHERE NOT f IS NULL))"),
     ("SELECT unnest(xs) AS a, unnest(ys) AS b FROM t", "INLINE(ARRAYS_ZIP(xs, ys)) AS (a, b)"),
     # A quoted key in a list of paths: Spark's get_json_object reads only the bracket form.
     ("SELECT json_extract_string(raw, ['$.a', '$.\"@timestamp\"']) FROM t",
      "ARRAY(GET_JSON_OBJECT(raw, '$.a'), GET_JSON_OBJECT(raw, '$[\\'@timestamp\\']'))"),
-    ("SELECT xs[-1], list_last(xs) FROM t", "ELEMENT_AT(xs, -1), ELEMENT_AT(xs, -1)"),
+    ("SELECT xs[-1], list_last(xs) FROM t", "TRY_ELEMENT_AT(xs, -1), TRY_ELEMENT_AT(xs, -1)"),
     ("SELECT len(xs), length(s) FROM t", "SIZE(xs), LENGTH(s)"),
     ("SELECT regexp_matches(s, 'anydesk', 'i') FROM t", "s RLIKE '(?i)' || 'anydesk'"),
     ("SELECT regexp_replace(s, '[^a-z]', '', 'gi') FROM t", "REGEXP_REPLACE(s, '(?i)' || '[^a-z]', '')"),

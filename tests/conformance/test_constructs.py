@@ -41,6 +41,12 @@ def test_ordered_lists_and_strings(v: Engine) -> None:
     assert _one(v, "SELECT list(DISTINCT b ORDER BY b)[-1] FROM v GROUP BY g") == "c"
     assert _one(v, "SELECT list_last(list(DISTINCT b ORDER BY b)) FROM v GROUP BY g") == "c"
     assert _one(v, "SELECT len(list(b)) FROM v GROUP BY g") == 4
+    # Past either end a position is NULL, not an error (a short national ID's deletion list is
+    # compared position by position with a longer one's).
+    assert _one(v, "SELECT list(k ORDER BY k)[4] FROM v GROUP BY g") == 4
+    assert _one(v, "SELECT list(k ORDER BY k)[5] FROM v GROUP BY g") is None
+    assert _one(v, "SELECT list(k ORDER BY k)[-5] FROM v GROUP BY g") is None
+    assert _one(v, "SELECT list_last(list(k) FILTER (WHERE k > 9)) FROM v GROUP BY g") is None
 
 
 def test_regular_expressions(v: Engine) -> None:
