@@ -150,3 +150,17 @@ def test_an_update_from_a_join_is_refused_on_spark_not_guessed(engine: Engine) -
     else:
         with pytest.raises(EngineError, match="UPDATE ... FROM"):
             engine.execute(sql)
+
+
+def test_splink_samples_the_same_records_on_every_engine(engine: Engine) -> None:
+    # Splink picks the records it trains on (u, EM) by a hash bucket of the record id; with each
+    # backend's own hash, two engines would train two models. Every engine's Splink API hashes
+    # with the first 60 bits of the id's MD5, computed here in Python.
+    ids = ["employee:E1007", "employee:E3006", "candidate:C5000", "", "ü:é"]
+    expr = engine.splink_api().sql_dialect.hash_function_expression("x")
+    engine.execute(engine.dialect.transpile("CREATE OR REPLACE TEMP TABLE ids(k INTEGER, x VARCHAR)"))
+    engine.insert_rows("ids", ("k", "x"), list(enumerate(ids)))
+    got = [r[0] for r in engine.query(f"SELECT {expr} FROM ids ORDER BY k")]  # noqa: S608 - our SQL
+    assert got == [int(hashlib.md5(x.encode()).hexdigest()[:15], 16) for x in ids]  # noqa: S324 - a sample, not security
+    bucket = engine.splink_api().sql_dialect.hash_bucket_expression("x", 1000)
+    assert [r[0] for r in engine.query(f"SELECT {bucket} FROM ids ORDER BY k")] == [g % 1000 for g in got]  # noqa: S608

@@ -716,8 +716,19 @@ class DuckDBEngine:
 
     def splink_api(self) -> Any:
         from splink import DuckDBAPI
+        from splink.internals.dialects import DuckDBDialect
 
-        return DuckDBAPI(connection=self._con)
+        class SameSample(DuckDBDialect):
+            # Splink picks its training samples (u, EM) by a hash bucket of the record id, with
+            # the backend's own hash: another engine would train on other records. The first 60
+            # bits of the id's MD5 are the same number on every engine (engine/spark too).
+            def hash_function_expression(self, col_expression: str) -> str:
+                return f"('0x' || left(md5(CAST({col_expression} AS VARCHAR)), 15))::BIGINT"
+
+        class API(DuckDBAPI):
+            sql_dialect = SameSample()  # type: ignore[no-untyped-call]
+
+        return API(connection=self._con)
 
     def save(self) -> None:
         """Nothing to do: every table is written to the store's file as it is made."""

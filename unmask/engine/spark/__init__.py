@@ -501,7 +501,18 @@ class SparkEngine:
         # folder by default, which needs one set (sparkContext, not reachable under Spark
         # Connect); persisted frames need none (the training failed: "Checkpoint directory has
         # not been set in the SparkContext").
-        return SparkAPI(spark_session=self._spark, break_lineage_method="persist")  # type: ignore[no-untyped-call]
+        from splink.internals.dialects import SparkDialect
+
+        class SameSample(SparkDialect):
+            # The first 60 bits of the record id's MD5, as the DuckDB engine's (splink_api there):
+            # both engines train Splink on the same sampled records.
+            def hash_function_expression(self, col_expression: str) -> str:
+                return f"CAST(conv(left(md5(CAST({col_expression} AS STRING)), 15), 16, 10) AS BIGINT)"
+
+        class API(SparkAPI):
+            sql_dialect = SameSample()  # type: ignore[no-untyped-call]
+
+        return API(spark_session=self._spark, break_lineage_method="persist")  # type: ignore[no-untyped-call]
 
     def save(self) -> None:
         """The scan's tables as Parquet, ``store/<table>/`` (readers' staging views, named
