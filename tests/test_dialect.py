@@ -38,6 +38,7 @@ SPARK_FUNCTIONS = {
     "TO_DATE", "TO_JSON", "TO_TIMESTAMP", "TRANSFORM", "TRIM", "TRY_CAST", "UNHEX", "UNIX_MICROS", "UNIX_SECONDS",
     "UPPER", "YEAR", "DENSE_RANK", "JSON_OBJECT_KEYS", "JSON_ARRAY_LENGTH", "TRY_PARSE_JSON", "INLINE",
     "NAMED_STRUCT",
+    "OCTET_LENGTH",  # DuckDB's strlen: a text's bytes (sources/base.trimmed)
     "TRY_ELEMENT_AT",  # DuckDB's xs[i], NULL past the end
     "JARO_WINKLER", "DAMERAU_LEVENSHTEIN", "LEVENSHTEIN",  # Splink's Spark UDFs (and Spark's own levenshtein)
 } | {u.upper() for u in UDFS}

@@ -49,6 +49,18 @@ def test_ordered_lists_and_strings(v: Engine) -> None:
     assert _one(v, "SELECT list_last(list(k) FILTER (WHERE k > 9)) FROM v GROUP BY g") is None
 
 
+def test_a_text_trimmed_cheaply_is_trimmed(engine: Engine) -> None:
+    from unmask.sources.base import trimmed
+
+    # The readers' guard keeps an ASCII text that neither starts nor ends with a space as it
+    # is and trims the rest; on every engine it answers as trim does (spaces only here: which
+    # Unicode spaces trim removes is each engine's own).
+    assert _one(engine, "SELECT strlen('a\u00e9')") == 3
+    for text in ("a", " a", "a ", "  a b  ", "\u00e9 ", " \u00e9", "a\u00e9", "\ta", "", "   "):
+        want = text.strip(" ") or None
+        assert _one(engine, f"SELECT {trimmed(chr(39) + text + chr(39))}") == want, repr(text)  # no quote in them
+
+
 def test_regular_expressions(v: Engine) -> None:
     assert _one(v, "SELECT count(*) FROM v WHERE regexp_matches(s, 'anydesk', 'i')") == 1
     # The device fingerprint's rule: a language tag goes whatever its case.

@@ -416,6 +416,8 @@ def _rewrite_for_spark(node: exp.Expression) -> exp.Expression:
             # DuckDB's timezone(zone, timestamptz) is the wall-clock time there; every timestamp
             # the pipeline stores is a TIMESTAMPTZ.
             return _fn("from_utc_timestamp", _t(args[1]), _t(args[0]))
+        if name == "strlen" and len(args) == 1:  # a text's bytes in UTF-8
+            return _fn("octet_length", _t(args[0]))
         if name == "list_last" and len(args) == 1:
             return _fn("try_element_at", _t(args[0]), exp.Literal.number(-1))
         if name == "make_timestamptz" and len(args) == 1:

@@ -398,6 +398,25 @@ def create_part_table(engine: Engine, part: Part) -> None:
     )
 
 
+def trimmed(expr: str) -> str:
+    """``nullif(trim(expr), '')``, cheaper: ``trim`` removes spaces and Unicode's space
+    separators, so a text of ASCII alone (its byte and character counts agree) that neither
+    starts nor ends with a space is kept as it is, untouched; only the rest meets ``trim``.
+    The same answer for every text; 22 trims were a quarter of reading 1M Okta events.
+    ``expr`` is named four times: pass a column, not a computation."""
+    return (f"nullif(CASE WHEN starts_with({expr}, ' ') OR ends_with({expr}, ' ') "
+            f"OR strlen({expr}) <> length({expr}) THEN trim({expr}) ELSE {expr} END, '')")
+
+
+def checked_layer(part: Part, checks: list[tuple[str, str]]) -> str:
+    """A reader's last layer: the part's columns and the first failing check's reason.
+
+    The part's columns are listed (not ``*``) so the texts kept beside checked values
+    (``name__text``) and the parse error end here: they are not handed on, copied or stored
+    (at 10M sign-ins, seven string columns fewer through every batch)."""
+    return ", ".join([*(ident(c.name) for c in part.columns), f"{error_expr(checks)} AS _err"])
+
+
 def error_expr(checks: list[tuple[str, str]]) -> str:
     """First failing check's reason. ``checks`` holds (failure condition SQL, reason literal)."""
     if not checks:
@@ -506,7 +525,7 @@ def load_csv_part(ctx: LoadContext, part: Part, path: Path) -> FileReport:
     def read(p: Path) -> list[RawReject]:
         return ctx.engine.load_csv(
             p, header, staged, ctx.config.max_line_bytes,
-            (", ".join(selects), f"*, {error_expr(checks)} AS _err"),
+            (", ".join(selects), checked_layer(part, checks)),
             ctx.token_params if uses_token else None,
             materialize=part.key is not None,
         )

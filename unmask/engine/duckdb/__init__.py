@@ -487,7 +487,10 @@ class DuckDBEngine:
         table = pa.Table.from_arrays(
             [pa.array(np.asarray(ids, dtype=np.int32)[f]), pa.array(line), *(batch.column(c) for c in cols)],
             names=["__file", "line", *cols],
-        ).filter(pc.invert(batch.column("__blank")))
+        )
+        blank = batch.column("__blank")
+        if pc.any(blank).as_py():  # a filter copies every column: only for a batch with a blank line
+            table = table.filter(pc.invert(blank))
         self._hand_to(table, sink)
 
     def _hand_to(self, table: Any, sink: Sink) -> None:
