@@ -15,7 +15,8 @@ to ``spark://127.0.0.1:7077``. Then, on the demo bundle of the given size (seed 
    differences from a DuckDB scan of the same bundle (``bench/engine_parity.same_answers``:
    none expected). A stage Spark cannot run would stop it with its name (docs/architecture.md).
 
-The daemons are stopped (by their pid files) whatever happens. Prints one JSON object.
+The daemons are stopped (by their pid files) whatever happens; their logs are in ``WORK/logs`` and
+each executor's stdout/stderr in ``WORK/worker``. Prints one JSON object.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -47,9 +49,11 @@ def _daemon(env: dict[str, str], action: str, cls: str, instance: int, *args: st
 
 
 def _env(work: Path) -> dict[str, str]:
+    # SPARK_WORKER_DIR: a worker keeps each executor's folder (its stdout/stderr, fetched files) in
+    # $SPARK_HOME/work by default, which here is inside the installed pyspark package (the venv).
     return {**os.environ, "SPARK_HOME": str(_spark_home()), "SPARK_LOG_DIR": str(work / "logs"),
-            "SPARK_PID_DIR": str(work / "pids"), "SPARK_LOCAL_IP": "127.0.0.1",
-            "PYSPARK_PYTHON": sys.executable}
+            "SPARK_PID_DIR": str(work / "pids"), "SPARK_WORKER_DIR": str(work / "worker"),
+            "SPARK_LOCAL_IP": "127.0.0.1", "PYSPARK_PYTHON": sys.executable}
 
 
 _MASTER_CLS = "org.apache.spark.deploy.master.Master"
@@ -112,9 +116,17 @@ def readers(engine: Any, files: list[Path], pid_udf: bool) -> dict[str, Any]:
     }
     if pid_udf:
         engine.register_scalar("bench_executor", _executor_pid, ["VARCHAR"], "BIGINT")
-        out["executor_processes"] = engine.query("SELECT count(DISTINCT bench_executor(raw)) FROM bench_lines")[0][0]
+        pids = sorted(int(r[0]) for r in engine.query("SELECT DISTINCT bench_executor(raw) FROM bench_lines"))
+        out["executor_processes"], out["executor_pids"] = len(pids), pids
     engine.drop("bench_lines")
     return out
+
+
+def executor_tasks(work: Path) -> dict[str, int]:
+    """Tasks each executor finished (from its stderr in the worker folder): the whole scan's
+    share of the work per executor, where the readers' pids cover only their own stage."""
+    return {f"{d.parent.name}/{d.name}": (d / "stderr").read_text(errors="replace").count("Finished task")
+            for d in sorted((work / "worker").glob("app-*/*")) if (d / "stderr").is_file()}
 
 
 def main() -> None:
@@ -140,6 +152,7 @@ def main() -> None:
     duck = open_engine(None)
     result["duckdb_readers"] = readers(duck, files, False)
     duck.close()
+    shutil.rmtree(work / "worker", ignore_errors=True)  # executor_tasks counts this run's executors only
     t0 = time.perf_counter()
     try:
         result["cluster"] = start(work, args.workers)
@@ -160,6 +173,7 @@ def main() -> None:
             result["scan"]["differences_from_duckdb"] = same_answers(work / "duckdb", work / "out")[:50]
     finally:
         stop(work, args.workers)
+    result["executor_tasks"] = executor_tasks(work)
     text = json.dumps(result, indent=2)
     print(text)
     if args.json:

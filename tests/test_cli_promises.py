@@ -134,6 +134,15 @@ def test_duplicate_csv_headers_are_a_file_level_error(tmp_path: Path) -> None:
     man = json.loads(CliRunner().invoke(app, ["validate", str(root), "--json", "--quiet"]).stdout)
     (f,) = man["files"]
     assert f["status"] == "unreadable" and "duplicate column name(s) in the header: national_id" in f["note"]
+    # A scan names the file it could not use beside its summary (its rejected-records count does
+    # not: the file is no record), with the reason.
+    root2 = bundle(tmp_path / "b2", [emp("E1", "Ann Lee")])
+    (root2 / "hr/candidates.csv").write_text("candidate_id,full_name,full_name\nC1,Al,Al\n")
+    scan = _cli("scan", str(root2), "--out", str(tmp_path / "o"), "--quiet")
+    assert scan.returncode == 0, scan.stderr
+    assert ("unreadable hr/candidates.csv: read 0, loaded 0: duplicate column name(s) in the header: full_name"
+            in scan.stdout.splitlines()), scan.stdout
+    assert "unreadable hr/employees.csv" not in scan.stdout
 
 
 def test_egress_hints_are_masked_like_the_others(demo_scan: tuple[Truth, ScanResult, Path]) -> None:

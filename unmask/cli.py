@@ -229,6 +229,13 @@ def _summary(result: Any) -> None:
     if n:
         out.print(f"{n} signal(s) could not run for lack of a part (unmask validate lists them)")
     _gaps(result.manifest, out, full=False)
+    # A file the scan could not use (or used only in part) is named here, as `validate` names it:
+    # the summary's "rejected records" counts records, so a whole file lost (a Spark executor out
+    # of memory on a 340 MB log made five files "unreadable") left the scan looking clean.
+    for f in result.manifest.get("files", []):
+        if f.get("status", "ok") != "ok":
+            out.print(f"{f['status']} {f['path']}: read {f['read']}, loaded {f['loaded']}: {f['note']}",
+                      soft_wrap=True)
     sg = result.manifest.get("sigma") or {}
     if sg.get("skipped"):
         out.print(f"Sigma: {sg['evaluated']} rule(s) evaluated, {sg['skipped']} skipped ("
