@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
 from tests.helpers import DEP_COLS, bundle, dep, emp, jsonl, write_csv
@@ -342,3 +343,33 @@ def test_odd_file_names_and_a_deep_list_record_do_not_stop_the_scan(tmp_path: Pa
     (ftm,) = [lst for lst in man["intel"] if lst["id"].startswith("ftm:")]
     assert ftm["files"][0]["loaded"] == 1 and ftm["files"][0]["rejected"] == 1
     assert any(g["path"].startswith("hr/") and g["path"].endswith(".csv") for g in man["ignored_files"])
+
+
+def test_a_stage_that_fails_on_an_engine_is_not_called_a_gap() -> None:
+    """A Spark job that dies (out of memory, SparkContext shut down) was reported as "the
+    sources stage does not run on spark yet": a failure must say it failed, and only a
+    construct the dialect refuses is a gap."""
+    from types import SimpleNamespace
+
+    from unmask.engine import EngineError
+    from unmask.engine.dialect import DialectError
+    from unmask.pipeline import EngineGap, _stage
+
+    spark: Any = SimpleNamespace(name="spark")
+
+    def stopped(exc: BaseException) -> str:
+        with pytest.raises(EngineGap) as got, _stage(spark, "sources"):
+            raise exc
+        return str(got.value)
+
+    assert stopped(EngineError("Job 97 cancelled because SparkContext was shut down", "--", "spark")) == (
+        "the sources stage failed on spark: Job 97 cancelled because SparkContext was shut down")
+    try:
+        raise DialectError("ASOF joins have no Spark equivalent")
+    except DialectError as d:
+        wrapped = EngineError(str(d), "--", "spark")
+        wrapped.__cause__ = d
+    assert stopped(wrapped) == "the sources stage does not run on spark yet: ASOF joins have no Spark equivalent"
+    assert stopped(NotImplementedError("load_lines")) == "the sources stage does not run on spark yet: load_lines"
+    with pytest.raises(EngineError), _stage(SimpleNamespace(name="duckdb"), "sources"):  # type: ignore[arg-type]
+        raise EngineError("a bug", "--", "duckdb")

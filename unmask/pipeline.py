@@ -68,6 +68,10 @@ def _stage(eng: Engine, name: str) -> Iterator[None]:
         yield
     except (EngineError, DialectError, NotImplementedError) as e:
         first = str(e).splitlines()[0][:300] if str(e) else e.__class__.__name__
+        if isinstance(e, EngineError) and not isinstance(e.__cause__, DialectError):
+            # A statement that failed as it ran (a JVM out of memory, a lost executor) is a
+            # failure of this run, not a construct the engine lacks: said as such.
+            raise EngineGap(f"the {name} stage failed on {eng.name}: {first}") from e
         raise EngineGap(f"the {name} stage does not run on {eng.name} yet: {first}") from e
 
 
