@@ -1,8 +1,9 @@
 """The same scan on two engines gives the same answers (issue 16), on any demo bundle.
 
     python -m bench.engine_parity --size medium --seeds 7 11 --work /tmp/parity [--json out.json]
+    python -m bench.engine_parity --bundle /tmp/b20k1m --work /tmp/parity   # a bench/make_bundle.py bundle
 
-For each seed: writes the demo bundle, scans it with DuckDB and with Spark local mode (each a
+For each seed: writes the demo bundle (or takes ``--bundle``), scans it with DuckDB and with Spark local mode (each a
 whole ``unmask scan`` process: wall, CPU and the process tree's peak RSS), and compares the outputs with
 :func:`same_answers`: the same subjects, bands and evidence rows, scores within 1e-9, the same
 cluster member sets and the same rejects. Prints one JSON object; exit 1 when any seed differs.
@@ -84,13 +85,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seeds", type=int, nargs="+", default=[7, 11])
     ap.add_argument("--work", type=Path, required=True)
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--bundle", type=Path, help="scan this bundle (e.g. from bench/make_bundle.py) instead of demos")
     a = ap.parse_args(argv)
-    report: dict[str, Any] = {"size": a.size, "seeds": {}}
+    report: dict[str, Any] = {"size": str(a.bundle) if a.bundle else a.size, "seeds": {}}
     ok = True
-    for seed in a.seeds:
-        root = a.work / f"{a.size}-{seed}"
-        generate(root / "bundle", seed=seed, size=a.size)
-        times = {e: _timed_scan(root / "bundle", root / e, e) for e in ("duckdb", "spark")}
+    for seed in [0] if a.bundle else a.seeds:
+        root = a.work / (a.bundle.name if a.bundle else f"{a.size}-{seed}")
+        bundle = a.bundle or root / "bundle"
+        if not a.bundle:
+            generate(bundle, seed=seed, size=a.size)
+        times: dict[str, Any] = {e: _timed_scan(bundle, root / e, e) for e in ("duckdb", "spark")}
+        times["spark_to_duckdb_wall"] = round(times["spark"]["wall_s"] / times["duckdb"]["wall_s"], 2)
         diff = same_answers(root / "duckdb", root / "spark")
         ok &= not diff
         ref = findings(root / "duckdb")

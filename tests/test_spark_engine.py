@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import gzip
 import logging
 import subprocess
 import sys
@@ -141,3 +142,75 @@ def test_spark_options_need_the_spark_engine(tmp_path: Path) -> None:
     res = CliRunner().invoke(app, ["scan", str(tmp_path / "b"), "--out", str(tmp_path / "o"), "--engine", "spark",
                                    "--spark-master", "spark://x:7077", "--spark-remote", "sc://x:15002", "-q"])
     assert res.exit_code == 2 and "not both" in res.output
+
+
+def _awkward_lines(n: int) -> bytes:
+    """Lines a split could get wrong: mixed endings (a \\r\\n may straddle a split), blank and
+    white lines, bytes that are not UTF-8, lines over the limit, a BOM, a last line with no end."""
+    out = [b"\xef\xbb\xbf"]
+    for i in range(n):
+        end = (b"\n", b"\r\n", b"\r")[i % 3]
+        if i % 97 == 0:
+            out.append(b" \t" + end)
+        elif i % 89 == 0:
+            out.append(b'{"bad": "\xff\xfe"}' + end)
+        elif i % 83 == 0:
+            out.append(b'{"long": "' + b"x" * 60 + b'"}' + end)
+        else:
+            out.append(b'{"i": %d, "name": "J\xc3\xb6rg"}' % i + end)
+    out.append(b'{"last": true}')
+    return b"".join(out)
+
+
+@needs_spark
+def test_a_large_file_read_in_splits_keeps_every_line_number_and_reject(spark: Engine, tmp_path: Path) -> None:
+    # A file over split_bytes is read by Spark's text reader in splits across tasks (the 1M-event
+    # bundle's 340 MB Okta exports ran the executor out of heap when read whole); its lines, line
+    # numbers and rejects must be exactly textfiles.text_lines', the rules of both engines.
+    from unmask.engine.textfiles import Reject, text_lines
+
+    big, small = tmp_path / "big.jsonl", tmp_path / "small.jsonl"
+    big.write_bytes(_awkward_lines(5_000))
+    small.write_bytes(b'{"i": 1}\n\n{"i": 3}\n')
+    gz = tmp_path / "packed.jsonl"  # gzip without the name saying so: read whole, as textfiles does
+    gz.write_bytes(gzip.compress(_awkward_lines(300)))
+    s = spark._spark  # type: ignore[attr-defined]
+    old = s.conf.get("spark.sql.files.maxPartitionBytes")
+    spark.split_bytes = 1_000  # type: ignore[attr-defined]
+    s.conf.set("spark.sql.files.maxPartitionBytes", "4096")  # ~40 splits of the big file
+    try:
+        rejects = spark.load_lines([small, big, gz], "split_lines", 50, layers=("raw AS text",), materialize=True)
+        got = spark.query("SELECT __file, line, text FROM split_lines ORDER BY __file, line")
+    finally:
+        s.conf.set("spark.sql.files.maxPartitionBytes", old)
+        del spark.split_bytes  # type: ignore[attr-defined]
+    for i, p in enumerate([small, big, gz]):
+        want = list(text_lines(p, 50))
+        assert [(line, t) for f, line, t in got if f == i] == [x for x in want if not isinstance(x, Reject)]
+        assert [(r.line, r.reason) for r in rejects[i]] == [(x.line, x.reason) for x in want if isinstance(x, Reject)]
+    reasons = {r.reason for r in rejects[1]}
+    assert reasons == {"not valid UTF-8", "record over 50 bytes"} and len(rejects[1]) > 100
+    assert got[-1] == (2, 301, '{"last": true}') and (1, 5_001, '{"last": true}') in got
+    spark.drop("split_lines")
+
+
+@needs_spark
+def test_memory_limit_becomes_the_drivers_heap() -> None:
+    # Needs no JVM: the mapping alone. The default heap is Spark's 1 GiB at the least.
+    from unmask.engine.base import EngineError
+    from unmask.engine.spark import DEFAULT_HEAP_CAP, driver_memory
+
+    assert driver_memory("4GiB") == "4096m" and driver_memory("4GB") == "3814m" and driver_memory("1.5 GiB") == "1536m"
+    assert driver_memory("512MB") == "1024m"  # below Spark's own default: the default
+    assert 1024 <= int(driver_memory(None)[:-1]) <= DEFAULT_HEAP_CAP // 2**20
+    with pytest.raises(EngineError):
+        driver_memory("lots")
+
+
+@needs_spark
+def test_the_session_draws_no_progress_bar_and_the_manifest_shows_its_heap(spark: Engine) -> None:
+    # Spark's console progress bar printed under `scan --quiet` and drew over the scan's own.
+    s = spark._spark  # type: ignore[attr-defined]
+    assert s.conf.get("spark.ui.showConsoleProgress") == "false"
+    res = spark.resources  # type: ignore[attr-defined]
+    assert res["memory_limit"] == s.conf.get("spark.driver.memory") and res["master"].startswith("local")

@@ -77,7 +77,7 @@ def open_engine(
             raise EngineUnavailable("the Spark engine needs a Java 17 runtime on PATH or in JAVA_HOME "
                                     "(Debian: apt-get install openjdk-17-jre-headless), or --spark-remote")
         try:
-            return SparkEngine(master=master, remote=remote, store=path)
+            return SparkEngine(master=master, remote=remote, store=path, memory_limit=memory_limit)
         except EngineError as e:
             raise EngineUnavailable(f"Spark did not start ({remote or master or 'local mode'}): {e}") from None
     raise ValueError(f"unknown engine {kind!r}")

@@ -121,11 +121,46 @@ def _ident(name: str) -> str:
     return "`" + name.replace("`", "``") + "`"
 
 
+def _union(frames: Sequence[DataFrame]) -> DataFrame:
+    df = frames[0]
+    for other in frames[1:]:
+        df = df.unionByName(other)
+    return df
+
+
+# Names Hadoop decompresses by themselves: such a file is read whole, by ``textfiles``' rules.
+_CODECS = (".gz", ".bz2", ".deflate", ".lz4", ".snappy", ".zst", ".zstd", ".br", ".xz")
+
+
+_UNITS = {"b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
+          "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
+# The default heap: a third of the machine, at most 8 GiB and at least 1 GiB (Spark's default).
+DEFAULT_HEAP_CAP = 8 * 2**30
+
+
+def driver_memory(limit: str | None) -> str:
+    """``--memory-limit`` (``4GB``, ``512MiB``) as Spark's ``spark.driver.memory`` (``3814m``),
+    or the default heap for this machine."""
+    if limit:
+        m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([A-Za-z]+)\s*", limit)
+        if not m or m.group(2).lower() not in _UNITS:
+            raise EngineError(f"memory limit {limit!r} is not a size such as 4GB or 512MiB", "-- open spark", "spark")
+        size = int(float(m.group(1)) * _UNITS[m.group(2).lower()])
+    else:
+        try:
+            size = min(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 3, DEFAULT_HEAP_CAP)
+        except (ValueError, OSError, AttributeError):
+            size = 2**30
+    return f"{max(size // 2**20, 1024)}m"
+
+
 class SparkEngine:
     name = "spark"
+    # A file of lines over this size is read in splits by Spark's text reader (``_line_rows``).
+    split_bytes = 64 << 20
 
     def __init__(self, master: str | None = None, remote: str | None = None, shuffle_partitions: int = 4,
-                 store: Path | None = None) -> None:
+                 store: Path | None = None, memory_limit: str | None = None) -> None:
         import pyspark
 
         self._store = store
@@ -137,7 +172,19 @@ class SparkEngine:
         else:
             # Two cores and few partitions: the demo's tables are small and a shuffle into the
             # default 200 partitions costs more than the work.
-            b = b.master(master or "local[2]").config("spark.ui.enabled", "false")
+            # Spark's console progress bar would draw over the scan's own progress, and print
+            # under --quiet: the scan reports its stages itself.
+            b = b.master(master or "local[2]").config("spark.ui.enabled", "false") \
+                .config("spark.ui.showConsoleProgress", "false")
+            # The driver's heap (in local mode the executor's too). Spark's default, 1 GiB, held
+            # neither a 306 MB JSON array read whole nor the 1M-event bundle's cached readers,
+            # which Spark then recomputed for every statement. It applies when this process
+            # starts the JVM; a session that is already running keeps its own.
+            heap = driver_memory(memory_limit)
+            b = b.config("spark.driver.memory", heap)
+            if not os.environ.get("UNMASK_DEBUG"):
+                log4j = Path(__file__).resolve().parents[2] / "data" / "spark-log4j2.properties"
+                b = b.config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={log4j.as_uri()}")
             if "PYSPARK_PYTHON" not in os.environ:
                 # The Python workers run this interpreter with its packages (unmask, pandas,
                 # RapidFuzz). Spark starts it by its resolved path, which leaves a virtual
@@ -177,6 +224,14 @@ class SparkEngine:
             # raises EngineError with the first line instead (UNMASK_DEBUG=1 keeps the logs).
             self._spark.sparkContext.setLogLevel("OFF")
         self._views: set[str] = set()
+        # What the scan ran with, for the manifest: the heap the running JVM really has (a
+        # session started earlier in this process keeps its own), the master, the partitions.
+        self.resources: dict[str, Any] = {"shuffle_partitions": shuffle_partitions}
+        for key, conf_key in (("memory_limit", "spark.driver.memory"), ("master", "spark.master")):
+            try:
+                self.resources[key] = self._spark.conf.get(conf_key, None)
+            except Exception:  # noqa: BLE001 - a Connect server may not show its static settings
+                self.resources[key] = None
         self._secret_values: dict[str, bytes] = {}
         for fname, (fn, arg_types, return_type) in BUILTINS.items():
             self.register_scalar(fname, fn, arg_types, return_type)
@@ -266,19 +321,87 @@ class SparkEngine:
         return list(self._spark.table(table).columns)
 
     # -- readers -----------------------------------------------------------------------------
-    def _files(self, paths: Sequence[Path]) -> DataFrame:
-        """``(__file, content)``: each file's bytes, read by Spark (a path or a filesystem URI)."""
+    def _files(self, paths: Sequence[Path], ids: Sequence[int] | None = None) -> DataFrame:
+        """``(__file, content)``: each file's bytes, read by Spark (a path or a filesystem URI).
+        ``__file`` is the file's place in ``paths``, or its entry of ``ids``."""
+        from pyspark.sql import functions as F
+
+        ids = list(range(len(paths))) if ids is None else ids
+        try:
+            frames = [self._spark.read.format("binaryFile").load(str(p)).select(
+                F.lit(i).cast("int").alias("__file"), F.col("content")) for i, p in zip(ids, paths, strict=True)]
+        except (PySparkException, Py4JError) as e:  # a file that is not there or not readable
+            raise EngineError(_message(e), f"-- read {len(paths)} file(s)", self.name) from e
+        return _union(frames)
+
+    def _size(self, path: Path) -> int:
+        """The file's bytes: from the local filesystem, else from Spark's listing of the URI
+        (``binaryFile`` reads no content when only the length is asked for)."""
+        if os.path.isfile(str(path)):
+            return os.path.getsize(str(path))
+        got = self._run_action(
+            lambda: self._spark.read.format("binaryFile").load(str(path)).select("length").collect(), str(path))
+        return int(got[0][0]) if got else 0
+
+    def _line_rows(self, paths: Sequence[Path], max_bytes: int) -> DataFrame:
+        """``line_schema()`` rows of every file: small or compressed files whole, large ones in splits.
+
+        A file read whole is one value in one task's memory; a log of several hundred MB made
+        the executor run out of heap (the 1M-event bundle's Okta exports, 2026-12-06). Spark's
+        ``text`` reader splits a large uncompressed file across tasks instead, and a first,
+        cheap pass counts each split's lines so that every line keeps its physical number."""
+        from unmask.engine.spark.readers import line_schema, number_splits, split_lines
+
+        big = [i for i, p in enumerate(paths)
+               if not str(p).lower().endswith(_CODECS) and self._size(p) > self.split_bytes]
+        offsets: dict[tuple[int, int], int] = {}
+        if big:
+            split, offsets, gzipped = self._splits([paths[i] for i in big], big)
+            big = [i for i in big if i not in gzipped]
+        whole = [i for i in range(len(paths)) if i not in big]
+        frames = []
+        if whole:
+            frames.append(self._files([paths[i] for i in whole], whole).mapInPandas(
+                split_lines(max_bytes), line_schema()))  # type: ignore[arg-type]
+        if big:
+            from pyspark.sql import functions as F
+
+            value = F.col("value")
+            ok = F.expr("is_valid_utf8(value)")
+            size = F.octet_length(value)
+            frames.append(split.where(F.col("__file").isin(big)).select(
+                "__file", "__block", F.when(ok & (size <= max_bytes), value).alias("raw"),
+                size.alias("__bytes"), ok.alias("__ok")).mapInPandas(
+                number_splits(offsets, max_bytes), line_schema()))  # type: ignore[arg-type]
+        return _union(frames)
+
+    def _splits(self, paths: Sequence[Path], ids: Sequence[int]) -> tuple[DataFrame, dict[tuple[int, int], int],
+                                                                             set[int]]:
+        """Large files through Spark's ``text`` reader: ``(__file, __block, value)``, the lines
+        before each split, and the files that turn out to be gzip without the name saying so
+        (their first bytes are gzip's magic: they are read whole, as ``textfiles`` would)."""
         from pyspark.sql import functions as F
 
         try:
-            frames = [self._spark.read.format("binaryFile").load(str(p)).select(
-                F.lit(i).cast("int").alias("__file"), F.col("content")) for i, p in enumerate(paths)]
-        except (PySparkException, Py4JError) as e:  # a file that is not there or not readable
+            frames = [self._spark.read.format("text").load(str(p)).select(
+                F.lit(i).cast("int").alias("__file"), F.col("_metadata.file_block_start").alias("__block"),
+                F.col("value")) for i, p in zip(ids, paths, strict=True)]
+        except (PySparkException, Py4JError) as e:
             raise EngineError(_message(e), f"-- read {len(paths)} file(s)", self.name) from e
-        df = frames[0]
-        for other in frames[1:]:
-            df = df.unionByName(other)
-        return df
+        df = _union(frames)
+        # A split's rows are read in order by one task, so the least id of a split is its first line.
+        first = F.min_by(F.substring(F.col("value").cast("binary"), 1, 2), F.col("__at"))
+        counts = self._run_action(lambda: df.select("__file", "__block", F.monotonically_increasing_id().alias(
+            "__at"), "value").groupBy("__file", "__block").agg(F.count("*"), first).collect(), "line counts")
+        offsets: dict[tuple[int, int], int] = {}
+        before: dict[int, int] = {}
+        gzipped: set[int] = set()
+        for f, block, n, magic in sorted(counts, key=lambda r: (int(r[0]), int(r[1]))):
+            offsets[(int(f), int(block))] = before.get(int(f), 0)
+            before[int(f)] = before.get(int(f), 0) + int(n)
+            if int(block) == 0 and bytes(magic or b"") == b"\x1f\x8b":
+                gzipped.add(int(f))
+        return df, offsets, gzipped
 
     def _layered(self, base: DataFrame, keys: Sequence[str], layers: Sequence[str],
                  params: Mapping[str, Any] | None, table: str, materialize: bool, carry: str = "") -> None:
@@ -340,12 +463,10 @@ class SparkEngine:
         params: Mapping[str, Any] | None = None,
         materialize: bool = False,
     ) -> list[list[RawReject]]:
-        from unmask.engine.spark.readers import line_schema, split_lines
-
         # Each file is split where it is read (readers.py): the lines, and the rejects beside
         # them. The split is not cached (only the layers' typed result is, in memory): it runs again
         # when needed, so the clear text is never held in a cache that could spill to disk.
-        rows = self._files(paths).mapInPandas(split_lines(max_line_bytes), line_schema())  # type: ignore[arg-type]
+        rows = self._line_rows(paths, max_line_bytes)
         found = self._run_action(
             lambda: rows.where("__why IS NOT NULL").select("__file", "line", "__why", "__stop").collect(), table)
         per_file: list[list[Any]] = [[] for _ in paths]
@@ -512,7 +633,11 @@ class SparkEngine:
         class API(SparkAPI):
             sql_dialect = SameSample()  # type: ignore[no-untyped-call]
 
-        return API(spark_session=self._spark, break_lineage_method="persist")  # type: ignore[no-untyped-call]
+        # No JAR of Splink's similarity functions: none is ours to ship (Spark Connect, shared
+        # clusters), the comparisons the scan uses are functions Spark has, and Splink's attempt
+        # printed a warning to the scan's stderr every time.
+        return API(spark_session=self._spark, break_lineage_method="persist",  # type: ignore[no-untyped-call]
+                   register_udfs_automatically=False)
 
     def save(self) -> None:
         """The scan's tables as Parquet, ``store/<table>/`` (readers' staging views, named

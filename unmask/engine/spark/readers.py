@@ -8,7 +8,9 @@ split where it is read, so a line keeps its number whatever partition it lands i
 are rows (``__why``) beside the records, never a log line.
 
 Limits: a file is one ``binaryFile`` row, so it must fit in an executor's memory (and under
-Spark's 2 GiB per value); a bundle's logs come as many such files.
+Spark's 2 GiB per value). A large uncompressed file of lines is the exception: Spark's ``text``
+reader reads it in splits across the executors (:func:`number_splits` numbers its lines). A CSV
+file (a quoted field may span lines) and a JSON array are still read whole.
 """
 
 from __future__ import annotations
@@ -29,84 +31,86 @@ def csv_schema(width: int) -> str:
     return ", ".join(["line BIGINT", *[f"c{i} STRING" for i in range(width)], "__why STRING", "__stop BOOLEAN"])
 
 
+_LINE_KEYS = ["__file", "line", "raw", "__why", "__stop"]
+
+
+def _frames(rows: Iterator[tuple[Any, ...]], keys: list[str]) -> Iterator[Any]:
+    """``rows`` as pandas frames of at most ``_BATCH`` rows each."""
+    import pandas as pd
+
+    buf: list[tuple[Any, ...]] = []
+    for r in rows:
+        buf.append(r)
+        if len(buf) >= _BATCH:
+            yield pd.DataFrame(buf, columns=keys)
+            buf = []
+    if buf:
+        yield pd.DataFrame(buf, columns=keys)
+
+
 def split_lines(max_bytes: int) -> Callable[[Iterator[Any]], Iterator[Any]]:
     """``mapInPandas`` function: ``(__file, content)`` rows to one row per line or reject."""
 
-    def run(batches: Iterator[Any]) -> Iterator[Any]:
-        import pandas as pd
-
+    def rows(batches: Iterator[Any]) -> Iterator[tuple[Any, ...]]:
         from unmask.engine.textfiles import Reject, text_lines
-
-        cols: dict[str, list[Any]] = {"__file": [], "line": [], "raw": [], "__why": [], "__stop": []}
-
-        def flush() -> Any:
-            out = pd.DataFrame(cols)
-            for v in cols.values():
-                v.clear()
-            return out
 
         for batch in batches:
             for index, content in zip(batch["__file"], batch["content"], strict=True):
                 for item in text_lines(Path("-"), max_bytes, data=bytes(content)):
-                    cols["__file"].append(int(index))
                     if isinstance(item, Reject):
-                        cols["line"].append(item.line)
-                        cols["raw"].append(None)
-                        cols["__why"].append(item.reason)
-                        cols["__stop"].append(item.stop)
+                        yield int(index), item.line, None, item.reason, item.stop
                     else:
-                        cols["line"].append(item[0])
-                        cols["raw"].append(item[1])
-                        cols["__why"].append(None)
-                        cols["__stop"].append(False)
-                    if len(cols["line"]) >= _BATCH:
-                        yield flush()
-        if cols["line"]:
-            yield flush()
+                        yield int(index), item[0], item[1], None, False
 
-    return run
+    return lambda batches: _frames(rows(batches), _LINE_KEYS)
+
+
+def number_splits(offsets: dict[tuple[int, int], int], max_bytes: int) -> Callable[[Iterator[Any]], Iterator[Any]]:
+    """``mapInPandas`` function over Spark's own ``text`` reader of a large file, in splits.
+
+    Rows come as ``(__file, __block, raw, __bytes, __ok)`` in the order the split was read:
+    a split is read whole by one task, in order, so a row's place in its split plus the lines
+    of the file's earlier splits (``offsets``, counted by a first pass) is its physical line.
+    The rules are :func:`text_lines`' (Spark's reader ends lines at ``\\n``, ``\\r\\n`` and
+    ``\\r`` alike and drops a first line's UTF-8 BOM): a line over ``max_bytes`` or not UTF-8
+    is a reject with its line, a blank line is skipped. ``raw`` is None for a rejected line,
+    so its text never reaches Python."""
+
+    def rows(batches: Iterator[Any]) -> Iterator[tuple[Any, ...]]:
+        from unmask.engine.textfiles import over_limit
+
+        seen: dict[tuple[int, int], int] = {}
+        for batch in batches:
+            for f, b, raw, size, ok in zip(batch["__file"], batch["__block"], batch["raw"], batch["__bytes"],
+                                           batch["__ok"], strict=True):
+                key = (int(f), int(b))
+                at = seen.get(key, 0)
+                seen[key] = at + 1
+                why = over_limit(max_bytes) if size > max_bytes else None if ok else "not valid UTF-8"
+                if why is None and not raw.strip():
+                    continue
+                yield key[0], offsets[key] + at + 1, None if why else raw, why, False
+
+    return lambda batches: _frames(rows(batches), _LINE_KEYS)
 
 
 def split_csv(width: int, max_bytes: int, has_header: bool, encoding: str,
               names: tuple[str, ...]) -> Callable[[Iterator[Any]], Iterator[Any]]:
     """``mapInPandas`` function: a file's ``content`` to one row per RFC 4180 record or reject."""
 
-    def run(batches: Iterator[Any]) -> Iterator[Any]:
-        import pandas as pd
-
+    def rows(batches: Iterator[Any]) -> Iterator[tuple[Any, ...]]:
         from unmask.engine.textfiles import Reject, csv_records
-
-        keys = ["line", *[f"c{i}" for i in range(width)], "__why", "__stop"]
-        cols: dict[str, list[Any]] = {k: [] for k in keys}
-
-        def flush() -> Any:
-            out = pd.DataFrame(cols, columns=keys)
-            for v in cols.values():
-                v.clear()
-            return out
 
         for batch in batches:
             for content in batch["content"]:
                 for item in csv_records(Path("-"), width, max_bytes, has_header, encoding, names,
                                         data=bytes(content)):
                     if isinstance(item, Reject):
-                        cols["line"].append(item.line)
-                        fields: list[str | None] = [None] * width
-                        why: str | None = item.reason
-                        stop = item.stop
+                        yield item.line, *([None] * width), item.reason, item.stop
                     else:
-                        cols["line"].append(item[0])
-                        fields, why, stop = list(item[1]), None, False
-                    for i in range(width):
-                        cols[f"c{i}"].append(fields[i])
-                    cols["__why"].append(why)
-                    cols["__stop"].append(stop)
-                    if len(cols["line"]) >= _BATCH:
-                        yield flush()
-        if cols["line"]:
-            yield flush()
+                        yield item[0], *item[1], None, False
 
-    return run
+    return lambda batches: _frames(rows(batches), ["line", *[f"c{i}" for i in range(width)], "__why", "__stop"])
 
 
 def json_schema() -> str:
