@@ -284,7 +284,9 @@ def scan(
     memory_limit: Annotated[
         str | None, typer.Option("--memory-limit", callback=_memory_limit,
                                  help="Database memory limit, e.g. 4GB; past it the database spills to disk "
-                                      "(default: a quarter of the machine's memory, at most 3 GiB).")
+                                      "(default: a quarter of the machine's memory, at most 3 GiB). With "
+                                      "--engine spark in local mode: the JVM's heap (default: a third of the "
+                                      "machine's memory, at most 8 GiB).")
     ] = None,
     engine: Annotated[
         EngineKind, typer.Option("--engine", help="Where the scan runs: DuckDB in this process, or Spark "

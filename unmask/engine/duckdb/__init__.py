@@ -721,17 +721,10 @@ class DuckDBEngine:
         from splink import DuckDBAPI
         from splink.internals.dialects import DuckDBDialect
 
-        class SameSample(DuckDBDialect):
-            # Splink picks its training samples (u, EM) by a hash bucket of the record id, with
-            # the backend's own hash: another engine would train on other records. The first 60
-            # bits of the id's MD5 are the same number on every engine (engine/spark too).
-            def hash_function_expression(self, col_expression: str) -> str:
-                return f"('0x' || left(md5(CAST({col_expression} AS VARCHAR)), 15))::BIGINT"
+        from unmask.engine.splink_api import same_sample_api
 
-        class API(DuckDBAPI):
-            sql_dialect = SameSample()  # type: ignore[no-untyped-call]
-
-        return API(connection=self._con)
+        return same_sample_api(DuckDBAPI, DuckDBDialect, "('0x' || left(md5(CAST({col} AS VARCHAR)), 15))::BIGINT",
+                               connection=self._con)
 
     def save(self) -> None:
         """Nothing to do: every table is written to the store's file as it is made."""

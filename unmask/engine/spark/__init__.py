@@ -617,27 +617,20 @@ class SparkEngine:
 
     def splink_api(self) -> Any:
         from splink import SparkAPI
+        from splink.internals.dialects import SparkDialect
+
+        from unmask.engine.splink_api import same_sample_api
 
         # Splink breaks its plans' lineage by writing Parquet to the SparkContext's checkpoint
         # folder by default, which needs one set (sparkContext, not reachable under Spark
         # Connect); persisted frames need none (the training failed: "Checkpoint directory has
-        # not been set in the SparkContext").
-        from splink.internals.dialects import SparkDialect
-
-        class SameSample(SparkDialect):
-            # The first 60 bits of the record id's MD5, as the DuckDB engine's (splink_api there):
-            # both engines train Splink on the same sampled records.
-            def hash_function_expression(self, col_expression: str) -> str:
-                return f"CAST(conv(left(md5(CAST({col_expression} AS STRING)), 15), 16, 10) AS BIGINT)"
-
-        class API(SparkAPI):
-            sql_dialect = SameSample()  # type: ignore[no-untyped-call]
-
-        # No JAR of Splink's similarity functions: none is ours to ship (Spark Connect, shared
-        # clusters), the comparisons the scan uses are functions Spark has, and Splink's attempt
-        # printed a warning to the scan's stderr every time.
-        return API(spark_session=self._spark, break_lineage_method="persist",  # type: ignore[no-untyped-call]
-                   register_udfs_automatically=False)
+        # not been set in the SparkContext"). No JAR of Splink's similarity functions: none is
+        # ours to ship (Spark Connect, shared clusters), the comparisons the scan uses are
+        # functions Spark has, and Splink's attempt printed a warning on every scan.
+        return same_sample_api(SparkAPI, SparkDialect,
+                               "CAST(conv(left(md5(CAST({col} AS STRING)), 15), 16, 10) AS BIGINT)",
+                               spark_session=self._spark, break_lineage_method="persist",
+                               register_udfs_automatically=False)
 
     def save(self) -> None:
         """The scan's tables as Parquet, ``store/<table>/`` (readers' staging views, named
