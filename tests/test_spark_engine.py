@@ -162,6 +162,19 @@ def _awkward_lines(n: int) -> bytes:
     return b"".join(out)
 
 
+def _ends_on_the_edges(split: int, n: int) -> bytes:
+    """Line ends placed on purpose where splits meet: a \\r\\n across the boundary, a lone \\r
+    as a split's last byte, a \\n as the next split's first byte, and a blank line there."""
+    out = bytearray()
+    for k in range(1, n + 1):
+        end = (b"\r\n", b"\r", b"\n", b"\r\n\r\n")[k % 4]
+        target = k * split - (0 if end == b"\n" else 1)  # where the line end starts
+        while target - len(out) > 40:
+            out += b'{"i": 1}\r\n'
+        out += b"y" * (target - len(out)) + end
+    return bytes(out)
+
+
 @needs_spark
 def test_a_large_file_read_in_splits_keeps_every_line_number_and_reject(spark: Engine, tmp_path: Path) -> None:
     # A file over split_bytes is read by Spark's text reader in splits across tasks (the 1M-event
@@ -174,23 +187,26 @@ def test_a_large_file_read_in_splits_keeps_every_line_number_and_reject(spark: E
     small.write_bytes(b'{"i": 1}\n\n{"i": 3}\n')
     gz = tmp_path / "packed.jsonl"  # gzip without the name saying so: read whole, as textfiles does
     gz.write_bytes(gzip.compress(_awkward_lines(300)))
+    edges = tmp_path / "edges.jsonl"
+    edges.write_bytes(_ends_on_the_edges(4096, 12))
     s = spark._spark  # type: ignore[attr-defined]
     old = s.conf.get("spark.sql.files.maxPartitionBytes")
     spark.split_bytes = 1_000  # type: ignore[attr-defined]
     s.conf.set("spark.sql.files.maxPartitionBytes", "4096")  # ~40 splits of the big file
     try:
-        rejects = spark.load_lines([small, big, gz], "split_lines", 50, layers=("raw AS text",), materialize=True)
+        rejects = spark.load_lines([small, big, gz, edges], "split_lines", 50, layers=("raw AS text",),
+                                   materialize=True)
         got = spark.query("SELECT __file, line, text FROM split_lines ORDER BY __file, line")
     finally:
         s.conf.set("spark.sql.files.maxPartitionBytes", old)
         del spark.split_bytes  # type: ignore[attr-defined]
-    for i, p in enumerate([small, big, gz]):
+    for i, p in enumerate([small, big, gz, edges]):
         want = list(text_lines(p, 50))
         assert [(line, t) for f, line, t in got if f == i] == [x for x in want if not isinstance(x, Reject)]
         assert [(r.line, r.reason) for r in rejects[i]] == [(x.line, x.reason) for x in want if isinstance(x, Reject)]
     reasons = {r.reason for r in rejects[1]}
     assert reasons == {"not valid UTF-8", "record over 50 bytes"} and len(rejects[1]) > 100
-    assert got[-1] == (2, 301, '{"last": true}') and (1, 5_001, '{"last": true}') in got
+    assert (2, 301, '{"last": true}') in got and (1, 5_001, '{"last": true}') in got
     spark.drop("split_lines")
 
 
@@ -214,3 +230,18 @@ def test_the_session_draws_no_progress_bar_and_the_manifest_shows_its_heap(spark
     assert s.conf.get("spark.ui.showConsoleProgress") == "false"
     res = spark.resources  # type: ignore[attr-defined]
     assert res["memory_limit"] == s.conf.get("spark.driver.memory") and res["master"].startswith("local")
+
+
+@needs_spark
+def test_a_heap_the_user_set_is_kept(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from unmask.engine.spark import _heap_configured
+
+    for var in ("SPARK_DRIVER_MEMORY", "PYSPARK_SUBMIT_ARGS", "SPARK_CONF_DIR", "SPARK_HOME"):
+        monkeypatch.delenv(var, raising=False)
+    assert not _heap_configured()
+    monkeypatch.setenv("PYSPARK_SUBMIT_ARGS", "--driver-memory 6g pyspark-shell")
+    assert _heap_configured()
+    monkeypatch.delenv("PYSPARK_SUBMIT_ARGS")
+    (tmp_path / "spark-defaults.conf").write_text("spark.driver.memory 12g\n", encoding="utf-8")
+    monkeypatch.setenv("SPARK_CONF_DIR", str(tmp_path))
+    assert _heap_configured()

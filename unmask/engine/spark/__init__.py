@@ -140,18 +140,48 @@ DEFAULT_HEAP_CAP = 8 * 2**30
 
 def driver_memory(limit: str | None) -> str:
     """``--memory-limit`` (``4GB``, ``512MiB``) as Spark's ``spark.driver.memory`` (``3814m``),
-    or the default heap for this machine."""
+    or the default heap for this machine; never below Spark's own default, 1 GiB."""
     if limit:
         m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([A-Za-z]+)\s*", limit)
         if not m or m.group(2).lower() not in _UNITS:
             raise EngineError(f"memory limit {limit!r} is not a size such as 4GB or 512MiB", "-- open spark", "spark")
-        size = int(float(m.group(1)) * _UNITS[m.group(2).lower()])
+        size = int(min(float(m.group(1)), 2.0**50) * _UNITS[m.group(2).lower()])
     else:
-        try:
-            size = min(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 3, DEFAULT_HEAP_CAP)
-        except (ValueError, OSError, AttributeError):
-            size = 2**30
+        size = min(_machine_memory() // 3, DEFAULT_HEAP_CAP)
     return f"{max(size // 2**20, 1024)}m"
+
+
+def _machine_memory() -> int:
+    """The memory this process may use: the machine's, or its container's limit when lower
+    (an explicit heap overrides the JVM's own container-aware default)."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return 3 * 2**30
+    for limit in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
+        try:
+            text = Path(limit).read_text(encoding="ascii").strip()
+        except OSError:
+            continue
+        if text.isdigit():
+            total = min(total, int(text))
+    return total
+
+
+def _heap_configured() -> bool:
+    """Whether the user has set the driver's heap already (Spark's environment variable, the
+    arguments PySpark passes to spark-submit, spark-defaults.conf): a default of ours must not
+    override it."""
+    submit = os.environ.get("PYSPARK_SUBMIT_ARGS", "")
+    if os.environ.get("SPARK_DRIVER_MEMORY") or "driver-memory" in submit or "spark.driver.memory" in submit:
+        return True
+    for folder in (os.environ.get("SPARK_CONF_DIR"), os.path.join(os.environ.get("SPARK_HOME", ""), "conf")):
+        try:
+            if folder and "spark.driver.memory" in Path(folder, "spark-defaults.conf").read_text(encoding="utf-8"):
+                return True
+        except (OSError, UnicodeDecodeError):
+            continue
+    return False
 
 
 class SparkEngine:
@@ -180,8 +210,9 @@ class SparkEngine:
             # neither a 306 MB JSON array read whole nor the 1M-event bundle's cached readers,
             # which Spark then recomputed for every statement. It applies when this process
             # starts the JVM; a session that is already running keeps its own.
-            heap = driver_memory(memory_limit)
-            b = b.config("spark.driver.memory", heap)
+            local = master is None or master.startswith("local")
+            if local and (memory_limit or not _heap_configured()):
+                b = b.config("spark.driver.memory", driver_memory(memory_limit))
             if not os.environ.get("UNMASK_DEBUG"):
                 log4j = Path(__file__).resolve().parents[2] / "data" / "spark-log4j2.properties"
                 b = b.config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={log4j.as_uri()}")
@@ -199,7 +230,12 @@ class SparkEngine:
         # subject_type#1957" in UnionBase.rewriteConstraints: score's propagated rows). It only
         # costs inferred IS NOT NULL filters.
         # Duplicate keys are valid JSON to DuckDB (json_valid, try(s::JSON)), so to Spark too.
+        # minPartitionNum 1: a file's splits are maxPartitionBytes long whatever the cluster's
+        # cores at the moment. Spark otherwise sizes them by the parallelism it sees, which
+        # changes as executors come and go, and a large file of lines is read twice (its
+        # lines counted per split, then numbered by split: _line_rows) on the same splits.
         conf = {"spark.sql.shuffle.partitions": str(shuffle_partitions), "spark.sql.session.timeZone": "UTC",
+                "spark.sql.files.minPartitionNum": "1",
                 "spark.sql.variant.allowDuplicateKeys": "true", "spark.sql.optimizer.excludedRules": _NO_COLLAPSE,
                 "spark.sql.constraintPropagation.enabled": "false"}
         try:
@@ -389,17 +425,19 @@ class SparkEngine:
         except (PySparkException, Py4JError) as e:
             raise EngineError(_message(e), f"-- read {len(paths)} file(s)", self.name) from e
         df = _union(frames)
-        # A split's rows are read in order by one task, so the least id of a split is its first line.
-        first = F.min_by(F.substring(F.col("value").cast("binary"), 1, 2), F.col("__at"))
+        # A split's rows are read in order by one task, so the least id of a split is its first
+        # line. Only whether it starts with gzip's magic leaves the executors, never its bytes.
+        magic = F.substring(F.col("value").cast("binary"), 1, 2) == F.lit(bytearray(b"\x1f\x8b"))
+        first = F.min_by((F.col("__block") == 0) & magic, F.col("__at"))
         counts = self._run_action(lambda: df.select("__file", "__block", F.monotonically_increasing_id().alias(
             "__at"), "value").groupBy("__file", "__block").agg(F.count("*"), first).collect(), "line counts")
         offsets: dict[tuple[int, int], int] = {}
         before: dict[int, int] = {}
         gzipped: set[int] = set()
-        for f, block, n, magic in sorted(counts, key=lambda r: (int(r[0]), int(r[1]))):
+        for f, block, n, packed in sorted(counts, key=lambda r: (int(r[0]), int(r[1]))):
             offsets[(int(f), int(block))] = before.get(int(f), 0)
             before[int(f)] = before.get(int(f), 0) + int(n)
-            if int(block) == 0 and bytes(magic or b"") == b"\x1f\x8b":
+            if packed:
                 gzipped.add(int(f))
         return df, offsets, gzipped
 
