@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,21 @@ class EngineError(Exception):
 
     def details(self) -> str:
         return f"{self.engine}: {self} -- in: {' '.join(self.sql.split())[:4000]}"
+
+
+# "4GB", "512MiB", "1.5 GB": the memory sizes the engines accept (DuckDB's memory_limit takes
+# these spellings; Spark's heap is given in MiB made from them).
+SIZE = re.compile(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
+_UNITS = {"b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
+          "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
+
+
+def size_bytes(value: str) -> int:
+    """The bytes of a size such as ``4GB`` or ``512MiB``; ValueError for anything else."""
+    m = SIZE.fullmatch(value.strip())
+    if not m:
+        raise ValueError(f"memory limit {value!r} is not a size such as 4GB or 512MiB")
+    return int(min(float(value.strip()[:m.start(2)]), 2.0**50) * _UNITS[m.group(2).lower()])
 
 
 @dataclass(frozen=True)

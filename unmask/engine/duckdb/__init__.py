@@ -17,7 +17,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from unmask.engine.base import EngineError, Params, RawReject
+from unmask.engine.base import EngineError, Params, RawReject, size_bytes
 from unmask.engine.dialect import DUCKDB
 from unmask.engine.sqlbuild import ident
 from unmask.engine.textfiles import LineCount, Reject, count_lines, csv_records, text_lines
@@ -54,17 +54,11 @@ _REASONS = {
 }
 
 
-# "4GB", "512MiB", "1.5 GB": the sizes DuckDB's memory_limit accepts; checked before it is
-# written into the SET statement (SET takes no bound parameters).
-_SIZE = re.compile(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
-
-
 def check_memory_limit(value: str) -> str:
-    """``value`` stripped, or ValueError if it is not a size such as ``4GB`` or ``512MiB``."""
-    v = value.strip()
-    if not _SIZE.fullmatch(v):
-        raise ValueError(f"memory limit {value!r} is not a size such as 4GB or 512MiB")
-    return v
+    """``value`` stripped, or ValueError if it is not a size such as ``4GB`` or ``512MiB``:
+    checked before it is written into the SET statement (SET takes no bound parameters)."""
+    size_bytes(value)
+    return value.strip()
 
 
 # The default buffer pool: a quarter of the machine, at most 3 GiB. Past a few GB DuckDB only

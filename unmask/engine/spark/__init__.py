@@ -22,7 +22,7 @@ from pyspark import StorageLevel
 from pyspark.errors import PySparkException
 from pyspark.sql import DataFrame, SparkSession
 
-from unmask.engine.base import EngineError, Params, RawReject
+from unmask.engine.base import EngineError, Params, RawReject, size_bytes
 from unmask.engine.dialect import SPARK, Dialect, DialectError
 from unmask.engine.spark.dml import head, run_dml
 from unmask.engine.spark.scalars import BUILTINS, check_types, constant, vectorised
@@ -132,8 +132,6 @@ def _union(frames: Sequence[DataFrame]) -> DataFrame:
 _CODECS = (".gz", ".bz2", ".deflate", ".lz4", ".snappy", ".zst", ".zstd", ".br", ".xz")
 
 
-_UNITS = {"b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
-          "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
 # The default heap: a third of the machine, at most 8 GiB and at least 1 GiB (Spark's default).
 DEFAULT_HEAP_CAP = 8 * 2**30
 
@@ -142,10 +140,10 @@ def driver_memory(limit: str | None) -> str:
     """``--memory-limit`` (``4GB``, ``512MiB``) as Spark's ``spark.driver.memory`` (``3814m``),
     or the default heap for this machine; never below Spark's own default, 1 GiB."""
     if limit:
-        m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([A-Za-z]+)\s*", limit)
-        if not m or m.group(2).lower() not in _UNITS:
-            raise EngineError(f"memory limit {limit!r} is not a size such as 4GB or 512MiB", "-- open spark", "spark")
-        size = int(min(float(m.group(1)), 2.0**50) * _UNITS[m.group(2).lower()])
+        try:
+            size = size_bytes(limit)
+        except ValueError as e:
+            raise EngineError(str(e), "-- open spark", "spark") from None
     else:
         size = min(_machine_memory() // 3, DEFAULT_HEAP_CAP)
     return f"{max(size // 2**20, 1024)}m"
