@@ -97,6 +97,46 @@ def test_json_paths_and_string_distances(engine: Engine) -> None:
     assert _one(engine, "SELECT round(jaro_winkler_similarity('martha', 'marhta'), 3)") == 0.961
 
 
+_PATHS = ["$.a", "$.b.c", "$.b", '$."@t"', "$.n", "$"]
+
+
+@pytest.mark.parametrize(("doc", "want"), [
+    # Every path from one document: nested keys, a key that is also a prefix, a quoted key, a
+    # number written as JSON writes it, the whole document.
+    ('{"a": "x", "b": {"c": 1.50}, "@t": "t", "n": 1.0}',
+     ["x", "1.5", '{"c":1.5}', "t", "1.0", '{"a":"x","b":{"c":1.5},"@t":"t","n":1.0}']),
+    # A duplicate key: the first is read, at the top and inside an object.
+    ('{"a": "first", "a": "second", "b": {"c": 1, "c": 2}}', ["first", "1", '{"c":1,"c":2}', None, None,
+                                                              '{"a":"first","a":"second","b":{"c":1,"c":2}}']),
+    # A text that holds JSON is a text, not an object; keys match in their exact case.
+    ('{"A": "up", "b": "{\\"c\\": 1}"}', [None, None, '{"c": 1}', None, None, '{"A":"up","b":"{\\"c\\": 1}"}']),
+    # Not JSON as a whole: NULL under try(), whatever a path-by-path reader would find first.
+    ('{"a": "x"}{"a": "glued"}', None),
+    ('{"a": "x"} trailing', None),
+    ('{"a": "x"}]', None),
+    ('{"a": "x", "b": ', None),
+    # Valid, but not an object: every path is NULL, the list is not.
+    ("[1, 2]", [None, None, None, None, None, "[1,2]"]),
+])
+def test_a_list_of_json_paths_reads_one_document_as_duckdb_does(engine: Engine, doc: str, want: object) -> None:
+    paths = ", ".join("'" + p + "'" for p in _PATHS)
+    # The text comes in as a column, as a read line does (the rewrite names it at each use).
+    sql = engine.dialect.transpile(
+        f"SELECT try(json_extract_string(d, [{paths}])) FROM (SELECT CAST(? AS VARCHAR) AS d)")  # noqa: S608
+    assert engine.query(sql, [doc])[0][0] == want
+
+
+@pytest.mark.parametrize(("doc", "valid"), [
+    ('{"a": 1}', True), ('{"a": 1, "a": 2}', True), ("[1]", True), ("5", True), ('"s"', True), ("null", True),
+    ('{"a": 1} x', False), ('{"a": 1}{"b": 2}', False), ('{"a": 1}]', False), ('{"a": ', False), ("", False),
+    ('{"a": 1}, "unmask-end-0"]', False),
+])
+def test_whether_a_text_is_json(engine: Engine, doc: str, valid: bool) -> None:
+    rows = engine.query(engine.dialect.transpile("SELECT json_valid(d), try(d::JSON) IS NOT NULL "
+                                                 "FROM (SELECT CAST(? AS VARCHAR) AS d)"), [doc])
+    assert rows[0] == (valid, valid)
+
+
 def test_interval_join(engine: Engine) -> None:
     engine.execute(engine.dialect.transpile("CREATE OR REPLACE TEMP TABLE r(start BIGINT, stop BIGINT, kind VARCHAR)"))
     engine.insert_rows("r", ("start", "stop", "kind"), [(10, 19, "a"), (30, 39, "b")])

@@ -30,7 +30,9 @@ DuckDB                                   Spark
 ``make_timestamptz(micros)``             ``timestamp_micros(micros)``
 ``strftime(t, '%Y-%m-%dT%H:%M:%SZ')``    ``date_format(t, "yyyy-MM-dd'T'HH:mm:ss'Z'")`` (text
                                          quoted; sqlglot leaves T and Z bare)
-``json_extract_string(j, ['$.a', ..])``  ``array(get_json_object(j, '$.a'), ..)``
+``json_extract_string(j, ['$.a', ..])``  one ``from_json`` into a struct of the paths, read by a
+                                         lambda; ``get_json_object`` per path on a duplicate
+                                         key (see ``dialect_json``)
 ``jaro_winkler_similarity(a, b)``        ``jaro_winkler(a, b)`` (Splink's Spark UDFs, with
                                          ``damerau_levenshtein``)
 ``from_json(j, '[{"id": "VARCHAR"}]')``  ``from_json(j, 'array<struct<`id`:string>>')``
@@ -42,8 +44,8 @@ DuckDB                                   Spark
 ``time_bucket(INTERVAL 5 MINUTE, ts)``   ``timestamp_seconds(floor(unix_seconds(ts) / 300) * 300)``
 ``json_type(j) = 'OBJECT'`` (``ARRAY``)  ``json_object_keys(j)`` (``json_array_length``) is
                                          not NULL; NULL for NULL; other kinds refused
-``json_valid(s)``, ``try(s::JSON)``      ``try_parse_json(s)`` is not NULL (duplicate keys
-                                         allowed, as DuckDB does)
+``json_valid(s)``, ``try(s::JSON)``      ``s`` read whole inside ``[s,"<marker>"]`` (text after
+                                         the value refused, duplicate keys allowed, as DuckDB)
 ``json_extract(j, '$.a[*]')``            ``from_json(get_json_object(j, '$.a'), 'array<string>')``
 ``json_merge_patch(o, json_object(k,v))`` ``v`` spliced before ``o``'s closing brace (``o`` an
                                          object without the key ``k``)
@@ -74,6 +76,8 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.dialects.duckdb import DuckDB
 from sqlglot.parsers.duckdb import DuckDBParser
+
+from unmask.engine.dialect_json import extract_paths, whole_json
 
 
 class DialectError(ValueError):
@@ -272,9 +276,8 @@ def _json_type_is(node: exp.EQ | exp.NEQ) -> exp.Expression:
 
 
 def _parses(x: exp.Expression) -> exp.Expression:
-    """Whether the text ``x`` is JSON (NULL for NULL), by Spark's own parser."""
-    ok = exp.not_(exp.Is(this=_fn("try_parse_json", x), expression=exp.null()))
-    return exp.Case().when(exp.not_(exp.Is(this=x.copy(), expression=exp.null())), ok)
+    """Whether the text ``x`` is one whole JSON value (NULL for NULL): see dialect_json."""
+    return whole_json(x)
 
 
 def _try(node: exp.Try) -> exp.Expression:
@@ -282,8 +285,11 @@ def _try(node: exp.Try) -> exp.Expression:
     if isinstance(inner, exp.Cast) and inner.to.this == exp.DataType.Type.JSON:
         x = _t(inner.this)
         return exp.Case().when(_parses(x), x.copy())  # text that parses, else NULL
+    if isinstance(inner, exp.JSONExtractScalar) and isinstance(inner.expression, exp.Array):
+        return extract_paths(_t(inner.this), inner.expression.expressions, checked=True)
     if isinstance(inner, exp.JSONExtractScalar):
-        return _t(inner)  # get_json_object is already NULL on text that does not parse
+        # get_json_object reads up to the path; DuckDB fails on any text that is not JSON.
+        return exp.Case().when(whole_json(_t(inner.this)), _t(inner))
     raise DialectError("try() is translated only around a cast to JSON or json_extract_string")
 
 
@@ -390,16 +396,8 @@ def _rewrite_for_spark(node: exp.Expression) -> exp.Expression:
         micros = _fn("unix_micros", exp.Cast(this=_t(node.this), to=exp.DataType.build("TIMESTAMP")))
         return exp.Paren(this=exp.Div(this=micros, expression=exp.Literal.number("1000000.0")))
     if isinstance(node, exp.JSONExtractScalar) and isinstance(node.expression, exp.Array):
-        # DuckDB parses the document once for a list of paths; Spark asks once per path.
-        # Each path is parsed as a JSON path, so sqlglot writes it in Spark's syntax: DuckDB's
-        # quoted key ``$."@timestamp"`` is ``$['@timestamp']`` to get_json_object, which reads
-        # the quoted form as no path at all (NULL: the audit log's times were lost).
-        from sqlglot import jsonpath
-
-        paths = node.expression.expressions
-        return exp.Array(expressions=[
-            exp.JSONExtractScalar(this=_t(node.this), expression=jsonpath.parse(p.name)) if p.is_string
-            else _fn("get_json_object", _t(node.this), p.copy()) for p in paths])
+        # DuckDB parses the document once for a list of paths: so does dialect_json.
+        return extract_paths(_t(node.this), node.expression.expressions, checked=False)
     if isinstance(node, (exp.TimeToStr, exp.StrToTime)) and isinstance(node.args.get("format"), exp.Literal):
         # Already Java's pattern: built as a call, so sqlglot does not map its letters again.
         pattern = exp.Literal.string(_java_time_format(node.args["format"].name))

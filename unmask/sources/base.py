@@ -213,7 +213,12 @@ def typed(expr: str, kind: Kind) -> str:
             f"WHEN 'false' THEN false WHEN 'no' THEN false WHEN '0' THEN false END"
         )
     if kind == "int":
-        return f"try_cast({expr} AS BIGINT)"
+        # A whole number in decimal digits (a fraction of zeros kept: JSON writers print 1.0).
+        # The engines' own casts disagree on the rest: DuckDB rounds "1.5" to 2 and reads
+        # "1e3", "0x10" and "1_000"; Spark refuses them all. Neither is a number an export means.
+        return (f"CASE WHEN regexp_full_match({expr}, '[+-]?[0-9]+') THEN try_cast({expr} AS BIGINT) "
+                f"WHEN regexp_full_match({expr}, '[+-]?[0-9]+\\.0*') "
+                f"THEN try_cast(split_part({expr}, '.', 1) AS BIGINT) END")
     if kind in ("float", "lat", "lon"):
         # NaN and infinities are no measurement; a latitude beyond 90 or a longitude beyond 180
         # is a reject, never a point 6,000 km away that makes an "impossible travel".

@@ -227,14 +227,17 @@ class SparkEngine:
         # which Spark 4.0.1 looks up by attributes the checkpoint no longer has ("key not found:
         # subject_type#1957" in UnionBase.rewriteConstraints: score's propagated rows). It only
         # costs inferred IS NOT NULL filters.
-        # Duplicate keys are valid JSON to DuckDB (json_valid, try(s::JSON)), so to Spark too.
         # minPartitionNum 1: a file's splits are maxPartitionBytes long whatever the cluster's
         # cores at the moment. Spark otherwise sizes them by the parallelism it sees, which
         # changes as executors come and go, and a large file of lines is read twice (its
         # lines counted per split, then numbered by split: _line_rows) on the same splits.
         conf = {"spark.sql.shuffle.partitions": str(shuffle_partitions), "spark.sql.session.timeZone": "UTC",
                 "spark.sql.files.minPartitionNum": "1",
-                "spark.sql.variant.allowDuplicateKeys": "true", "spark.sql.optimizer.excludedRules": _NO_COLLAPSE,
+                # Spark's defaults, said aloud: dialect_json's one-parse road relies on them (a
+                # duplicate key refused by the strict parse; a text where an object was asked
+                # leaves its own field NULL, not the whole record).
+                "spark.sql.variant.allowDuplicateKeys": "false", "spark.sql.json.enablePartialResults": "true",
+                "spark.sql.optimizer.excludedRules": _NO_COLLAPSE,
                 "spark.sql.constraintPropagation.enabled": "false"}
         try:
             # A session of its own: a scan's tables are the session's temporary views, and a
