@@ -210,7 +210,8 @@ def test_the_ip_range_lookup_is_a_range_join_on_spark() -> None:
     # One parse for every path, read by a lambda; path by path only for a duplicate key.
     ("SELECT json_extract_string(j, ['$.a', '$.b.c']) FROM t",
      "CAST(FROM_JSON(j, 'struct<`a`:string, `b`:struct<`c`:string>>') AS STRUCT<f0: STRING, f1: STRUCT<f0: STRING>>)),"
-     " __d -> ARRAY(__d.f0, __d.f1.f0)), 1) ELSE ARRAY(GET_JSON_OBJECT(j, '$.a'), GET_JSON_OBJECT(j, '$.b.c')) END"),
+     " __d -> ARRAY(__d.f0, __d.f1.f0)), 1) WHEN NOT j IS NULL THEN ARRAY(GET_JSON_OBJECT(j, '$.a'), "
+     "GET_JSON_OBJECT(j, '$.b.c')) END"),
     ("SELECT json_extract(j, '$.a.b[*]') FROM t", "FROM_JSON(GET_JSON_OBJECT(j, '$.a.b'), 'array<string>')"),
     ("SELECT json_merge_patch(o, json_object('k', v)) FROM t", "'\"k\":', v, '}')"),
     ("SELECT n, unnest(xs) AS x, generate_subscripts(xs, 1) - 1 AS i FROM t",

@@ -126,6 +126,14 @@ def test_a_list_of_json_paths_reads_one_document_as_duckdb_does(engine: Engine, 
     assert engine.query(sql, [doc])[0][0] == want
 
 
+def test_a_list_of_json_paths_outside_try(engine: Engine) -> None:
+    sql = engine.dialect.transpile(
+        "SELECT json_extract_string(d, ['$.a', '$.b.c']) FROM (SELECT CAST(? AS VARCHAR) AS d)")
+    assert engine.query(sql, ['{"a": 1, "a": 2, "b": {"c": "x"}}'])[0][0] == ["1", "x"]
+    assert engine.query(sql, ['{"a": 1, "b": {"c": "x"}}'])[0][0] == ["1", "x"]
+    assert engine.query(sql, [None])[0][0] is None
+
+
 @pytest.mark.parametrize(("doc", "valid"), [
     ('{"a": 1}', True), ('{"a": 1, "a": 2}', True), ("[1]", True), ("5", True), ('"s"', True), ("null", True),
     ('{"a": 1} x', False), ('{"a": 1}{"b": 2}', False), ('{"a": 1}]', False), ('{"a": ', False), ("", False),

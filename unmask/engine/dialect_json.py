@@ -133,4 +133,7 @@ def extract_paths(j: exp.Expression, paths: list[exp.Expression], checked: bool)
         lam = exp.Lambda(this=exp.Array(expressions=leaves), expressions=[exp.to_identifier("__d")])
         fast = _fn("element_at", _fn("transform", exp.Array(expressions=[doc]), lam), exp.Literal.number(1))
     case = exp.Case().when(_strict(j.copy()), fast)
-    return case.when(whole_json(j.copy()), each) if checked else case.else_(each)
+    if checked:
+        return case.when(whole_json(j.copy()), each)
+    # Unchecked, as DuckDB's: NULL for NULL, else whatever each path gives.
+    return case.when(exp.not_(exp.Is(this=j.copy(), expression=exp.null())), each)
