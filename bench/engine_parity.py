@@ -57,7 +57,7 @@ def same_answers(ref: Path, got: Path) -> list[str]:
 
 def _timed_scan(bundle: Path, out: Path, engine: str) -> dict[str, float]:
     """One whole ``unmask scan`` process: wall seconds, CPU seconds and the peak memory of its
-    process tree (the Spark JVM and Python workers included), sampled every 0.2 s, three ways:
+    process tree (the Spark JVM and Python workers included), sampled every 0.5 s, three ways:
     the summed RSS (counts a page shared by forked Python workers once per worker, so it
     overstates), the summed PSS (each shared page split between its sharers: what the tree
     costs the machine; the JVM's RSS stands for its PSS) and the largest single process's RSS
@@ -67,24 +67,31 @@ def _timed_scan(bundle: Path, out: Path, engine: str) -> dict[str, float]:
     t0 = time.perf_counter()
     proc = psutil.Popen([sys.executable, "-m", "unmask.cli", "scan", str(bundle), "--out", str(out),
                          "--engine", engine, "--quiet"], env=os.environ.copy())
-    peak, pss, largest, cpu = 0, 0, 0, 0.0
+    peak, pss, largest, cpu, n = 0, 0, 0, 0.0, 0
+    me = psutil.Process()
+    spent = sum(me.cpu_times()[:2])
     while proc.poll() is None:
         try:
             tree = [p for p in [proc, *proc.children(recursive=True)] if p.is_running()]
             rss = [p.memory_info().rss for p in tree]
             peak, largest = max(peak, sum(rss)), max(largest, *rss)
-            # PSS of the Python processes alone: reading a JVM's smaps_rollup every 0.2 s took a
-            # quarter of a core from the scan it measured; the JVM shares no pages with them.
-            shares = [r if p.name() == "java" else p.memory_full_info().pss for p, r in zip(tree, rss, strict=True)]
-            pss = max(pss, sum(shares))
+            if n % 4 == 0:
+                # PSS every 2 s, of the Python processes alone: reading a JVM's smaps_rollup
+                # every 0.2 s took a quarter of a core from the scan it measured, and the JVM
+                # shares no pages with them (its RSS stands for its PSS).
+                shares = [r if p.name() == "java" else p.memory_full_info().pss
+                          for p, r in zip(tree, rss, strict=True)]
+                pss = max(pss, sum(shares))
             cpu = max(cpu, sum(sum(p.cpu_times()[:4]) for p in tree))
         except psutil.Error:
             pass
-        time.sleep(0.2)
+        n += 1
+        time.sleep(0.5)
     if proc.returncode != 0:
         raise SystemExit(f"the {engine} scan of {bundle} failed (exit {proc.returncode})")
     return {"wall_s": round(time.perf_counter() - t0, 1), "cpu_s": round(cpu, 1), "peak_rss_gb": round(peak / 2**30, 2),
-            "peak_pss_gb": round(pss / 2**30, 2), "peak_largest_rss_gb": round(largest / 2**30, 2)}
+            "peak_pss_gb": round(pss / 2**30, 2), "peak_largest_rss_gb": round(largest / 2**30, 2),
+            "sampler_cpu_s": round(sum(me.cpu_times()[:2]) - spent, 1)}
 
 
 def main(argv: list[str] | None = None) -> int:
