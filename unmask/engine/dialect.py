@@ -275,16 +275,11 @@ def _json_type_is(node: exp.EQ | exp.NEQ) -> exp.Expression:
                            exp.not_(test) if isinstance(node, exp.EQ) else test)
 
 
-def _parses(x: exp.Expression) -> exp.Expression:
-    """Whether the text ``x`` is one whole JSON value (NULL for NULL): see dialect_json."""
-    return whole_json(x)
-
-
 def _try(node: exp.Try) -> exp.Expression:
     inner = node.this
     if isinstance(inner, exp.Cast) and inner.to.this == exp.DataType.Type.JSON:
         x = _t(inner.this)
-        return exp.Case().when(_parses(x), x.copy())  # text that parses, else NULL
+        return exp.Case().when(whole_json(x), x.copy())  # text that parses, else NULL
     if isinstance(inner, exp.JSONExtractScalar) and isinstance(inner.expression, exp.Array):
         return extract_paths(_t(inner.this), inner.expression.expressions, checked=True)
     if isinstance(inner, exp.JSONExtractScalar):
@@ -421,7 +416,7 @@ def _rewrite_for_spark(node: exp.Expression) -> exp.Expression:
         if name == "make_timestamptz" and len(args) == 1:
             return _fn("timestamp_micros", _t(args[0]))
         if name == "json_valid" and len(args) == 1:
-            return _parses(_t(args[0]))
+            return whole_json(_t(args[0]))
         if name == "json_merge_patch":
             return _merge_one_key(node)
     return node

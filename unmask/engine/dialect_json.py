@@ -77,13 +77,11 @@ class _Tree:
 
     def __init__(self) -> None:
         self.kids: dict[str, _Tree] = {}
-        self.leaf = False
 
     def add(self, keys: list[str]) -> None:
         node = self
         for k in keys:
             node = node.kids.setdefault(k, _Tree())
-        node.leaf = True
 
     def schema(self, named: bool) -> str:
         """``struct<...>`` with the JSON keys (to parse) or positional names (to read: keys
