@@ -2,11 +2,15 @@
 
     python -m bench.engine_parity --size medium --seeds 7 11 --work /tmp/parity [--json out.json]
     python -m bench.engine_parity --bundle /tmp/b20k1m --work /tmp/parity   # a bench/make_bundle.py bundle
+    python -m bench.engine_parity --bundle /tmp/b20k1m --work /tmp/parity --runs 5 --cpus 0,1   # medians
 
 For each seed: writes the demo bundle (or takes ``--bundle``), scans it with DuckDB and with Spark local mode (each a
 whole ``unmask scan`` process: wall, CPU and the process tree's peak RSS), and compares the outputs with
 :func:`same_answers`: the same subjects, bands and evidence rows, scores within 1e-9, the same
 cluster member sets and the same rejects. Prints one JSON object; exit 1 when any seed differs.
+With ``--runs N`` the two engines alternate N times (DuckDB, Spark, DuckDB, ...), each run is
+compared, and the medians and the ratio of the median walls are reported beside every run;
+``--cpus`` pins every scan process (``taskset``) to the same cores.
 ``tests/test_engine_parity.py`` runs the same comparison on the small demo in CI.
 """
 
@@ -15,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -55,7 +60,7 @@ def same_answers(ref: Path, got: Path) -> list[str]:
     return diff
 
 
-def _timed_scan(bundle: Path, out: Path, engine: str) -> dict[str, float]:
+def _timed_scan(bundle: Path, out: Path, engine: str, cpus: str | None = None) -> dict[str, float]:
     """One whole ``unmask scan`` process: wall seconds, CPU seconds and the peak memory of its
     process tree (the Spark JVM and Python workers included), sampled every 0.5 s, three ways:
     the summed RSS (counts a page shared by forked Python workers once per worker, so it
@@ -65,7 +70,8 @@ def _timed_scan(bundle: Path, out: Path, engine: str) -> dict[str, float]:
     import psutil
 
     t0 = time.perf_counter()
-    proc = psutil.Popen([sys.executable, "-m", "unmask.cli", "scan", str(bundle), "--out", str(out),
+    pin = ["taskset", "-c", cpus] if cpus else []
+    proc = psutil.Popen([*pin, sys.executable, "-m", "unmask.cli", "scan", str(bundle), "--out", str(out),
                          "--engine", engine, "--quiet"], env=os.environ.copy())
     peak, pss, largest, cpu, n = 0, 0, 0, 0.0, 0
     me = psutil.Process()
@@ -103,6 +109,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--work", type=Path, required=True)
     ap.add_argument("--json", type=Path)
     ap.add_argument("--bundle", type=Path, help="scan this bundle (e.g. from bench/make_bundle.py) instead of demos")
+    ap.add_argument("--runs", type=int, default=1, help="alternate the engines this many times; report medians")
+    ap.add_argument("--cpus", help="pin every scan to these cores (taskset -c), e.g. 0,1")
     a = ap.parse_args(argv)
     report: dict[str, Any] = {"size": str(a.bundle) if a.bundle else a.size, "seeds": {}}
     ok = True
@@ -111,9 +119,17 @@ def main(argv: list[str] | None = None) -> int:
         bundle = a.bundle or root / "bundle"
         if not a.bundle:
             generate(bundle, seed=seed, size=a.size)
-        times: dict[str, Any] = {e: _timed_scan(bundle, root / e, e) for e in ("duckdb", "spark")}
+        runs: list[dict[str, dict[str, float]]] = []
+        diff: list[str] = []
+        for i in range(a.runs):
+            # Alternated, so that a slow spell of the shared machine falls on both engines alike.
+            runs.append({e: _timed_scan(bundle, root / e, e, a.cpus) for e in ("duckdb", "spark")})
+            diff += [f"run {i + 1}: {d}" for d in same_answers(root / "duckdb", root / "spark")]
+        times: dict[str, Any] = {e: {k: statistics.median(r[e][k] for r in runs) for k in runs[0][e]}
+                                 for e in ("duckdb", "spark")}
         times["spark_to_duckdb_wall"] = round(times["spark"]["wall_s"] / times["duckdb"]["wall_s"], 2)
-        diff = same_answers(root / "duckdb", root / "spark")
+        if a.runs > 1:
+            times["runs"] = runs
         ok &= not diff
         ref = findings(root / "duckdb")
         report["seeds"][seed] = {
