@@ -112,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=1, help="alternate the engines this many times; report medians")
     ap.add_argument("--cpus", help="pin every scan to these cores (taskset -c), e.g. 0,1")
     a = ap.parse_args(argv)
+    if a.runs < 1:
+        ap.error("--runs must be at least 1")
     report: dict[str, Any] = {"size": str(a.bundle) if a.bundle else a.size, "seeds": {}}
     ok = True
     for seed in [0] if a.bundle else a.seeds:
