@@ -127,9 +127,52 @@ def priors() -> dict[str, list[float]]:
     return data
 
 
+def dob_near(left: str, right: str) -> str:
+    """SQL: two birth dates one typo or one day/month swap apart (the same date badly keyed; a
+    father and his namesake son at one address are decades apart)."""
+    return (f"(damerau_levenshtein(strftime({left}.dob, '%Y%m%d'), strftime({right}.dob, '%Y%m%d')) <= 1 "
+            f"OR year({left}.dob) = year({right}.dob) AND month({left}.dob) = day({right}.dob) "
+            f"AND day({left}.dob) = month({right}.dob))")
+
+
+def anchor(left: str, right: str) -> str:
+    """SQL: two person records (aliases ``left``, ``right``) agree on an identifier that is not a
+    name: a birth date (or one badly keyed), an e-mail, a phone, a national ID (or one typo
+    apart). A name is shared by namesakes, and a postcode or a street by neighbours: they support
+    a match but cannot carry one, so the scan keeps only pairs that hold this."""
+    near = sql_near(f"{left}.national_id_near", f"{right}.national_id_near")
+    return (f"coalesce({left}.dob = {right}.dob OR {dob_near(left, right)} OR {left}.email = {right}.email "
+            f"OR {left}.phone = {right}.phone OR {left}.national_id = {right}.national_id OR {near}, false)")
+
+
+def may_anchor(left: str, right: str) -> str:
+    """SQL true for every pair :func:`anchor` holds for (and some more), at a fraction of its
+    cost: it narrows the blocked pairs, and :func:`anchor` then decides. A birth date one typo
+    or one adjacent swap off, or with day and month swapped, keeps its year or its day; two IDs
+    one typo apart both have variants (a short ID has none, but then only an
+    equal one anchors). Both sides' values are tested inside a CASE, which evaluates
+    a branch only for its own rows (an AND inside an expression, as Splink wraps each blocking
+    rule in coalesce, evaluates every operand on every row)."""
+    def given(c: str, test: str) -> str:
+        return f"CASE WHEN {left}.{c} IS NULL OR {right}.{c} IS NULL THEN false ELSE {test} END"
+
+    return (f"coalesce({left}.email = {right}.email OR {left}.phone = {right}.phone "
+            f"OR {left}.national_id = {right}.national_id "
+            f"OR {given('dob', f'year({left}.dob) = year({right}.dob) OR day({left}.dob) = day({right}.dob)')} "
+            f"OR {given('national_id_near', 'true')}, false)")
+
+
 def settings(link_type: str = "dedupe_only", columns: tuple[str, ...] = COLUMNS, narrow_dob: bool = False,
-             use_priors: bool = True, dialect: Dialect = DUCKDB) -> Any:
-    """Splink settings over whichever of COLUMNS the records carry, starting from the priors."""
+             use_priors: bool = True, dialect: Dialect = DUCKDB, anchored: bool = False) -> Any:
+    """Splink settings over whichever of COLUMNS the records carry, starting from the priors.
+
+    ``anchored``: predictions are made only for pairs that may hold :func:`anchor`, the pairs
+    the scan keeps. Every blocking rule is narrowed by :func:`may_anchor`, so most pairs a rule
+    blocks but the scan would throw away (strangers with one common name, neighbours with one
+    initial) are never compared: at 200k people with a few common names, 18M compared pairs
+    for some thousand kept. A pair's match weight does not depend on which other pairs are
+    compared, so the kept pairs and their weights are the same either way
+    (tests/test_persons.py)."""
     import splink.comparison_library as cl
     from splink import SettingsCreator, block_on
 
@@ -163,6 +206,12 @@ def settings(link_type: str = "dedupe_only", columns: tuple[str, ...] = COLUMNS,
     blocking += [block_on(c) for c in ("email", "phone", "national_id") if c in have]
     blocking += [block_on(*c) for c in (("postcode", "first_name"), ("postcode", "surname"), ("street", "postcode"))
                  if set(c) <= have]
+    if anchored:
+        # A residual condition on each rule's equi-join: the engine still joins on the rule's
+        # keys, and compares only the pairs that pass it.
+        cond = dialect.expression(may_anchor("l", "r"))
+        blocking = [f"({r if isinstance(r, str) else r.get_blocking_rule(dialect.name).blocking_rule_sql}) "
+                    f"AND ({cond})" for r in blocking]
     return SettingsCreator(link_type=link_type,  # type: ignore[arg-type]
                            comparisons=configured, blocking_rules_to_generate_predictions=blocking,
                            retain_intermediate_calculation_columns=False)
@@ -176,11 +225,13 @@ class Training:
     em: list[str] = field(default_factory=list)
 
 
-def train(engine: Engine, tables: list[str], link_type: str = "dedupe_only", report: Training | None = None) -> Any:
+def train(engine: Engine, tables: list[str], link_type: str = "dedupe_only", report: Training | None = None,
+          anchored: bool = False) -> Any:
     """A linker trained on ``tables``: u and the prior match probability always on these
     records; m by EM, over the priors, when the records hold enough likely duplicates. The
     comparisons are those the records can tell apart (present_columns), and the birth date
-    blocks alone unless that would make more than DOB_PAIRS pairs."""
+    blocks alone unless that would make more than DOB_PAIRS pairs. ``anchored``: the linker
+    predicts only the pairs the scan keeps (:func:`settings`); training does not depend on it."""
     from splink import Linker, block_on
 
     report = report if report is not None else Training()
@@ -190,7 +241,8 @@ def train(engine: Engine, tables: list[str], link_type: str = "dedupe_only", rep
     inputs = [api.register(t) for t in tables]
     source = inputs if len(inputs) > 1 else inputs[0]
     # Progress belongs to the scan, not Splink.
-    linker = Linker(source, settings(link_type, columns, narrow_dob, dialect=engine.dialect), log_level=logging.ERROR)
+    linker = Linker(source, settings(link_type, columns, narrow_dob, dialect=engine.dialect, anchored=anchored),
+                    log_level=logging.ERROR)
     have = set(columns)
     deterministic: list[Any] = [block_on("first_name", "surname", "dob")]
     deterministic += [block_on(c) for c in ("national_id", "email") if c in have]
@@ -236,15 +288,12 @@ def anchored_pairs(engine: Engine, linker: Any, tables: list[str], threshold: fl
     near = sql_near("a.national_id_near", "b.national_id_near")
     # Two national IDs, not even one typo apart.
     ids_differ = f"coalesce(a.national_id <> b.national_id AND NOT {near}, false)"
-    # A birth date one typo or one day/month swap off is the same date badly keyed; a father
-    # and his namesake son at one address are decades apart.
-    dob_near = ("(damerau_levenshtein(strftime(a.dob, '%Y%m%d'), strftime(b.dob, '%Y%m%d')) <= 1 "
-                "OR year(a.dob) = year(b.dob) AND month(a.dob) = day(b.dob) AND day(a.dob) = month(b.dob))")
+    near_dob = dob_near("a", "b")
     engine.execute(f"""
 CREATE OR REPLACE TEMP TABLE person_pairs AS
 SELECT x.unique_id_l AS l, x.unique_id_r AS r, x.match_weight, x.match_probability,
   concat_ws(', ',
-    CASE WHEN a.dob = b.dob THEN 'birth date' WHEN {dob_near} THEN 'birth date (a typo or a day/month swap apart)' END,
+    CASE WHEN a.dob = b.dob THEN 'birth date' WHEN {near_dob} THEN 'birth date (a typo or a day/month swap apart)' END,
     CASE WHEN a.email = b.email THEN 'e-mail' END, CASE WHEN a.phone = b.phone THEN 'phone' END,
     CASE WHEN a.national_id = b.national_id THEN 'national ID'
          WHEN {near} THEN 'national ID (one typo apart)' END,
@@ -253,10 +302,7 @@ SELECT x.unique_id_l AS l, x.unique_id_r AS r, x.match_weight, x.match_probabili
   || CASE WHEN {ids_differ} THEN '; national IDs differ' ELSE '' END AS agrees,
   -- ... but twins and namesakes differ there too: such a pair is weak evidence (same_person.py).
   {ids_differ} AS ids_differ,
-  -- A name is shared by namesakes, and a postcode or a street by neighbours: they support a match
-  -- but cannot carry one.
-  coalesce(a.dob = b.dob OR {dob_near} OR a.email = b.email OR a.phone = b.phone OR a.national_id = b.national_id
-    OR {near}, false) AS anchored
+  {anchor("a", "b")} AS anchored
 FROM {pred.physical_name} x
 JOIN ({records}) a ON a.unique_id = x.unique_id_l JOIN ({records}) b ON b.unique_id = x.unique_id_r
 """)  # noqa: S608 - our and Splink's own table names
@@ -295,7 +341,7 @@ FROM p LEFT JOIN own USING (st, sid)
         return Resolution(n, 0, f"{n} people: too few to sample a model from (needs {MIN_RECORDS})")
     fit = Training()
     try:
-        linker = train(engine, ["person_records"], report=fit)
+        linker = train(engine, ["person_records"], report=fit, anchored=True)
         pairs = anchored_pairs(engine, linker, ["person_records"])
     except Exception as e:  # noqa: BLE001 - a model that cannot be trained is reported, not fatal
         return Resolution(n, 0, f"person resolution could not be trained: {e.__class__.__name__}", fit.em)
