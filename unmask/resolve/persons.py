@@ -149,10 +149,10 @@ def may_anchor(left: str, right: str) -> str:
     """SQL true for every pair :func:`anchor` holds for (and some more), at a fraction of its
     cost: it narrows the blocked pairs, and :func:`anchor` then decides. A birth date one typo
     or one adjacent swap off, or with day and month swapped, keeps its year or its day; two IDs
-    one typo apart both have variants (a short ID has none, but then only an
-    equal one anchors). Both sides' values are tested inside a CASE, which evaluates
-    a branch only for its own rows (an AND inside an expression, as Splink wraps each blocking
-    rule in coalesce, evaluates every operand on every row)."""
+    one typo apart both have variants (a short ID has none, and then only an equal one
+    anchors). Both sides' values are tested inside a CASE, which evaluates a branch only for
+    its own rows (an AND inside an expression, as Splink wraps each blocking rule in coalesce,
+    evaluates every operand on every row)."""
     def given(c: str, test: str) -> str:
         return f"CASE WHEN {left}.{c} IS NULL OR {right}.{c} IS NULL THEN false ELSE {test} END"
 
@@ -193,25 +193,32 @@ def settings(link_type: str = "dedupe_only", columns: tuple[str, ...] = COLUMNS,
     ) if name in have]
     m = priors() if use_priors else {}
     configured = [c.configure(m_probabilities=m[name]) if name in m else c for name, c in comparisons]
-    blocking: list[Any] = [block_on("first_name", "surname"),
-                           "l.first_name = r.surname AND l.surname = r.first_name"]
+    # Each rule with the columns it holds equal.
+    rules: list[tuple[Any, set[str]]] = [(block_on("first_name", "surname"), {"first_name", "surname"}),
+                                         ("l.first_name = r.surname AND l.surname = r.first_name", {"names"})]
     if narrow_dob:
         # A birth date alone blocks 1M records into some 20M pairs, nearly all strangers born on
         # one day; with an initial or the postcode it finds nearly all the same people at a
         # fifteenth of the cost (bench/persons_scale.py).
-        blocking += [block_on("dob", "substr(first_name, 1, 1)"), block_on("dob", "substr(surname, 1, 1)"),
-                     block_on("dob", "postcode")]
+        rules += [(block_on("dob", "substr(first_name, 1, 1)"), {"dob"}),
+                  (block_on("dob", "substr(surname, 1, 1)"), {"dob"}), (block_on("dob", "postcode"), {"dob"})]
     else:
-        blocking.append(block_on("dob"))
-    blocking += [block_on(c) for c in ("email", "phone", "national_id") if c in have]
-    blocking += [block_on(*c) for c in (("postcode", "first_name"), ("postcode", "surname"), ("street", "postcode"))
-                 if set(c) <= have]
+        rules.append((block_on("dob"), {"dob"}))
+    rules += [(block_on(c), {c}) for c in ("email", "phone", "national_id") if c in have]
+    rules += [(block_on(*c), set(c)) for c in (("postcode", "first_name"), ("postcode", "surname"),
+                                                ("street", "postcode")) if set(c) <= have]
+    blocking = [r for r, _keys in rules]
+    rule_keys = [keys for _r, keys in rules]
     if anchored:
-        # A residual condition on each rule's equi-join: the engine still joins on the rule's
-        # keys, and compares only the pairs that pass it.
+        # A residual condition on the equi-join of each rule whose keys do not anchor a pair by
+        # themselves (a name, a postcode, a street): the engine still joins on the rule's keys,
+        # and compares only the pairs that pass it. A rule on a birth date, an e-mail, a phone
+        # or an ID needs none: each pair it makes is kept anyway.
         cond = dialect.expression(may_anchor("l", "r"))
-        blocking = [f"({r if isinstance(r, str) else r.get_blocking_rule(dialect.name).blocking_rule_sql}) "
-                    f"AND ({cond})" for r in blocking]
+        anchoring = {"dob", "email", "phone", "national_id"}
+        blocking = [r if keys & anchoring else
+                    f"({r if isinstance(r, str) else r.get_blocking_rule(dialect.name).blocking_rule_sql}) AND ({cond})"
+                    for r, keys in zip(blocking, rule_keys, strict=True)]
     return SettingsCreator(link_type=link_type,  # type: ignore[arg-type]
                            comparisons=configured, blocking_rules_to_generate_predictions=blocking,
                            retain_intermediate_calculation_columns=False)
