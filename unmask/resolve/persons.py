@@ -167,12 +167,12 @@ def settings(link_type: str = "dedupe_only", columns: tuple[str, ...] = COLUMNS,
     """Splink settings over whichever of COLUMNS the records carry, starting from the priors.
 
     ``anchored``: predictions are made only for pairs that may hold :func:`anchor`, the pairs
-    the scan keeps. Every blocking rule is narrowed by :func:`may_anchor`, so most pairs a rule
-    blocks but the scan would throw away (strangers with one common name, neighbours with one
-    initial) are never compared: at 200k people with a few common names, 18M compared pairs
-    for some thousand kept. A pair's match weight does not depend on which other pairs are
-    compared, so the kept pairs and their weights are the same either way
-    (tests/test_persons.py)."""
+    the scan keeps. Every blocking rule on names, postcodes or streets is narrowed by
+    :func:`may_anchor`, so most pairs such a rule blocks but the scan would throw away
+    (strangers with one common name, neighbours with one initial) are never compared: at 200k
+    people with a few common names, 18M compared pairs for some thousand kept. A pair's match
+    weight does not depend on which other pairs are compared, so the kept pairs and their
+    weights are the same either way (tests/test_persons.py)."""
     import splink.comparison_library as cl
     from splink import SettingsCreator, block_on
 
@@ -208,7 +208,6 @@ def settings(link_type: str = "dedupe_only", columns: tuple[str, ...] = COLUMNS,
     rules += [(block_on(*c), set(c)) for c in (("postcode", "first_name"), ("postcode", "surname"),
                                                 ("street", "postcode")) if set(c) <= have]
     blocking = [r for r, _keys in rules]
-    rule_keys = [keys for _r, keys in rules]
     if anchored:
         # A residual condition on the equi-join of each rule whose keys do not anchor a pair by
         # themselves (a name, a postcode, a street): the engine still joins on the rule's keys,
@@ -218,7 +217,7 @@ def settings(link_type: str = "dedupe_only", columns: tuple[str, ...] = COLUMNS,
         anchoring = {"dob", "email", "phone", "national_id"}
         blocking = [r if keys & anchoring else
                     f"({r if isinstance(r, str) else r.get_blocking_rule(dialect.name).blocking_rule_sql}) AND ({cond})"
-                    for r, keys in zip(blocking, rule_keys, strict=True)]
+                    for r, keys in rules]
     return SettingsCreator(link_type=link_type,  # type: ignore[arg-type]
                            comparisons=configured, blocking_rules_to_generate_predictions=blocking,
                            retain_intermediate_calculation_columns=False)
