@@ -19,8 +19,13 @@ needs, not every value ever seen.
 
 from __future__ import annotations
 
+import itertools
+import logging
+import multiprocessing
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +39,10 @@ from unmask.sensitive import sql_keyed_hash
 MEMO_VERSION = "1"
 PARSE_CACHE = "parse-cache.parquet"
 _KEPT, _USED = "__memo_kept", "__memo_used"
+# Below this many inputs a parser runs in this process: starting worker processes costs about
+# a second, and a parse tens of microseconds.
+PARALLEL_MIN = 20_000
+_log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -87,16 +96,23 @@ def adopt(pending: Path, out: Path) -> None:
 
 def distinct_values(
     engine: Engine, memo: Memo | None, out: str, source_sql: str, args: Sequence[str],
-    outputs: Mapping[str, str],
+    outputs: Mapping[str, str], python: Callable[..., tuple[str | None, ...]] | None = None,
 ) -> None:
     """Create temporary ``out(args..., outputs...)``: one row per distinct tuple of the ``args``
     columns of ``source_sql``, each output (VARCHAR) the value of its SQL expression over the
     args, computed once per tuple, or read from the answers an earlier scan kept (with a kept
     cache the table also holds the key ``__k`` and a ``hit_<output>`` flag per output).
 
+    ``python``, if given, computes every output of one tuple at once, as the expressions
+    would: it then runs in worker processes over the tuples not kept (:func:`compute`), for a
+    parser that holds the interpreter (usaddress) and would run on one core as a scalar.
+
     ``source_sql``, ``args`` and ``outputs`` are our own SQL, never bundle text."""
     cols = ", ".join(ident(a) for a in args)
     distinct = f"SELECT DISTINCT {cols} FROM ({source_sql})"  # noqa: S608 - ours
+    if python is not None:
+        _distinct_in_python(engine, memo, out, distinct, args, outputs, python)
+        return
     if memo is None or not memo.active:
         sel = ", ".join(f"{expr} AS {ident(o)}" for o, expr in outputs.items())
         engine.execute(f"CREATE OR REPLACE TEMP TABLE {ident(out)} AS SELECT {cols}, {sel} FROM ({distinct})")  # noqa: S608
@@ -121,6 +137,11 @@ def distinct_values(
         f"FROM (SELECT {cols}, {key} AS __k FROM ({distinct})) i {joins}",
         {"ipad": memo.pads[0], "opad": memo.pads[1], **fns},
     )
+    _account(engine, memo, out, outputs, fns)
+
+
+def _account(engine: Engine, memo: Memo, out: str, outputs: Mapping[str, str], fns: Mapping[str, str]) -> None:
+    """Keep this scan's answers for the next one, and count what was found and parsed."""
     used = " UNION ALL ".join(
         f"SELECT $fn_{n}, __k, {ident(o)} FROM {ident(out)}" for n, o in enumerate(outputs)  # noqa: S608 - ours
     )
@@ -131,6 +152,97 @@ def distinct_values(
     )
     memo.account["found"] += int(found)
     memo.account["parsed"] += int(rows) * len(outputs) - int(found)
+
+
+def _distinct_in_python(
+    engine: Engine, memo: Memo | None, out: str, distinct: str, args: Sequence[str],
+    outputs: Mapping[str, str], python: Callable[..., tuple[str | None, ...]],
+) -> None:
+    """:func:`distinct_values` with the outputs computed by ``python``: the distinct tuples
+    (and what an earlier scan kept) are found in SQL, the rest go to Python once each, and
+    the answers come back as one table joined by the tuple's number."""
+    cols = ", ".join(ident(a) for a in args)
+    staged, answers = f"{out}__in", f"{out}__py"
+    active = memo is not None and memo.active
+    fns: dict[str, str] = {}
+    if memo is not None and active:
+        names = {o: f"{o}:{expr}:{MEMO_VERSION}:{__version__}" for o, expr in outputs.items()}
+        fns = {f"fn_{n}": names[o] for n, o in enumerate(outputs)}
+        key = sql_keyed_hash("to_json([" + ", ".join(f"{ident(a)}::VARCHAR" for a in args) + "])::VARCHAR")
+        kept = ", ".join(f"{ident('h_' + o)}.v AS {ident(o)}, {ident('h_' + o)}.k IS NOT NULL AS {ident('hit_' + o)}"
+                         for o in outputs)
+        joins = " ".join(
+            f"LEFT JOIN {_KEPT} {ident('h_' + o)} ON {ident('h_' + o)}.k = i.__k AND {ident('h_' + o)}.fn = $fn_{n}"
+            for n, o in enumerate(outputs)
+        )
+        engine.execute(
+            f"CREATE OR REPLACE TEMP TABLE {ident(staged)} AS SELECT i.*, {kept}, "  # noqa: S608 - ours
+            f"row_number() OVER () AS __i FROM (SELECT {cols}, {key} AS __k FROM ({distinct})) i {joins}",
+            {"ipad": memo.pads[0], "opad": memo.pads[1], **fns},
+        )
+        todo = " OR ".join(f"NOT {ident('hit_' + o)}" for o in outputs)
+    else:
+        nulls = ", ".join(f"NULL::VARCHAR AS {ident(o)}" for o in outputs)
+        engine.execute(
+            f"CREATE OR REPLACE TEMP TABLE {ident(staged)} AS "  # noqa: S608 - ours
+            f"SELECT {cols}, {nulls}, row_number() OVER () AS __i FROM ({distinct})"
+        )
+        todo = "true"
+    rows = engine.query(f"SELECT __i, {cols} FROM {ident(staged)} WHERE {todo}")  # noqa: S608 - ours
+    found = compute(python, [r[1:] for r in rows], parallelism(engine))
+    engine.execute(
+        f"CREATE OR REPLACE TEMP TABLE {ident(answers)}(__i BIGINT, "  # noqa: S608 - ours
+        + ", ".join(f"{ident(o)} VARCHAR" for o in outputs) + ")"
+    )
+    engine.insert_rows(answers, ["__i", *outputs], [(r[0], *a) for r, a in zip(rows, found, strict=True)])
+    sel = ", ".join(f"CASE WHEN a.__i IS NULL THEN i.{ident(o)} ELSE a.{ident(o)} END AS {ident(o)}" for o in outputs)
+    extra = (", i.__k, " + ", ".join(f"i.{ident('hit_' + o)}" for o in outputs)) if active else ""
+    engine.execute(
+        f"CREATE OR REPLACE TEMP TABLE {ident(out)} AS SELECT "  # noqa: S608 - ours
+        + ", ".join(f"i.{ident(a)}" for a in args) + f", {sel}{extra} "
+        f"FROM {ident(staged)} i LEFT JOIN {ident(answers)} a USING (__i)"
+    )
+    engine.drop(staged)
+    engine.drop(answers)
+    if memo is not None and active:
+        _account(engine, memo, out, outputs, fns)
+
+
+def parallelism(engine: Engine) -> int:
+    """Processes a Python parser may use: the engine's threads (``--threads``), else the CPUs
+    this process may run on."""
+    threads = getattr(engine, "resources", {}).get("threads")
+    if threads is not None and str(threads).isdigit():
+        return max(1, int(threads))
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def compute(
+    fn: Callable[..., tuple[str | None, ...]], rows: Sequence[Sequence[Any]], workers: int,
+    min_rows: int | None = None,
+) -> list[tuple[str | None, ...]]:
+    """``fn(*row)`` for every row, in order: in ``workers`` processes when there are many rows.
+
+    Workers start from a fresh interpreter (forkserver or spawn, never a fork of this
+    process, whose engine threads a fork would copy mid-flight). If they cannot start (no
+    shared memory, a sandbox), the rows are computed here: slower, the same answers."""
+    if workers <= 1 or len(rows) < (PARALLEL_MIN if min_rows is None else min_rows):
+        return [fn(*r) for r in rows]
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    # A few chunks per worker: an even share each, and little to pickle per task.
+    size = -(-len(rows) // (workers * 4))
+    chunks = [list(rows[i:i + size]) for i in range(0, len(rows), size)]
+    try:
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            return [a for part in pool.map(_apply, itertools.repeat(fn), chunks) for a in part]
+    except (BrokenProcessPool, OSError) as e:
+        _log.debug("parser workers unavailable (%s): parsing in this process", e.__class__.__name__)
+        return [fn(*r) for r in rows]
+
+
+def _apply(fn: Callable[..., tuple[str | None, ...]], chunk: list[Sequence[Any]]) -> list[tuple[str | None, ...]]:
+    return [fn(*r) for r in chunk]
 
 
 def same_as(a: str, b: str) -> str:

@@ -13,6 +13,7 @@ from unmask.config import Config
 from unmask.engine import Engine, register_udfs
 from unmask.normalise.geo import load_zip_table
 from unmask.normalise.memo import Memo, distinct_values, same_as
+from unmask.values import address
 from unmask.values.address import parse_one_line
 
 
@@ -41,7 +42,8 @@ def build(engine: Engine, config: Config, workdir: Path, memo: Memo | None = Non
         k = parse_one_line(office)
         engine.execute("INSERT INTO offices VALUES (?, ?)", [k.building, k.full])
     # The address parser runs once per distinct address (or not at all when an earlier scan
-    # parsed it); every home and ship-to joins its keys back.
+    # parsed it), in as many processes as the engine has threads; every home and ship-to
+    # joins its keys back. The expressions name the answers in the parse cache.
     a = ["a1", "a2", "c", "r", "p", "co"]
     udf = "({})".format(", ".join(a))
     src = (
@@ -54,6 +56,7 @@ def build(engine: Engine, config: Config, workdir: Path, memo: Memo | None = Non
                            ("employees", "candidates", "shipments WHERE employee_id IS NOT NULL")),
         a, {"building": f"unmask_addr_building{udf}", "full_key": f"unmask_addr_full{udf}",
             "zip5": f"unmask_addr_zip{udf}"},
+        python=address.address_keys,
     )
     on = " AND ".join(same_as(f"k.{x}", f"a.{x}") for x in a)
     engine.execute(

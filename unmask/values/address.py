@@ -147,6 +147,14 @@ def address_key(
     return AddressKey(f"{_clean(line1)}|{place}", unit2, zip5)
 
 
+def address_keys(l1: str | None, l2: str | None, c: str | None, r: str | None, p: str | None,
+                 co: str | None) -> tuple[str | None, str | None, str | None]:
+    """(building, full key, ZIP5) at once: the three address scalars' answers, which the
+    normalise stage computes together in worker processes (:func:`unmask.normalise.memo.compute`)."""
+    k = address_key(l1, l2, c, r, p, co)
+    return k.building, k.full, k.zip5
+
+
 def parse_one_line(text: str) -> AddressKey:
     """An address written on one line, as in ``[org].offices``: "100 Main St, Springfield, IL 62701, US"."""
     parts = [p.strip() for p in text.split(",")]
