@@ -177,7 +177,7 @@ def _distinct_in_python(
         )
         engine.execute(
             f"CREATE OR REPLACE TEMP TABLE {ident(staged)} AS SELECT i.*, {kept}, "  # noqa: S608 - ours
-            f"row_number() OVER () AS __i FROM (SELECT {cols}, {key} AS __k FROM ({distinct})) i {joins}",
+            f"row_number() OVER (ORDER BY {cols}) AS __i FROM (SELECT {cols}, {key} AS __k FROM ({distinct})) i {joins}",
             {"ipad": memo.pads[0], "opad": memo.pads[1], **fns},
         )
         todo = " OR ".join(f"NOT {ident('hit_' + o)}" for o in outputs)
@@ -185,7 +185,7 @@ def _distinct_in_python(
         nulls = ", ".join(f"NULL::VARCHAR AS {ident(o)}" for o in outputs)
         engine.execute(
             f"CREATE OR REPLACE TEMP TABLE {ident(staged)} AS "  # noqa: S608 - ours
-            f"SELECT {cols}, {nulls}, row_number() OVER () AS __i FROM ({distinct})"
+            f"SELECT {cols}, {nulls}, row_number() OVER (ORDER BY {cols}) AS __i FROM ({distinct})"
         )
         todo = "true"
     rows = engine.query(f"SELECT __i, {cols} FROM {ident(staged)} WHERE {todo}")  # noqa: S608 - ours
