@@ -177,7 +177,8 @@ def _distinct_in_python(
         )
         engine.execute(
             f"CREATE OR REPLACE TEMP TABLE {ident(staged)} AS SELECT i.*, {kept}, "  # noqa: S608 - ours
-            f"row_number() OVER (ORDER BY {cols}) AS __i FROM (SELECT {cols}, {key} AS __k FROM ({distinct})) i {joins}",
+            f"row_number() OVER (ORDER BY {cols}) AS __i "
+            f"FROM (SELECT {cols}, {key} AS __k FROM ({distinct})) i {joins}",
             {"ipad": memo.pads[0], "opad": memo.pads[1], **fns},
         )
         todo = " OR ".join(f"NOT {ident('hit_' + o)}" for o in outputs)
