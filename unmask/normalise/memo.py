@@ -117,19 +117,13 @@ def distinct_values(
         sel = ", ".join(f"{expr} AS {ident(o)}" for o, expr in outputs.items())
         engine.execute(f"CREATE OR REPLACE TEMP TABLE {ident(out)} AS SELECT {cols}, {sel} FROM ({distinct})")  # noqa: S608
         return
-    names = {o: f"{o}:{expr}:{MEMO_VERSION}:{__version__}" for o, expr in outputs.items()}
-    key = sql_keyed_hash("to_json([" + ", ".join(f"{ident(a)}::VARCHAR" for a in args) + "])::VARCHAR")
+    fns, key, joins = _kept_joins(args, outputs)
     # CASE runs the parser only for the rows that reach its branch: the inputs not found.
     sel = ", ".join(
         f"CASE WHEN {ident('h_' + o)}.k IS NULL THEN {expr} ELSE {ident('h_' + o)}.v END AS {ident(o)}, "
         f"{ident('h_' + o)}.k IS NOT NULL AS {ident('hit_' + o)}"
         for o, expr in outputs.items()
     )
-    joins = " ".join(
-        f"LEFT JOIN {_KEPT} {ident('h_' + o)} ON {ident('h_' + o)}.k = i.__k AND {ident('h_' + o)}.fn = $fn_{n}"
-        for n, o in enumerate(outputs)
-    )
-    fns = {f"fn_{n}": names[o] for n, o in enumerate(outputs)}
     # The table keeps its cache key and hit flags beside the outputs: the stage joins back by
     # the args and reads the outputs by name, so no narrower copy is made.
     engine.execute(
@@ -138,6 +132,20 @@ def distinct_values(
         {"ipad": memo.pads[0], "opad": memo.pads[1], **fns},
     )
     _account(engine, memo, out, outputs, fns)
+
+
+def _kept_joins(args: Sequence[str], outputs: Mapping[str, str]) -> tuple[dict[str, str], str, str]:
+    """The parse cache's side of a distinct-values table: each output's entry name (bound as
+    ``$fn_<n>``: its expression, :data:`MEMO_VERSION` and the package version), the SQL key of
+    an input tuple ``i`` (bound pads ``$ipad``/``$opad``), and one join per output to the kept
+    answers, as ``h_<output>``."""
+    fns = {f"fn_{n}": f"{o}:{expr}:{MEMO_VERSION}:{__version__}" for n, (o, expr) in enumerate(outputs.items())}
+    key = sql_keyed_hash("to_json([" + ", ".join(f"{ident(a)}::VARCHAR" for a in args) + "])::VARCHAR")
+    joins = " ".join(
+        f"LEFT JOIN {_KEPT} {ident('h_' + o)} ON {ident('h_' + o)}.k = i.__k AND {ident('h_' + o)}.fn = $fn_{n}"
+        for n, o in enumerate(outputs)
+    )
+    return fns, key, joins
 
 
 def _account(engine: Engine, memo: Memo, out: str, outputs: Mapping[str, str], fns: Mapping[str, str]) -> None:
@@ -163,23 +171,19 @@ def _distinct_in_python(
     the answers come back as one table joined by the tuple's number."""
     cols = ", ".join(ident(a) for a in args)
     staged, answers = f"{out}__in", f"{out}__py"
-    active = memo is not None and memo.active
+    kept = memo if memo is not None and memo.active else None
     fns: dict[str, str] = {}
-    if memo is not None and active:
-        names = {o: f"{o}:{expr}:{MEMO_VERSION}:{__version__}" for o, expr in outputs.items()}
-        fns = {f"fn_{n}": names[o] for n, o in enumerate(outputs)}
-        key = sql_keyed_hash("to_json([" + ", ".join(f"{ident(a)}::VARCHAR" for a in args) + "])::VARCHAR")
-        kept = ", ".join(f"{ident('h_' + o)}.v AS {ident(o)}, {ident('h_' + o)}.k IS NOT NULL AS {ident('hit_' + o)}"
-                         for o in outputs)
-        joins = " ".join(
-            f"LEFT JOIN {_KEPT} {ident('h_' + o)} ON {ident('h_' + o)}.k = i.__k AND {ident('h_' + o)}.fn = $fn_{n}"
-            for n, o in enumerate(outputs)
+    if kept is not None:
+        fns, key, joins = _kept_joins(args, outputs)
+        found_sel = ", ".join(
+            f"{ident('h_' + o)}.v AS {ident(o)}, {ident('h_' + o)}.k IS NOT NULL AS {ident('hit_' + o)}"
+            for o in outputs
         )
         engine.execute(
-            f"CREATE OR REPLACE TEMP TABLE {ident(staged)} AS SELECT i.*, {kept}, "  # noqa: S608 - ours
+            f"CREATE OR REPLACE TEMP TABLE {ident(staged)} AS SELECT i.*, {found_sel}, "  # noqa: S608 - ours
             f"row_number() OVER (ORDER BY {cols}) AS __i "
             f"FROM (SELECT {cols}, {key} AS __k FROM ({distinct})) i {joins}",
-            {"ipad": memo.pads[0], "opad": memo.pads[1], **fns},
+            {"ipad": kept.pads[0], "opad": kept.pads[1], **fns},
         )
         todo = " OR ".join(f"NOT {ident('hit_' + o)}" for o in outputs)
     else:
@@ -197,7 +201,7 @@ def _distinct_in_python(
     )
     engine.insert_rows(answers, ["__i", *outputs], [(r[0], *a) for r, a in zip(rows, found, strict=True)])
     sel = ", ".join(f"CASE WHEN a.__i IS NULL THEN i.{ident(o)} ELSE a.{ident(o)} END AS {ident(o)}" for o in outputs)
-    extra = (", i.__k, " + ", ".join(f"i.{ident('hit_' + o)}" for o in outputs)) if active else ""
+    extra = (", i.__k, " + ", ".join(f"i.{ident('hit_' + o)}" for o in outputs)) if kept else ""
     engine.execute(
         f"CREATE OR REPLACE TEMP TABLE {ident(out)} AS SELECT "  # noqa: S608 - ours
         + ", ".join(f"i.{ident(a)}" for a in args) + f", {sel}{extra} "
@@ -205,8 +209,8 @@ def _distinct_in_python(
     )
     engine.drop(staged)
     engine.drop(answers)
-    if memo is not None and active:
-        _account(engine, memo, out, outputs, fns)
+    if kept is not None:
+        _account(engine, kept, out, outputs, fns)
 
 
 def parallelism(engine: Engine) -> int:
