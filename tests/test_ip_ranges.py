@@ -59,3 +59,18 @@ def test_country_names_and_codes() -> None:
     assert country_code("us") == "US"
     assert country_code("Korea, Republic of") == "KR"
     assert country_code("") is None and country_code("Atlantis") is None
+
+
+def test_a_changed_range_list_is_read_again(tmp_path: Path) -> None:
+    # The parsed lists are kept for the process: a file changed since (a new time and size) is
+    # parsed anew, and the caller's list is its own to change.
+    from unmask.normalise.network import _cidr_rows
+
+    path = tmp_path / "vpn.txt"
+    path.write_text("198.51.100.0/24\n", encoding="utf-8")
+    first = _cidr_rows(path, "vpn")
+    assert [r[3] for r in first] == ["198.51.100.0/24"]
+    first.clear()
+    assert len(_cidr_rows(path, "vpn")) == 1
+    path.write_text("198.51.100.0/24\n# a comment\n203.0.113.0/25\n", encoding="utf-8")
+    assert [r[3] for r in _cidr_rows(path, "vpn")] == ["198.51.100.0/24", "203.0.113.0/25"]

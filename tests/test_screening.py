@@ -263,3 +263,13 @@ def test_abbreviations_do_not_make_different_companies_meet() -> None:
     assert _screen_name_score("Yanbian Network Services Co", "YANBIAN SILVERSTAR NETWORK TECHNOLOGY CO., LTD.",
                               "Company", "Organization") < 0.88
     assert _screen_name_score("Dev Patel", "DEVELOPMENT PATEL", "Person", "Person") < 0.92  # people's names untouched
+
+
+def test_index_keys_are_a_new_list_each_call() -> None:
+    # The keys are cached per name: a caller that changes its list changes no later answer.
+    from unmask.values.screen_names import block_keys
+
+    keys = block_keys("Kim Sang Man", "Person")
+    assert "kim" in keys and keys == sorted(keys)
+    keys.append("zz-not-a-key")
+    assert "zz-not-a-key" not in block_keys("Kim Sang Man", "Person")

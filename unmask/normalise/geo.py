@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from unmask.engine import Engine
@@ -17,9 +18,15 @@ def load_zip_table(engine: Engine, workdir: Path) -> int:
     types = {"zip5": "VARCHAR", "city": "VARCHAR", "state": "VARCHAR", "lat": "DOUBLE", "lon": "DOUBLE",
              "tz": "VARCHAR"}
     engine.execute(f"CREATE TABLE zip_geo({', '.join(f'{c} {types[c]}' for c in ZIP_COLUMNS)})")
-    # Empty fields are NULL, as a CSV reader would have them.
-    engine.insert_rows("zip_geo", ZIP_COLUMNS, [tuple(v or None for v in z) for z in zip_centroids()])
+    engine.insert_rows("zip_geo", ZIP_COLUMNS, _zip_rows())
     return int(engine.query("SELECT count(*) FROM zip_geo")[0][0])
+
+
+@lru_cache(maxsize=1)
+def _zip_rows() -> tuple[tuple[str | None, ...], ...]:
+    # Empty fields are NULL, as a CSV reader would have them. The zipcodes package's table does
+    # not change while the process runs: read once, not at every scan.
+    return tuple(tuple(v or None for v in z) for z in zip_centroids())
 
 
 # Great-circle distance in km between two lat/lon pairs, as SQL.

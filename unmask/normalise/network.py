@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import ipaddress
+from functools import lru_cache
 from pathlib import Path
 
 from unmask.config import Config
@@ -19,6 +20,14 @@ NETLISTS = Path(__file__).resolve().parent.parent / "data" / "netlists"
 
 
 def _cidr_rows(path: Path, kind: str) -> list[tuple[int, int, str, str]]:
+    st = path.stat()
+    return list(_parsed_cidrs(path, st.st_mtime_ns, st.st_size, kind))
+
+
+# The shipped lists hold some 60,000 networks: parsed once per process (a changed file, by
+# its time and size, is parsed again), not at every scan.
+@lru_cache(maxsize=8)
+def _parsed_cidrs(path: Path, _mtime_ns: int, _size: int, kind: str) -> tuple[tuple[int, int, str, str], ...]:
     rows = []
     for line in path.read_text().splitlines():
         line = line.split("#", 1)[0].strip()
@@ -27,7 +36,7 @@ def _cidr_rows(path: Path, kind: str) -> list[tuple[int, int, str, str]]:
         net = ipaddress.ip_network(line, strict=False)
         if net.version == 4:
             rows.append((int(net.network_address), int(net.broadcast_address), kind, line))
-    return rows
+    return tuple(rows)
 
 
 def _merge(rows: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:

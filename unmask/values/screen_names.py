@@ -476,6 +476,14 @@ def _affixes(t: str) -> tuple[str, ...]:
 
 
 def block_keys(name: str | None, schema: str) -> list[str]:
+    """Index keys of a name (:func:`_block_keys`), a new list each call."""
+    return list(_block_keys(name, schema))
+
+
+# Cached: every scan indexes the same 40,000 list names, and a process that scans more than
+# once (the workbench, a test session) keys each of them once.
+@lru_cache(maxsize=500_000)
+def _block_keys(name: str | None, schema: str) -> tuple[str, ...]:
     """Index keys of a name, for candidates that share a rare one:
 
     - each word, as written and as its loose fold, and each two adjacent ones joined ("Gildong
@@ -503,4 +511,4 @@ def block_keys(name: str | None, schema: str) -> list[str]:
             out.update(a + keys[j] for a in ends for j in range(n) if j not in idx and len(keys[j]) >= 2)
     if n > 2:
         out.add("".join(keys))  # all words written as one ("Siemensag")
-    return sorted(out)
+    return tuple(sorted(out))
