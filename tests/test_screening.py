@@ -273,3 +273,32 @@ def test_index_keys_are_a_new_list_each_call() -> None:
     assert "kim" in keys and keys == sorted(keys)
     keys.append("zz-not-a-key")
     assert "zz-not-a-key" not in block_keys("Kim Sang Man", "Person")
+
+
+def test_ofac_csv_files_are_read_fast_without_their_marker_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The real files end with a line that is only Ctrl-Z: read by the fast reader (the record by
+    # record one is refused here), every record kept with its own line, the marker no reject.
+    import shutil
+
+    from unmask.engine.duckdb import DuckDBEngine
+    from unmask.sources.intel import SHIPPED
+
+    for name in ("sdn.csv", "alt.csv"):
+        shutil.copyfile(SHIPPED / "ofac" / name, tmp_path / name)
+    monkeypatch.setattr(DuckDBEngine, "_csv_slow", lambda *a, **k: pytest.fail("read record by record"))
+    eng = open_engine(None)
+    lists, rejects = load_lists(eng, tmp_path, "bundle", "intel/sanctions/")
+    assert rejects == []
+    records = (tmp_path / "sdn.csv").read_bytes().count(b"\n")  # the marker line has no line end
+    assert {f.file: f.loaded for f in lists[0].files}["intel/sanctions/sdn.csv"] == records
+    assert eng.query("SELECT min(line), max(line) FROM intel_entities WHERE source_file LIKE '%sdn.csv'") == [
+        (1, records)]
+    # A file with a short record inside is still read (record by record) and the record named.
+    monkeypatch.undo()
+    monkeypatch.setenv("UNMASK_TOKEN_KEY", "6b" * 32)
+    body = (tmp_path / "sdn.csv").read_bytes().split(b"\r\n")
+    (tmp_path / "sdn.csv").write_bytes(b"\r\n".join([*body[:5], b'99999,"SHORT"', *body[5:]]))
+    lists, rejects = load_lists(open_engine(None), tmp_path, "bundle", "intel/sanctions/")
+    assert [(f, r.line) for f, r in rejects] == [("intel/sanctions/sdn.csv", 6)]

@@ -64,22 +64,21 @@ def _read(engine: Engine, path: Path, role: str, max_line_bytes: int, shown: str
     cols = COLUMNS[role]
     raw, table = f"__ofac{next(_n)}", f"__ofac_{role}{next(_n)}"
     cut = _marker_tail(path) if engine.name == "duckdb" else 0
-    if cut:
-        # Every file OFAC publishes ends with a line that is only the marker. The engine's fast
-        # CSV reader would refuse it as a short record and read the whole file again in Python
-        # (3 s at every scan); a copy without that line is read fast, with the same numbers.
-        # (DuckDB only: a Spark cluster's executors may not see this machine's temporary folder.)
-        with tempfile.TemporaryDirectory(prefix="unmask-ofac-") as tmp:
-            copy = Path(tmp) / path.name
-            shutil.copyfile(path, copy)
-            with copy.open("r+b") as fh:
+    with tempfile.TemporaryDirectory(prefix="unmask-ofac-") as tmp:
+        read = path
+        if cut:
+            # Every file OFAC publishes ends with a line that is only the marker. The engine's
+            # fast CSV reader would refuse it as a short record and read the whole file again in
+            # Python (3 s at every scan); a copy without that line is read fast, with the same
+            # line numbers. (DuckDB only: a Spark cluster's executors may not see this machine's
+            # temporary folder.)
+            read = Path(tmp) / path.name
+            shutil.copyfile(path, read)
+            with read.open("r+b") as fh:
                 fh.truncate(fh.seek(0, 2) - cut)
-            rejects = engine.load_csv(copy, cols, raw, max_line_bytes, has_header=False, encoding="latin-1",
-                                      materialize=True)
-    else:
-        rejects = engine.load_csv(path, cols, raw, max_line_bytes, has_header=False, encoding="latin-1",
+        rejects = engine.load_csv(read, cols, raw, max_line_bytes, has_header=False, encoding="latin-1",
                                   materialize=True)
-    if _ends_with_eof_marker(path):
+    if not cut and _ends_with_eof_marker(path):  # the marker line read as a record: not a reject
         last = max((r.line for r in rejects if r.line is not None), default=None)
         # The Ctrl-Z line is an end-of-file marker, not a record.
         rejects = [r for r in rejects if not (r.line == last and "fewer fields" in r.reason)]
