@@ -10,6 +10,7 @@ addresses. Everything after reading is SQL.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import shutil
 import tempfile
@@ -40,31 +41,30 @@ def present(folder: Path, list_id: str) -> bool:
     return any((folder / f"{stem}.csv").exists() for stem in LAYOUTS[list_id].values())
 
 
-def _ends_with_eof_marker(path: Path) -> bool:
+def _tail(path: Path, n: int) -> bytes:
+    """The file's last ``n`` bytes."""
     with path.open("rb") as fh:
-        fh.seek(0, 2)
-        size = fh.tell()
-        fh.seek(max(0, size - 4))
-        return fh.read().rstrip(b"\r\n").endswith(b"\x1a")
+        fh.seek(max(0, fh.seek(0, 2) - n))
+        return fh.read()
+
+
+def _ends_with_eof_marker(path: Path) -> bool:
+    return _tail(path, 4).rstrip(b"\r\n").endswith(b"\x1a")
 
 
 def _marker_tail(path: Path) -> int:
     """The length of a last line that is only the Ctrl-Z marker (with its line end), else 0."""
-    with path.open("rb") as fh:
-        size = fh.seek(0, 2)
-        fh.seek(max(0, size - 8))
-        tail = fh.read()
+    tail = _tail(path, 8)
     body = tail.rstrip(b"\r\n")
-    if body.endswith(b"\n\x1a"):
-        return len(tail) - len(body) + 1
-    return 0
+    return len(tail) - len(body) + 1 if body.endswith(b"\n\x1a") else 0
 
 
 def _read(engine: Engine, path: Path, role: str, max_line_bytes: int, shown: str) -> tuple[str, ListFile]:
     cols = COLUMNS[role]
     raw, table = f"__ofac{next(_n)}", f"__ofac_{role}{next(_n)}"
     cut = _marker_tail(path) if engine.name == "duckdb" else 0
-    with tempfile.TemporaryDirectory(prefix="unmask-ofac-") as tmp:
+    # A scratch folder only when there is a marker to cut.
+    with tempfile.TemporaryDirectory(prefix="unmask-ofac-") if cut else contextlib.nullcontext("") as tmp:
         read = path
         if cut:
             # Every file OFAC publishes ends with a line that is only the marker. The engine's
