@@ -10,6 +10,7 @@ not compress them. ``--only okta`` runs the two Okta sides alone (a 10M-event bu
 
 - ``bare_okta``: DuckDB ``read_json(format='newline_delimited')`` over the Okta files,
   projecting the same 22 fields Unmask keeps into a table (CTAS). The "physical" floor.
+  Of ``request.ipChain`` both sides keep the hops' IPs, as Unmask stores it.
 - ``unmask_okta``: Unmask's Okta reader on the same files (line accounting, JSON validity,
   rejects, the same 22 typed columns).
 - ``bare_activity`` / ``unmask_activity``: the same for the activity CSV (600k rows at 20k
@@ -37,7 +38,8 @@ BARE_PROJECTION = """
   client.geographicalContext.country, client.geographicalContext.geolocation.lat,
   client.geographicalContext.geolocation.lon, securityContext.asNumber, securityContext.asOrg,
   securityContext.isp, securityContext.domain, securityContext.isProxy, outcome.result,
-  authenticationContext.externalSessionId, debugContext.debugData.dtHash, request.ipChain, target
+  authenticationContext.externalSessionId, debugContext.debugData.dtHash,
+  list_transform(request.ipChain, lambda h: h.ip) AS ipChain, target
 """
 
 

@@ -42,7 +42,7 @@ OKTA = Part(
         Col("session_id", paths=_p("$.authenticationContext.externalSessionId")),
         Col("dt_hash", paths=_p("$.debugContext.debugData.dtHash")),
         Col("request_uri", paths=_p("$.debugContext.debugData.requestUri")),
-        Col("ip_chain", "json", paths=_p("$.request.ipChain")),
+        Col("ip_chain", "ips", paths=_p("$.request.ipChain")),
         Col("targets", "json", paths=_p("$.target")),
     ),
     "json", description="Okta System Log events",
