@@ -62,3 +62,28 @@ def test_damaged_and_hostile_json_lines_read_as_duckdb_reads_them(engine: Engine
     assert rejects == [(2, "not valid JSON"), (3, "not valid JSON"), (4, "not valid JSON"),
                        (8, "invalid as_number"), (9, "invalid as_number"), (11, "not a JSON object")]
     assert_reconciles(ctx)
+
+
+def test_an_ip_chain_keeps_its_hops_ips_in_order_on_every_engine(engine: Engine, tmp_path: Path) -> None:
+    # request.ipChain is stored as the hops' IPs (its hops repeat the client's geography, which
+    # has columns of its own). What is no array of hops is NULL, a hop without an ip is left out.
+    geo = {"city": "Springfield", "country": "United States", "geolocation": {"lat": 20, "lon": -25}}
+    chains: list[object] = [
+        [{"ip": "1.3.2.4", "geographicalContext": geo, "version": "V4"}],                 # 1
+        [{"ip": "10.0.0.7", "source": "PROXY"}, {"ip": "198.51.100.9", "version": "V4"}],  # 2 two hops, in order
+        [{"version": "V4"}, {"ip": "2001:db8::1", "version": "V6"}],                      # 3 a hop with no ip
+        [],                                                                                # 4
+        {"ip": "1.3.2.4"},                                                                 # 5 an object, not a chain
+        "1.3.2.4",                                                                         # 6 a text
+    ]
+    lines = [_with(uuid=f"c{i}", request={"ipChain": c}) for i, c in enumerate(chains, 1)]
+    lines.append(_with(uuid="c7"))                                                         # 7 no request at all
+    (tmp_path / "idp/okta").mkdir(parents=True)
+    (tmp_path / "idp/okta/c.jsonl").write_text("\n".join(lines) + "\n")
+    ctx = LoadContext(engine, tmp_path, Config(), load_tokenizer())
+    load_bundle(ctx)
+    got = {line: (list(c) if c is not None else None)
+           for line, c in engine.query("SELECT line, ip_chain FROM okta_events ORDER BY line")}
+    assert got == {1: ["1.3.2.4"], 2: ["10.0.0.7", "198.51.100.9"], 3: ["2001:db8::1"], 4: [],
+                   5: None, 6: None, 7: None}
+    assert_reconciles(ctx)

@@ -9,6 +9,8 @@ record names its own line, so the expected numbers are known without the reader.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -135,3 +137,40 @@ def test_a_reading_layer_with_a_subquery_is_refused(tmp_path: Path) -> None:
         with pytest.raises(ValueError, match="subquery"):
             eng.load_csv(path, ["x"], "t", 1 << 20, layers=(layer,))
     assert eng.load_csv(path, ["x"], "t", 1 << 20, layers=("c0 AS x",)) == []
+
+
+def test_batches_fetched_ahead_come_in_order_and_an_error_where_it_happened() -> None:
+    from unmask.engine.duckdb.ahead import fetched_ahead
+
+    with fetched_ahead(iter(range(50)), 2) as items:
+        assert list(items) == list(range(50))
+
+    def failing() -> Iterator[int]:
+        yield from range(5)
+        raise ValueError("the read broke")
+
+    got: list[int] = []
+    with pytest.raises(ValueError, match="the read broke"), fetched_ahead(failing(), 2) as items:
+        got.extend(items)
+    assert got == [0, 1, 2, 3, 4]  # every item before the error, then the error
+
+
+def test_fetching_ahead_is_bounded_and_stops_with_its_reader() -> None:
+    from unmask.engine.duckdb.ahead import fetched_ahead
+
+    fetched: list[int] = []
+
+    def source() -> Iterator[int]:
+        for i in range(1000):
+            fetched.append(i)
+            yield i
+
+    with fetched_ahead(source(), 2) as items:
+        assert next(items) == 0
+        time.sleep(0.5)  # the fetcher runs ahead as far as it may
+        # Taken: 1; queued: 2; one more fetched, waiting for room. Never the whole source.
+        assert len(fetched) <= 4
+    # Leaving the block stopped the fetcher: it takes no more from the source.
+    n = len(fetched)
+    time.sleep(0.3)
+    assert len(fetched) == n <= 4

@@ -26,6 +26,7 @@ _KIND = {
     "int": "integer",
     "float": "number",
     "json": "JSON value, kept as is",
+    "ips": "the `ip` of each hop, in order (a list of IP texts; the hops' other fields are not kept)",
     "lat": "latitude, -90 to 90 (NaN or beyond is a reject)",
     "lon": "longitude, -180 to 180 (NaN or beyond is a reject)",
     "token": "sensitive: replaced by a keyed HMAC token when read, never stored in clear",

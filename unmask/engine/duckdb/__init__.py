@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 
 from unmask.engine.base import EngineError, Params, RawReject, size_bytes
 from unmask.engine.dialect import DUCKDB
+from unmask.engine.duckdb.ahead import fetched_ahead
 from unmask.engine.sqlbuild import ident
 from unmask.engine.textfiles import LineCount, Reject, count_lines, csv_records, text_lines
 
@@ -447,15 +448,17 @@ class DuckDBEngine:
                     # through the log.
                     pending: list[Any] = []
                     held = 0
-                    for batch in reader:
-                        pending.append(batch)
-                        held += batch.num_rows
-                        if held >= _STREAM_ROWS:
-                            table = pa.Table.from_batches(pending)  # chunks kept: slicing copies nothing
-                            cut = held - held % _ROW_GROUP
-                            self._hand_on(table.slice(0, cut), seen, skips, ids, sink)
-                            pending = table.slice(cut).to_batches()
-                            held -= cut
+                    # The next batches are read while this thread stores the last ones.
+                    with fetched_ahead(reader, _AHEAD) as batches:
+                        for batch in batches:
+                            pending.append(batch)
+                            held += batch.num_rows
+                            if held >= _STREAM_ROWS:
+                                table = pa.Table.from_batches(pending)  # chunks kept: slicing copies nothing
+                                cut = held - held % _ROW_GROUP
+                                self._hand_on(table.slice(0, cut), seen, skips, ids, sink)
+                                pending = table.slice(cut).to_batches()
+                                held -= cut
                     if held:
                         self._hand_on(pa.Table.from_batches(pending, schema=reader.schema), seen, skips, ids, sink)
                     index = {name: i for i, name in enumerate(names)}
@@ -737,6 +740,7 @@ _BATCH = 20_000  # records bound per statement on the careful path
 # statements per million lines that their cost does not show.
 _STREAM_ROWS = 200_000
 _ROW_GROUP = 122_880  # DuckDB's rows per row group of a stored table
+_AHEAD = 2  # streamed batches read ahead of the one being stored (engine/duckdb/ahead.py)
 
 Sink = Callable[[str], None]
 _T = TypeVar("_T")
