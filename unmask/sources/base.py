@@ -228,8 +228,9 @@ def typed(expr: str, kind: Kind) -> str:
         return f"try_cast({expr} AS JSON)"
     if kind == "ips":
         # A JSON array of hops that each name an ``ip`` (Okta's request.ipChain): only the IPs,
-        # in order. The hops repeat the client's geography, which has columns of its own, and
-        # stored as JSON text they were a third of what a 10M-event scan writes to its store.
+        # in order. The hops repeat the client's geography, which has columns of its own: kept
+        # as JSON text they were some 190 bytes a record (with ``targets``, half the cost of
+        # storing Okta events: docs/benchmarks.md, session 17).
         # A value that is no such array is NULL; a hop without an ip is left out.
         hops = f"from_json(try_cast({expr} AS JSON), '[{{\"ip\": \"VARCHAR\"}}]')"
         return f"list_filter(list_transform({hops}, lambda h: h.ip), lambda i: i IS NOT NULL)"
