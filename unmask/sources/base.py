@@ -231,9 +231,12 @@ def typed(expr: str, kind: Kind) -> str:
         # in order. The hops repeat the client's geography, which has columns of its own: kept
         # as JSON text they were some 190 bytes a record (with ``targets``, half the cost of
         # storing Okta events: docs/benchmarks.md, session 17).
-        # A value that is no such array is NULL; a hop without an ip is left out.
+        # A value that is no array is NULL (Spark's from_json would read a lone hop as a chain
+        # of one; ``expr`` is trimmed text, so an array starts with its bracket); a hop without
+        # an ip is left out.
         hops = f"from_json(try_cast({expr} AS JSON), '[{{\"ip\": \"VARCHAR\"}}]')"
-        return f"list_filter(list_transform({hops}, lambda h: h.ip), lambda i: i IS NOT NULL)"
+        return (f"CASE WHEN left({expr}, 1) = '[' THEN "
+                f"list_filter(list_transform({hops}, lambda h: h.ip), lambda i: i IS NOT NULL) END")
     if kind in ("token", "token_if_sensitive"):
         # Whatever reader declares a sensitive column, its value is tokenised in the reading
         # statement (needs the bound $ipad and $opad: see uses_token). A reader that cannot say
