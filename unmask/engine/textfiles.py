@@ -30,7 +30,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+import numpy as np
+
 CHUNK = 1 << 20
+_VECTOR = 1 << 12  # bytes from which _terms counts with numpy (below, a call costs more than it saves)
 _GZIP = b"\x1f\x8b"
 _TERM = b"\r\n"
 
@@ -102,9 +105,17 @@ class LineCount:
 
 def _terms(b: bytes) -> int:
     """Line ends in ``b`` (``\\r\\n`` counts once)."""
-    lf = b.count(b"\n")
-    cr = b.count(b"\r")
-    return lf + cr - (b.count(b"\r\n") if cr and lf else 0)
+    if len(b) < _VECTOR:
+        lf = b.count(b"\n")
+        cr = b.count(b"\r")
+        return lf + cr - (b.count(b"\r\n") if cr and lf else 0)
+    # bytes.count of one byte runs at some 1.3 GB/s here; numpy's comparison, vectorised, about
+    # four times as fast. A 10M-event bundle's 14 GB of Okta lines are counted beside the read.
+    # One temporary mask at a time: holding two cost more in fresh pages than the count saved.
+    a = np.frombuffer(b, dtype=np.uint8)
+    lf = int(np.count_nonzero(a == 10))
+    cr = int(np.count_nonzero(a == 13))
+    return lf + cr - (int(np.count_nonzero((a[:-1] == 13) & (a[1:] == 10))) if cr and lf else 0)
 
 
 def count_lines(path: Path) -> LineCount | None:
