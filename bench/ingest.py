@@ -9,10 +9,10 @@ default, and every figure before session 17) keeps the tables in memory, where D
 not compress them. ``--only okta`` runs the two Okta sides alone (a 10M-event bundle).
 
 - ``bare_okta``: DuckDB ``read_json(format='newline_delimited')`` over the Okta files,
-  projecting the same 22 fields Unmask keeps into a table (CTAS). The "physical" floor.
+  projecting the same 23 fields Unmask keeps into a table (CTAS). The "physical" floor.
   Of ``request.ipChain`` both sides keep the hops' IPs, as Unmask stores it.
 - ``unmask_okta``: Unmask's Okta reader on the same files (line accounting, JSON validity,
-  rejects, the same 22 typed columns).
+  rejects, the same 23 typed columns).
 - ``bare_activity`` / ``unmask_activity``: the same for the activity CSV (600k rows at 20k
   workers): DuckDB ``read_csv`` with the same casts, against Unmask's CSV reader.
 - ``unmask_bundle``: every part of the bundle (20k workers, ~1M Okta events, activity,
@@ -39,7 +39,7 @@ BARE_PROJECTION = """
   client.geographicalContext.geolocation.lon, securityContext.asNumber, securityContext.asOrg,
   securityContext.isp, securityContext.domain, securityContext.isProxy, outcome.result,
   authenticationContext.externalSessionId, debugContext.debugData.dtHash,
-  list_transform(request.ipChain, lambda h: h.ip) AS ipChain, target
+  debugContext.debugData.requestUri, list_transform(request.ipChain, lambda h: h.ip) AS ipChain, target
 """
 
 
