@@ -7,11 +7,13 @@ Each shape has a file in ``tests/data/malformed/`` (the fuzz corpus) or a real d
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import os
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -459,5 +461,10 @@ def test_the_vectorised_line_count_agrees_with_the_careful_reader(parts: list[by
         p.write_bytes(data)
         mp.setattr(tf, "CHUNK", chunk)
         c = count_lines(p)
-    assert c is not None and c.lines == len(_physical(data))
-    assert tf._terms(data) == data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+        lines = list(physical_lines(Source(p), 1 << 20))
+    assert c is not None and c.lines == len(lines) == len(_physical(data))
+    blank = len(lines) - len(list(itertools.dropwhile(lambda ln: ln.data == b"", reversed(lines))))
+    assert c.trailing_blank == blank
+    a = np.frombuffer(data, dtype=np.uint8)
+    mask = np.empty(len(data), dtype=np.bool_)
+    assert tf._terms(a, mask, b"\r" in data) == data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")

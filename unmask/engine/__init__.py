@@ -14,6 +14,7 @@ from pathlib import Path
 from unmask.engine.base import (
     Engine,
     EngineError,
+    JsonLinesInserter,
     RawReject,
     RecordReader,
     SharedReader,
@@ -23,8 +24,8 @@ from unmask.engine.base import (
 from unmask.engine.dialect import DUCKDB, SPARK, Dialect, DialectError, DuckDBDialect, SparkDialect
 
 __all__ = ["DUCKDB", "SPARK", "Dialect", "DialectError", "DuckDBDialect", "Engine", "EngineChoice", "EngineError",
-           "EngineUnavailable", "RawReject", "RecordReader", "SharedReader", "SparkDialect", "SqlRunner",
-           "StreamingReader", "open_engine", "process_env", "register_udfs"]
+           "EngineUnavailable", "JsonLinesInserter", "RawReject", "RecordReader", "SharedReader", "SparkDialect",
+           "SqlRunner", "StreamingReader", "open_engine", "process_env", "register_udfs"]
 
 
 @dataclass(frozen=True)

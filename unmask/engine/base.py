@@ -212,6 +212,29 @@ class StreamingReader(Protocol):
         ...
 
 
+@runtime_checkable
+class JsonLinesInserter(Protocol):
+    """An engine whose own JSON reader can store JSON Lines directly (optional: a reader asks
+    with ``isinstance`` and reads the careful way otherwise)."""
+
+    def insert_json_lines(
+        self,
+        paths: Sequence[Path],
+        rels: Sequence[str],
+        table: str,
+        record_type: str,
+        layers: Sequence[str],
+        params: Mapping[str, Any] | None,
+        max_line_bytes: int,
+        on_rows: Callable[[int], None] | None = None,
+    ) -> list[int | None]:
+        """Store each line of ``paths``, read as the struct ``record_type`` (``j``) and typed
+        by ``layers``, into ``table`` as (``rels[i]``, line, columns); rows with an ``_err``
+        are left out. A file is kept only when every physical line became one stored row:
+        the result is each file's rows, or None where nothing of the file was kept."""
+        ...
+
+
 class Engine(SqlRunner, RecordReader, Protocol):
     """What the pipeline asks of a SQL engine: SQL, the readers, Python rows and scalars, export."""
 

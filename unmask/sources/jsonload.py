@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import itertools
 import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from unmask.engine import Engine, RawReject, StreamingReader
+from unmask.engine import Engine, JsonLinesInserter, RawReject, StreamingReader
 from unmask.engine.sqlbuild import ident
 from unmask.engine.textfiles import over_limit
 from unmask.sources.base import (
     _CHECKED,
+    Col,
     FileReport,
     LoadContext,
     Part,
@@ -79,11 +82,9 @@ def _all_paths(part: Part, prefixes: tuple[str, ...]) -> list[str]:
     """Every JSON path the part reads, each under every prefix (``$.properties`` then ``$``)."""
     out: list[str] = []
     for c in part.columns:
-        for p in c.paths:
-            for pre in prefixes:
-                full = p if pre == "$" or p == "$" else pre + p[1:]
-                if full not in out:
-                    out.append(full)
+        for full in _alternatives(c, prefixes):
+            if full not in out:
+                out.append(full)
     return out
 
 
@@ -93,8 +94,23 @@ def _extract_sql(src: str, paths: list[str]) -> str:
 
 
 def _column_layers(part: Part, paths: list[str], prefixes: tuple[str, ...]) -> tuple[str, str, str]:
-    """Three select lists over the extracted list ``x``: each column's text, the typed
-    columns, then the row checks (the first has no ``_perr``; the others carry it).
+    """The line reader's layers over ``x``, the list of every path's text (see :func:`_layers`)."""
+    raws = {}
+    for c in part.columns:
+        alts = [f"x[{paths.index(full) + 1}]" for full in _alternatives(c, prefixes)]
+        raws[c.name] = alts[0] if len(alts) == 1 else f"coalesce({', '.join(alts)})"
+    return _layers(part, raws)
+
+
+def _alternatives(c: Col, prefixes: tuple[str, ...]) -> list[str]:
+    """A column's JSON paths in the order tried: each of its paths under every prefix."""
+    return [p if pre == "$" or p == "$" else pre + p[1:] for p in c.paths for pre in prefixes]
+
+
+def _layers(part: Part, raws: Mapping[str, str], hops: frozenset[str] = frozenset()) -> tuple[str, str, str]:
+    """Three select lists over each column's raw value (``raws``): each column's text, the
+    typed columns, then the row checks (the first has no ``_perr``; the others carry it).
+    A column in ``hops`` (an ``ips`` column read by the JSON reader) is already a list of hops.
 
     A column's text (``name__text``: trimmed, NULL when empty) is made once, in a layer of its
     own: a time's conversion names it a dozen times, and trimming it at each (as when the
@@ -105,16 +121,16 @@ def _column_layers(part: Part, paths: list[str], prefixes: tuple[str, ...]) -> t
     typed_cols: list[str] = ["_perr"]
     checks: list[tuple[str, str]] = [("_perr IS NOT NULL", "_perr")]
     for c in part.columns:
-        alts = []
-        for p in c.paths:
-            for pre in prefixes:
-                full = p if pre == "$" or p == "$" else pre + p[1:]
-                alts.append(f"x[{paths.index(full) + 1}]")
-        raw = alts[0] if len(alts) == 1 else f"coalesce({', '.join(alts)})"
+        raw = raws[c.name]
         t = ident(c.name + "__text")
         if c.kind == "json":
             texts.append(f"{raw} AS {t}")  # a JSON value is kept as written, never trimmed
             typed_cols.append(f"try_cast({t} AS JSON) AS {ident(c.name)}")
+            continue
+        if c.name in hops:
+            texts.append(f"{raw} AS {t}")
+            typed_cols.append(f"list_filter(list_transform({t}, lambda h: h.ip), lambda i: i IS NOT NULL) "
+                              f"AS {ident(c.name)}")
             continue
         texts.append(f"{trimmed(raw)} AS {t}")
         typed_cols.append(f"{typed(t, c.kind)} AS {ident(c.name)}")
@@ -125,6 +141,116 @@ def _column_layers(part: Part, paths: list[str], prefixes: tuple[str, ...]) -> t
             if c.kind in _CHECKED:
                 checks.append((f"{t} IS NOT NULL AND {ident(c.name)} IS NULL", sql_str(f"invalid {c.name}")))
     return ", ".join(texts), ", ".join(typed_cols), checked_layer(part, checks)
+
+
+@dataclass(frozen=True)
+class RecordShape:
+    """How the engine's JSON reader reads a part's records: the struct type of a record (only
+    the keys the part reads), each column's raw value from it (``j``), and the guard a row
+    must pass for the struct to have seen all it would have read.
+
+    Key names compare without case in the engine (a struct cannot hold both ``eventType`` and
+    ``eventtype``), while JSON keys do not. Of two spellings of one key the first is read; a
+    record in which the first is missing or null may hold the other, and fails the guard
+    (its file is then read the careful way). One difference is left: a record holding both
+    spellings of a key, with a field only under the second, is read with that field empty.
+    """
+
+    record_type: str
+    raws: dict[str, str]
+    hops: frozenset[str]
+    guard: str
+    guarded: tuple[tuple[str, ...], ...]  # the keys the guard asks for, as chains of keys
+    tree: dict[str, object]  # the keys read, nested as in the record; a leaf is its SQL type
+
+
+def record_shape(part: Part, prefixes: tuple[str, ...]) -> RecordShape | None:
+    """The part's :class:`RecordShape`, or None when its paths cannot be one struct (a path
+    that is no plain chain of keys, a key read both as a value and as an object)."""
+    tree: dict[str, object] = {}
+    raws: dict[str, str] = {}
+    guards: dict[tuple[str, ...], str] = {}
+    hops = {c.name for c in part.columns if c.kind == "ips"}
+    for c in part.columns:
+        leaf = "JSON" if c.kind == "json" else 'STRUCT("ip" VARCHAR)[]' if c.kind == "ips" else "VARCHAR"
+        reads = []
+        for full in _alternatives(c, prefixes):
+            keys = full[2:].split(".") if full.startswith("$.") else []
+            if not keys or any(not k or not k.replace("_", "").isalnum() for k in keys):
+                return None
+            node, seen = tree, ["j"]
+            for depth, k in enumerate(keys):
+                other = next((o for o in node if o.lower() == k.lower()), k)
+                if other != k:  # another spelling of this key is read already
+                    guards[(*keys[:depth], other)] = f"{'.'.join([*seen, ident(other)])} IS NULL"
+                    break
+                seen.append(ident(k))
+                last = depth == len(keys) - 1
+                child = node.setdefault(k, leaf if last else {})
+                if last != isinstance(child, str) or (last and child != leaf):
+                    return None
+                if not last:
+                    node = child  # type: ignore[assignment]
+            else:
+                reads.append(".".join(seen))
+        if not reads:
+            return None
+        if c.kind == "json":
+            # The line reader keeps a JSON string's text (unescaped) where it can be JSON itself,
+            # and nothing where it cannot; other values are the same text in both readers. The
+            # first text of several is taken even when it is no JSON, as there.
+            if len(reads) == 1:
+                r = reads[0]
+                reads = [f"CASE WHEN starts_with({r}::VARCHAR, '\"') "
+                         f"THEN try_cast(json_extract_string({r}, '$') AS JSON) ELSE {r} END"]
+            else:
+                reads = [f"CASE WHEN starts_with({r}::VARCHAR, '\"') THEN json_extract_string({r}, '$') "
+                         f"ELSE {r}::VARCHAR END" for r in reads]
+        raws[c.name] = reads[0] if len(reads) == 1 else f"coalesce({', '.join(reads)})"
+
+    def render(node: dict[str, object]) -> str:
+        return "STRUCT(" + ", ".join(
+            f"{ident(k)} {v if isinstance(v, str) else render(v)}"  # type: ignore[arg-type]
+            for k, v in node.items()) + ")"
+
+    return RecordShape(render(tree), raws, frozenset(hops), " OR ".join(guards.values()) or "false",
+                       tuple(guards), tree)
+
+
+def _fits(path: Path, shape: RecordShape) -> bool:
+    """Whether the file's first record is read whole by the engine's JSON reader: it passes the
+    guard, and every object the shape reads into is an object (an export that writes ``""``
+    for an empty ``debugData`` fails the read). Such a file goes to the careful reader without
+    a read in vain; a record further on that does not fit costs one."""
+    import orjson
+
+    try:
+        with _open_text(path) as fh:
+            first = orjson.loads(fh.readline(1 << 20))
+    except (OSError, EOFError, ValueError, zlib.error):
+        return False
+    if not isinstance(first, dict):
+        return False
+    for keys in shape.guarded:
+        node: object = first
+        for k in keys:
+            node = node.get(k) if isinstance(node, dict) else None
+        if node is None:
+            return False
+    return _shaped(first, shape.tree)
+
+
+def _shaped(value: dict[str, object], tree: dict[str, object]) -> bool:
+    for k, sub in tree.items():
+        v = value.get(k)
+        if v is None:
+            continue
+        if isinstance(sub, dict):
+            if not isinstance(v, dict) or not _shaped(v, sub):
+                return False
+        elif str(sub).endswith("[]") and not (isinstance(v, list) and all(h is None or isinstance(h, dict) for h in v)):
+            return False
+    return True
 
 
 _IS_OBJ = "CASE WHEN left(raw, 1) = '{' THEN true ELSE left(ltrim(raw), 1) = '{' END"
@@ -183,8 +309,55 @@ def load_json_files(
         else:
             out.append(_load_one_slow(ctx, part, readable, report, layout, prefixes, explode))
     if batch:
+        batch = _insert_proved(ctx, part, batch, prefixes, out)
+    if batch:
         out.extend(_load_lines_fast(ctx, part, batch, prefixes))
     return out
+
+
+def _insert_proved(
+    ctx: LoadContext, part: Part, batch: list[tuple[Path, FileReport]], prefixes: tuple[str, ...],
+    out: list[FileReport],
+) -> list[tuple[Path, FileReport]]:
+    """Store what the engine's own JSON reader can prove whole (engine/duckdb/jsonlines.py),
+    adding those files' reports to ``out``; the files left for the careful reader are returned.
+
+    Only for a part without a unique key (its rows go straight to its table), and only on an
+    engine that has such a reader. The same layers type the values: a stored row is the row
+    the careful reader would have stored, and a file with anything to reject is left to it."""
+    eng = ctx.engine
+    if not isinstance(eng, JsonLinesInserter) or part.key:
+        return batch
+    shape = record_shape(part, prefixes)
+    if shape is None:
+        return batch
+    tried = [(p, r) for p, r in batch if _fits(p, shape)]
+    if not tried:
+        return batch
+    text_layer, typed_layer, check_layer = _layers(part, shape.raws, shape.hops)
+    first = (f"{text_layer}, CASE WHEN j IS NULL THEN 'not a JSON object' "
+             f"WHEN {shape.guard} THEN 'may hold another spelling' END AS _perr")
+    told = 0
+
+    def on_rows(n: int) -> None:
+        nonlocal told
+        if n > told:
+            ctx.read(n - told)
+            told = n
+
+    stored = eng.insert_json_lines(
+        [p for p, _r in tried], [r.path for _p, r in tried], part.table, shape.record_type,
+        (first, typed_layer, check_layer), ctx.token_params if uses_token(part) else None,
+        ctx.config.max_line_bytes, on_rows)
+    proved = [(r, n) for (_p, r), n in zip(tried, stored, strict=True) if n is not None]
+    ctx.read(max(0, sum(n for _r, n in proved) - told))
+    for report, n in proved:
+        report.loaded += n
+        report.read = report.loaded + report.rejected
+        ctx.done(report)
+        out.append(report)
+    done = {id(r) for r, _n in proved}
+    return [(p, r) for p, r in batch if id(r) not in done]
 
 
 def _load_lines_fast(

@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 from unmask.engine.base import EngineError, Params, RawReject, size_bytes
 from unmask.engine.dialect import DUCKDB
 from unmask.engine.duckdb.ahead import fetched_ahead
+from unmask.engine.duckdb.jsonlines import insert_json_lines
 from unmask.engine.sqlbuild import ident
 from unmask.engine.textfiles import LineCount, Reject, count_lines, csv_records, text_lines
 
@@ -366,6 +367,21 @@ class DuckDBEngine:
         )
         rows = {int(i): int(k) for i, k in self.query(f"SELECT __file, n FROM {ident(base)}")}  # noqa: S608
         return per_file, rows
+
+    def insert_json_lines(
+        self,
+        paths: Sequence[Path],
+        rels: Sequence[str],
+        table: str,
+        record_type: str,
+        layers: Sequence[str],
+        params: Mapping[str, Any] | None,
+        max_line_bytes: int,
+        on_rows: Callable[[int], None] | None = None,
+    ) -> list[int | None]:
+        _keeps_order(layers)
+        return insert_json_lines(self._con, paths, [_literal(str(p)) for p in paths], rels, table, record_type,
+                                 layers, params, max_line_bytes, on_rows)
 
     def stream_lines(
         self,
