@@ -90,12 +90,16 @@ def insert_json_lines(
             # their rows have no line, and the scan that would read them has not begun.
             done = threading.Event()
             inserting = pool.submit(_run, cur, insert, bound, done)
-            while not done.wait(_POLL):
-                if on_rows and counting.done():
-                    share = cur.query_progress()
-                    lines = sum(c.lines for c in counting.result() if c is not None)
-                    if share > 0:
-                        on_rows(int(min(share / 100, 1.0) * lines))
+            try:
+                while not done.wait(_POLL):
+                    if on_rows and counting.done():
+                        share = cur.query_progress()
+                        lines = sum(c.lines for c in counting.result() if c is not None)
+                        if share > 0:
+                            on_rows(int(min(share / 100, 1.0) * lines))
+            except BaseException:
+                cur.interrupt()  # a Ctrl-C stops the insert, not only this wait for it
+                raise
             failed = inserting.result()
             counts = counting.result()
             if failed and len(paths) > 1:
