@@ -34,7 +34,6 @@ import numpy as np
 
 CHUNK = 1 << 20
 _GZIP = b"\x1f\x8b"
-_TERM = b"\r\n"
 
 
 class Source:
