@@ -229,9 +229,9 @@ class JsonLinesInserter(Protocol):
         on_rows: Callable[[int], None] | None = None,
     ) -> list[int | None]:
         """Store each line of ``paths``, read as the struct ``record_type`` (``j``) and typed
-        by ``layers``, into ``table`` as (``rels[i]``, line, columns); rows with an ``_err``
-        are left out. A file is kept only when every physical line became one stored row:
-        the result is each file's rows, or None where nothing of the file was kept."""
+        by ``layers``, into ``table`` as (``rels[i]``, line, columns). A file is kept only when
+        every physical line became one stored row and no row has an ``_err``: the result is
+        each file's rows, or None where nothing of the file was kept."""
         ...
 
 

@@ -22,9 +22,8 @@ then tried one by one, so that only the file at fault is left to the careful rea
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Any
 
@@ -88,10 +87,9 @@ def insert_json_lines(
             # No explicit transaction: one around the insert cost 0.7 s of 5 at 1M events. A
             # failed insert stores nothing (a statement is atomic); until the files are proved
             # their rows have no line, and the scan that would read them has not begun.
-            done = threading.Event()
-            inserting = pool.submit(_run, cur, insert, bound, done)
+            inserting = pool.submit(_run, cur, insert, bound)
             try:
-                while not done.wait(_POLL):
+                while wait([inserting], timeout=_POLL).not_done:
                     if on_rows and counting.done():
                         share = cur.query_progress()
                         lines = sum(c.lines for c in counting.result() if c is not None)
@@ -114,14 +112,13 @@ def insert_json_lines(
                 return _stored(cur, table, rels, counts)
             except duckdb.Error as e:  # nothing unproved may stay: forget every file of this read
                 _log.debug("json lines proof failed: %s", e.__class__.__name__)
-                cur.execute(f"DELETE FROM {ident(table)} WHERE {_NEW} AND list_contains($f, source_file)",  # noqa: S608
-                            {"f": list(rels)})
+                _forget(cur, table, rels)
                 return [None] * len(paths)
     finally:
         cur.close()
 
 
-def _run(cur: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, Any], done: threading.Event) -> bool:
+def _run(cur: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, Any]) -> bool:
     """Run the insert; True when it failed (the reason is never shown: it may quote a line)."""
     try:
         cur.execute(sql, params)
@@ -129,8 +126,12 @@ def _run(cur: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, Any], do
     except duckdb.Error as e:
         _log.debug("json lines read refused: %s", e.__class__.__name__)
         return True
-    finally:
-        done.set()
+
+
+def _forget(cur: duckdb.DuckDBPyConnection, table: str, rels: Sequence[str]) -> None:
+    """Remove what this read stored of the files ``rels`` (only its rows have no line yet)."""
+    cur.execute(f"DELETE FROM {ident(table)} WHERE {_NEW} AND list_contains($f, source_file)",  # noqa: S608
+                {"f": list(rels)})
 
 
 def _stored(
@@ -159,8 +160,7 @@ def _stored(
             keep.append((rel, lo))
     drop = [rel for rel, o in zip(rels, out, strict=True) if o is None]
     if drop:
-        cur.execute(f"DELETE FROM {t} WHERE {_NEW} AND list_contains($f, source_file)",  # noqa: S608
-                    {"f": drop})
+        _forget(cur, table, drop)
     if keep:
         cur.execute(
             f"UPDATE {t} SET line = {t}.rowid - b.first + 1 FROM ("  # noqa: S608
